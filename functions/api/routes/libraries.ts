@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { type Accounts, LIBRARY_NAME_MAX, type Library } from '../../../shared/domain/accounts.ts';
+import { NotFound } from '../../../shared/domain/errors.ts';
+import { idPattern } from '../../../shared/domain/ids.ts';
+import { jsonBody } from '../../../shared/http/request.ts';
+import { json } from '../../../shared/http/response.ts';
+import type { RouteHandler } from '../router.ts';
+
+const createLibrary = z.strictObject({ name: z.string().trim().min(1).max(LIBRARY_NAME_MAX) });
+const LIBRARY_ID = idPattern('lib');
+
+export const libraryResponse = (library: Library) => ({
+  id: library.id,
+  name: library.name,
+  owner_id: library.owner,
+  created_at: library.createdAt,
+  updated_at: library.updatedAt,
+});
+
+export const libraryRoutes = (
+  accounts: Accounts,
+): Record<'listLibraries' | 'createLibrary' | 'getLibrary', RouteHandler> => ({
+  listLibraries: async (_event, userId) => {
+    const libraries = await accounts.listLibraries(userId);
+    return json(200, { data: libraries.map(libraryResponse) });
+  },
+  createLibrary: async (event, userId) => {
+    const { name } = jsonBody(event, createLibrary);
+    return json(201, libraryResponse(await accounts.createLibrary(userId, name)));
+  },
+  getLibrary: async (event, userId) => {
+    const id = event.pathParameters?.id ?? '';
+    // A malformed id cannot exist: the same 404 as a foreign or missing one.
+    if (!LIBRARY_ID.test(id)) throw new NotFound('library not found');
+    return json(200, libraryResponse(await accounts.getLibrary(userId, id)));
+  },
+});

@@ -1,0 +1,25 @@
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { Unauthenticated } from '../../shared/domain/errors.ts';
+import type { AuthContext } from '../../shared/http/routes.ts';
+import { logger } from '../../shared/logger.ts';
+import { buildAccounts } from '../accounts.ts';
+
+const accounts = buildAccounts();
+
+/**
+ * Resolves the API key to an identity. It always "authorizes" and leaves the refusal to the API
+ * handler, because an HTTP API authorizer can only refuse with a bare 403 and the contract is
+ * 401 with a `{"detail"}` body. The API handler refuses every authenticated route without `user_id`.
+ */
+export const handler = async (
+  event: APIGatewayRequestAuthorizerEventV2,
+): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthContext>> => {
+  try {
+    const identity = await accounts.authenticate(event.headers?.authorization);
+    return { isAuthorized: true, context: { user_id: identity.userId, key_id: identity.keyId } };
+  } catch (error) {
+    if (!(error instanceof Unauthenticated)) throw error;
+    logger.info('unauthenticated request', { route: event.routeKey, reason: error.message });
+    return { isAuthorized: true, context: { auth_error: error.message } };
+  }
+};

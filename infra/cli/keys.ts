@@ -1,0 +1,44 @@
+import '../local/node20.ts';
+import { parseArgs } from 'node:util';
+import type { ApiKeyRecord } from '../../shared/domain/accounts.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { withLocalAccounts } from './local-accounts.ts';
+
+const USAGE = `usage:
+  npm run keys -- create --user NAME [--name LABEL]   create a key (printed once); creates the user on first use
+  npm run keys -- list [--user NAME]                  list keys (never the keys themselves)
+  npm run keys -- revoke KEY_ID|dk_KEY                revoke a key`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { user: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
+});
+const [command, ref] = positionals;
+
+const row = (k: ApiKeyRecord) =>
+  [k.id, k.userName, k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt, k.name].join('\t');
+
+try {
+  await withLocalAccounts(async (accounts) => {
+    if (command === 'create' && values.user) {
+      const { key, record } = await accounts.createApiKey(values.user, values.name);
+      console.log(`Created ${record.id} for user ${record.userName} (${record.owner}).`);
+      console.log('Store it now; it is not shown again:');
+      console.log(key);
+    } else if (command === 'list') {
+      const keys = await accounts.listApiKeys(values.user);
+      console.log(['id', 'user', 'state', 'created', 'name'].join('\t'));
+      for (const key of keys) console.log(row(key));
+    } else if (command === 'revoke' && ref) {
+      const key = await accounts.revokeApiKey(ref);
+      console.log(`Revoked ${key.id} of user ${key.userName} at ${key.revokedAt}.`);
+    } else {
+      console.error(USAGE);
+      process.exitCode = values.help ? 0 : 2;
+    }
+  });
+} catch (error) {
+  if (!(error instanceof DomainError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

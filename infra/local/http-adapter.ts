@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import type { Route } from '../../shared/http/routes.ts';
+import { logger } from '../../shared/logger.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+// AWS's limits: HTTP API accepts 10 MB; a synchronous Lambda invocation takes a 6 MB event.
+export const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+export const LAMBDA_MAX_EVENT = 6 * 1024 * 1024;
+const TOO_LARGE = {
+  detail:
+    'request body too large: an API request is limited to 6 MB by AWS Lambda; upload large files with POST /api/assets/uploads',
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers are typed by their own routes.
+type ApiHandler = (event: any, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResultV2<any>>;
+type Authorizer = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  // biome-ignore lint/suspicious/noExplicitAny: the context is the authorizer's own business.
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<any>>;
+
+export interface AdapterOptions {
+  routes: { route: Route; handler: ApiHandler }[];
+  authorizer?: Authorizer;
+  port: number;
+  timeoutMs?: number;
+}
+
+const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
+
+const compile = (path: string) =>
+  new RegExp(
+    `^${path
+      .replace(/[.*?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{(\w+)\+\}/g, '(?<$1>.+)')
+      .replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`,
+  );
+
+/** API Gateway HTTP API (payload v2) in front of the real handlers, with the same limits. */
+export const startHttpAdapter = async (options: AdapterOptions) => {
+  // Literal routes win over parameterised ones, as in API Gateway.
+  const table = [...options.routes]
+    .sort((a, b) => (a.route.path.match(/\{/g)?.length ?? 0) - (b.route.path.match(/\{/g)?.length ?? 0))
+    .map((entry) => ({ ...entry, pattern: compile(entry.route.path) }));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    let params: Record<string, string> | undefined;
+    const entry = table.find((candidate) => {
+      if (candidate.route.method !== method) return false;
+      const match = candidate.pattern.exec(url.pathname);
+      params =
+        match?.groups && Object.fromEntries(Object.entries(match.groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+      return match !== null;
+    });
+    const body = await readBody(req);
+    if (!entry) return send(res, { statusCode: 404, body: JSON.stringify({ detail: 'not found' }) });
+    if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
+
+    const event = toEvent(req, url, body, `${entry.route.method} ${entry.route.path}`, params);
+    if (entry.route.auth && options.authorizer) {
+      const verdict = await options.authorizer(toAuthorizerEvent(event));
+      if (!verdict.isAuthorized) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
+      event.requestContext = {
+        ...event.requestContext,
+        authorizer: { lambda: verdict.context },
+      } as typeof event.requestContext;
+    }
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_EVENT) {
+      return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
+    }
+    const result = await entry.handler(event, lambdaContext('api', options.timeoutMs ?? 30_000));
+    send(res, result);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      logger.error('local API handler failed', { error });
+      if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+/** The body, or undefined when it is over API Gateway's limit (reading stops there). */
+const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_BODY) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const toEvent = (
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string> | undefined,
+): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] ?? '').toLowerCase();
+    const value = req.rawHeaders[i + 1] ?? '';
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
+  delete headers.cookie;
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  const text = TEXT_TYPE.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies?.length && { cookies }),
+    headers,
+    ...(url.search && { queryStringParameters: query }),
+    ...(pathParameters && { pathParameters }),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 && { body: text ? body.toString('utf8') : body.toString('base64') }),
+    isBase64Encoded: body.length > 0 && !text,
+  };
+};
+
+const toAuthorizerEvent = (event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 => ({
+  version: '2.0',
+  type: 'REQUEST',
+  routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
+  identitySource: [],
+  routeKey: event.routeKey,
+  rawPath: event.rawPath,
+  rawQueryString: event.rawQueryString,
+  cookies: event.cookies ?? [],
+  headers: event.headers as Record<string, string>,
+  ...(event.queryStringParameters && { queryStringParameters: event.queryStringParameters as Record<string, string> }),
+  requestContext: event.requestContext,
+  ...(event.pathParameters && { pathParameters: event.pathParameters as Record<string, string> }),
+});
+
+/** API Gateway's reading of a v2 result: an object without statusCode is a 200 JSON body. */
+const send = (res: ServerResponse, result: APIGatewayProxyResultV2<unknown>) => {
+  const structured: APIGatewayProxyStructuredResultV2 =
+    typeof result === 'object' && result !== null && 'statusCode' in result
+      ? (result as APIGatewayProxyStructuredResultV2)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  if (structured.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  res.writeHead(structured.statusCode ?? 200, headers);
+  res.end(
+    structured.body === undefined
+      ? undefined
+      : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8'),
+  );
+};

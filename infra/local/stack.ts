@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
+import { ROUTES } from '../../shared/http/routes.ts';
+import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE } from '../../shared/names.ts';
+import { type SqsHandler, startConsumer } from './consumer.ts';
+import { ensureTable, startDynamo } from './dynamo.ts';
+import { createEventBridge } from './event-bridge.ts';
+import { startHttpAdapter } from './http-adapter.ts';
+import { startPostGate } from './post-gate.ts';
+import { LocalQueue } from './queue.ts';
+import { startS3 } from './s3.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
+
+export interface LocalStackOptions {
+  /** Persistent data folder; without one the stack is throwaway (temp S3 folder, in-memory DynamoDB). */
+  dataDir?: string;
+  /** API port; 0 picks a free one. */
+  port?: number;
+  /** Replaces the real processor (tests of the event path use their own). */
+  processor?: SqsHandler;
+  queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; timeoutMs?: number; concurrency?: number };
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  s3Url: string;
+  dynamoUrl: string;
+  env: Record<string, string>;
+  queue: LocalQueue;
+  deadLetterQueue: LocalQueue;
+  stop(): Promise<void>;
+}
+
+/** The whole system in one process: S3 behind a POST-policy gate, DynamoDB, events, queue, API. */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'darkroom-')));
+  const dynamo = await startDynamo(options.dataDir && join(dataDir, 'dynamo'));
+  const s3 = await startS3(join(dataDir, 's3'), [
+    { name: LOCAL_NAMES.originalsBucket },
+    { name: LOCAL_NAMES.derivedBucket },
+  ]);
+  const bridge = createEventBridge(objectCreatedPattern(LOCAL_NAMES.originalsBucket), (event) =>
+    queue.send(JSON.stringify(event)),
+  );
+  const gate = await startPostGate({
+    port: s3.port,
+    secretFor: (id) => (id === LOCAL_CREDENTIALS.accessKeyId ? LOCAL_CREDENTIALS.secretAccessKey : undefined),
+    onForward: (req) => bridge.noteRequest(req),
+  });
+
+  const env = {
+    AWS_REGION: 'us-east-1',
+    TABLE_NAME: LOCAL_NAMES.table,
+    ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
+    DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
+    DARKROOM_S3_ENDPOINT: gate.url,
+    DARKROOM_DYNAMODB_ENDPOINT: dynamo.url,
+  };
+  Object.assign(process.env, env);
+  await ensureTable(dynamo.url, LOCAL_NAMES.table);
+
+  const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
+  const visibilityTimeoutMs = options.queue?.visibilityTimeoutMs ?? 30_000;
+  const deadLetterQueue = new LocalQueue(LOCAL_NAMES.deadLetterQueue, { visibilityTimeoutMs, ...persist('dlq') });
+  const queue = new LocalQueue(LOCAL_NAMES.queue, {
+    visibilityTimeoutMs,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? PROCESSING_QUEUE.maxReceiveCount,
+    deadLetter: deadLetterQueue,
+    ...persist('queue'),
+  });
+  s3.onEvent((event) => bridge.publish(event));
+
+  // Handlers parse their configuration at import, so they load only now that the env is set.
+  const processor = options.processor ?? (await import('../../functions/process/handler.ts')).handler;
+  const { handler: api } = await import('../../functions/api/handler.ts');
+  const { handler: authorizer } = await import('../../functions/authorizer/handler.ts');
+
+  const consumer = startConsumer({
+    queue,
+    handler: processor as SqsHandler,
+    functionName: 'process',
+    batchSize: PROCESSING_QUEUE.batchSize,
+    concurrency: options.queue?.concurrency ?? 2,
+    timeoutMs: options.queue?.timeoutMs ?? 120_000,
+  });
+  const http = await startHttpAdapter({
+    port: options.port ?? 0,
+    authorizer,
+    routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
+  });
+
+  if (options.dataDir) {
+    await writeStackFile(dataDir, { pid: process.pid, apiUrl: http.url, s3Url: gate.url, dynamoUrl: dynamo.url, env });
+  }
+
+  return {
+    apiUrl: http.url,
+    s3Url: gate.url,
+    dynamoUrl: dynamo.url,
+    env,
+    queue,
+    deadLetterQueue,
+    stop: async () => {
+      await http.close();
+      await consumer.stop();
+      await Promise.all([queue.flushed(), deadLetterQueue.flushed()]);
+      await gate.close();
+      await s3.close();
+      await dynamo.close();
+      if (options.dataDir) await removeStackFile(dataDir);
+      else await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};

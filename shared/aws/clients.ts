@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config.ts';
+
+/** The embedded servers accept any key pair but verify SigV4 with this one. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+export interface AwsClients {
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+}
+
+// The only place AWS clients are built, so the local-endpoint quirks live here alone.
+export const createClients = (config: Config): AwsClients => {
+  const region = config.AWS_REGION;
+  const s3 = new S3Client({
+    region,
+    // Without this the SDK adds streaming checksums that s3rver stores as part of the body,
+    // and presigned POSTs carry checksum fields the policy does not cover.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(config.DARKROOM_S3_ENDPOINT && {
+      endpoint: config.DARKROOM_S3_ENDPOINT,
+      forcePathStyle: true,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  });
+  const dynamoClient = new DynamoDBClient({
+    region,
+    ...(config.DARKROOM_DYNAMODB_ENDPOINT && {
+      endpoint: config.DARKROOM_DYNAMODB_ENDPOINT,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  });
+  const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { s3, dynamo };
+};

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+// Parsed once per process, at a handler's module scope; a missing variable fails the cold start by name.
+const schema = z.object({
+  TABLE_NAME: z.string().min(1),
+  ORIGINALS_BUCKET: z.string().min(1),
+  DERIVED_BUCKET: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
+  DARKROOM_S3_ENDPOINT: z.url().optional(),
+  DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+};

@@ -1,0 +1,141 @@
+import { bearerKey, generateApiKey, hashApiKey } from './api-key.ts';
+import { Invalid, NotFound, Unauthenticated } from './errors.ts';
+import { newId } from './ids.ts';
+import type { Clock } from './ports.ts';
+
+export interface User {
+  id: string;
+  name: string;
+  defaultLibraryId: string;
+  createdAt: string;
+}
+
+export interface Library {
+  id: string;
+  owner: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  owner: string;
+  userName: string;
+  name: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface Identity {
+  userId: string;
+  keyId: string;
+}
+
+export interface AccountStore {
+  /** Claims the name for `candidate`; when the name is taken, answers the user who holds it. */
+  claimUserName(candidate: User): Promise<User>;
+  /** Writes the user and library items; a no-op for items that already exist. */
+  ensureUser(user: User, defaultLibrary: Library): Promise<void>;
+  createLibrary(library: Library): Promise<void>;
+  getLibrary(owner: string, id: string): Promise<Library | undefined>;
+  listLibraries(owner: string): Promise<Library[]>;
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key as the authorizer sees it: by digest, one read. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(key: ApiKeyRecord, at: string): Promise<void>;
+}
+
+const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+export const DEFAULT_LIBRARY_NAME = 'Library';
+export const LIBRARY_NAME_MAX = 100;
+
+export class Accounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates a key; the first key of a user creates the user and their default library. */
+  async createApiKey(userName: string, label?: string): Promise<{ key: string; record: ApiKeyRecord }> {
+    if (!USER_NAME.test(userName)) {
+      throw new Invalid('user: 1–64 characters of letters, digits, ".", "_", "@" or "-"');
+    }
+    const user = await this.ensureUser(userName);
+    const key = generateApiKey();
+    const record: ApiKeyRecord = {
+      id: newId('key'),
+      hash: hashApiKey(key),
+      owner: user.id,
+      userName: user.name,
+      name: label?.trim() || 'default',
+      createdAt: this.clock.now().toISOString(),
+    };
+    await this.store.putApiKey(record);
+    return { key, record };
+  }
+
+  async listApiKeys(userName?: string): Promise<ApiKeyRecord[]> {
+    const keys = await this.store.listApiKeys();
+    return userName ? keys.filter((k) => k.userName === userName) : keys;
+  }
+
+  /** Revokes by key id (`key_…`) or by the key itself (`dk_…`). Revoking twice is harmless. */
+  async revokeApiKey(ref: string): Promise<ApiKeyRecord> {
+    const key = ref.startsWith('dk_')
+      ? await this.store.findApiKeyByHash(hashApiKey(ref))
+      : await this.store.getApiKey(ref);
+    if (!key) throw new NotFound(`no API key ${ref.startsWith('dk_') ? 'matches that key' : ref}`);
+    if (key.revokedAt) return key;
+    const revokedAt = this.clock.now().toISOString();
+    await this.store.revokeApiKey(key, revokedAt);
+    return { ...key, revokedAt };
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Identity> {
+    if (!authorization) throw new Unauthenticated('missing Authorization: Bearer <api key>');
+    const key = bearerKey(authorization);
+    const record = key ? await this.store.findApiKeyByHash(hashApiKey(key)) : undefined;
+    if (!record || record.revokedAt) throw new Unauthenticated('invalid or revoked API key');
+    return { userId: record.owner, keyId: record.id };
+  }
+
+  listLibraries(owner: string): Promise<Library[]> {
+    return this.store.listLibraries(owner);
+  }
+
+  async getLibrary(owner: string, id: string): Promise<Library> {
+    const library = await this.store.getLibrary(owner, id);
+    if (!library) throw new NotFound('library not found');
+    return library;
+  }
+
+  async createLibrary(owner: string, name: string): Promise<Library> {
+    const now = this.clock.now().toISOString();
+    const library: Library = { id: newId('lib'), owner, name, createdAt: now, updatedAt: now };
+    await this.store.createLibrary(library);
+    return library;
+  }
+
+  private async ensureUser(name: string): Promise<User> {
+    const now = this.clock.now().toISOString();
+    const user = await this.store.claimUserName({
+      id: newId('user'),
+      name,
+      defaultLibraryId: newId('lib'),
+      createdAt: now,
+    });
+    // The claim fixes both ids up front, so a retry after a crash re-creates the same items.
+    await this.store.ensureUser(user, {
+      id: user.defaultLibraryId,
+      owner: user.id,
+      name: DEFAULT_LIBRARY_NAME,
+      createdAt: user.createdAt,
+      updatedAt: user.createdAt,
+    });
+    return user;
+  }
+}

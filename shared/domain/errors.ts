@@ -1,0 +1,26 @@
+// The few ways a use case can refuse. HTTP statuses are assigned in one place (shared/http/errors.ts).
+
+export class DomainError extends Error {
+  override readonly name: string = 'DomainError';
+}
+export class NotFound extends DomainError {
+  override readonly name = 'NotFound';
+}
+export class Invalid extends DomainError {
+  override readonly name = 'Invalid';
+}
+export class MalformedRequest extends DomainError {
+  override readonly name = 'MalformedRequest';
+}
+export class Unauthenticated extends DomainError {
+  override readonly name = 'Unauthenticated';
+}
+export class Conflict extends DomainError {
+  override readonly name = 'Conflict';
+}
+export class Unsupported extends DomainError {
+  override readonly name = 'Unsupported';
+}
+export class TooLarge extends DomainError {
+  override readonly name = 'TooLarge';
+}

@@ -1,0 +1,21 @@
+// Every HTTP API route, defined once: the CDK stack creates them, the local adapter matches
+// requests against them, and the API handler dispatches on their route keys.
+
+export const ROUTES = {
+  health: { method: 'GET', path: '/api/health', auth: false },
+  listLibraries: { method: 'GET', path: '/api/libraries', auth: true },
+  createLibrary: { method: 'POST', path: '/api/libraries', auth: true },
+  getLibrary: { method: 'GET', path: '/api/libraries/{id}', auth: true },
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+export type Route = (typeof ROUTES)[RouteName];
+
+export const routeKey = (route: Route): string => `${route.method} ${route.path}`;
+
+/** The authorizer's answer, as API Gateway passes it on in `requestContext.authorizer.lambda`. */
+export interface AuthContext {
+  user_id?: string;
+  key_id?: string;
+  auth_error?: string;
+}

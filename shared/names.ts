@@ -1,0 +1,38 @@
+// Names, prefixes and key builders shared by the CDK stack, the local stack and the adapters.
+// Nothing here may import an SDK: infra/ and the runtime both depend on it.
+
+export const ORIGINALS_PREFIX = 'originals/';
+export const DERIVED_PREFIX = 'derived/';
+
+export const originalKey = (owner: string, assetId: string): string => `${ORIGINALS_PREFIX}${owner}/${assetId}`;
+
+export const derivedKey = (owner: string, assetId: string, file: string): string =>
+  `${DERIVED_PREFIX}${owner}/${assetId}/${file}`;
+
+/** Resource names of the local stack; the CDK stack lets CloudFormation name them. */
+export const LOCAL_NAMES = {
+  table: 'darkroom',
+  originalsBucket: 'darkroom-originals',
+  derivedBucket: 'darkroom-derived',
+  queue: 'darkroom-processing',
+  deadLetterQueue: 'darkroom-processing-dlq',
+} as const;
+
+/** SQS redrive settings: the CDK queue and the local queue use the same numbers. */
+export const PROCESSING_QUEUE = {
+  maxReceiveCount: 5,
+  batchSize: 10,
+} as const;
+
+/**
+ * The EventBridge rule that feeds the processor: objects created under originals/ only,
+ * so derived files can never trigger processing.
+ */
+export const objectCreatedPattern = (originalsBucket: string) => ({
+  source: ['aws.s3'],
+  'detail-type': ['Object Created'],
+  detail: {
+    bucket: { name: [originalsBucket] },
+    object: { key: [{ prefix: ORIGINALS_PREFIX }] },
+  },
+});

@@ -1,0 +1,178 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountStore, ApiKeyRecord, Library, User } from '../domain/accounts.ts';
+import { isConditionFailure } from './conditions.ts';
+import {
+  byIdIndexKey,
+  KEY_LISTING_PK,
+  keyItem,
+  keyListing,
+  LIBRARY_SK_PREFIX,
+  libraryItem,
+  userItem,
+  userNameClaim,
+} from './keys.ts';
+
+type Item = Record<string, unknown>;
+const NEW_ITEM = 'attribute_not_exists(pk)';
+
+const toLibrary = (item: Item): Library => ({
+  id: String(item.id),
+  owner: String(item.owner),
+  name: String(item.name),
+  createdAt: String(item.created_at),
+  updatedAt: String(item.updated_at),
+});
+
+const toApiKey = (item: Item): ApiKeyRecord => ({
+  id: String(item.key_id),
+  hash: String(item.hash),
+  owner: String(item.owner),
+  userName: String(item.user_name),
+  name: String(item.name),
+  createdAt: String(item.created_at),
+  ...(typeof item.revoked_at === 'string' && { revokedAt: item.revoked_at }),
+});
+
+export class DynamoAccounts implements AccountStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async claimUserName(candidate: User): Promise<User> {
+    const claim = {
+      ...userNameClaim(candidate.name),
+      user_id: candidate.id,
+      default_library_id: candidate.defaultLibraryId,
+      created_at: candidate.createdAt,
+    };
+    if (await this.putIfNew(claim)) return candidate;
+    const existing = await this.get(userNameClaim(candidate.name));
+    if (!existing) throw new Error(`user name claim for ${candidate.name} vanished`);
+    return {
+      id: String(existing.user_id),
+      name: candidate.name,
+      defaultLibraryId: String(existing.default_library_id),
+      createdAt: String(existing.created_at),
+    };
+  }
+
+  async ensureUser(user: User, defaultLibrary: Library): Promise<void> {
+    await this.putIfNew({
+      ...userItem(user.id),
+      id: user.id,
+      name: user.name,
+      default_library_id: user.defaultLibraryId,
+      created_at: user.createdAt,
+    });
+    await this.putIfNew(this.libraryItem(defaultLibrary));
+  }
+
+  async createLibrary(library: Library): Promise<void> {
+    if (!(await this.putIfNew(this.libraryItem(library)))) {
+      throw new Error(`library id collision: ${library.id}`);
+    }
+  }
+
+  async getLibrary(owner: string, id: string): Promise<Library | undefined> {
+    const item = await this.get(libraryItem(owner, id));
+    return item && toLibrary(item);
+  }
+
+  async listLibraries(owner: string): Promise<Library[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lib)',
+      ExpressionAttributeValues: { ':pk': userItem(owner).pk, ':lib': LIBRARY_SK_PREFIX },
+    });
+    return items.map(toLibrary).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    const attributes = {
+      key_id: key.id,
+      hash: key.hash,
+      owner: key.owner,
+      user_name: key.userName,
+      name: key.name,
+      created_at: key.createdAt,
+    };
+    // Listing first: a key that the authorizer knows is always one that `keys revoke` can find.
+    await this.putIfNew({ ...keyListing(key.id), ...attributes });
+    await this.putIfNew({ ...keyItem(key.hash), ...attributes });
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.get(keyItem(hash));
+    return item && toApiKey(item);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.get(keyListing(id));
+    return item && toApiKey(item);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': KEY_LISTING_PK },
+    });
+    return items.map(toApiKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async revokeApiKey(key: ApiKeyRecord, at: string): Promise<void> {
+    // The authorizer's item first: once it is revoked the key no longer works.
+    for (const target of [keyItem(key.hash), keyListing(key.id)]) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: target,
+          UpdateExpression: 'SET revoked_at = if_not_exists(revoked_at, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    }
+  }
+
+  private libraryItem(library: Library): Item {
+    return {
+      ...libraryItem(library.owner, library.id),
+      ...byIdIndexKey(library.id),
+      id: library.id,
+      owner: library.owner,
+      name: library.name,
+      created_at: library.createdAt,
+      updated_at: library.updatedAt,
+    };
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
+  /** Writes the item unless one with its key exists; answers whether it wrote. */
+  private async putIfNew(item: Item): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: NEW_ITEM }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private async queryAll(
+    input: Pick<ConstructorParameters<typeof QueryCommand>[0], 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
