@@ -8,7 +8,6 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import type { Route } from '../../shared/http/routes.ts';
 import { logger } from '../../shared/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -28,7 +27,7 @@ type Authorizer = (
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<any>>;
 
 export interface AdapterOptions {
-  routes: { route: Route; handler: ApiHandler }[];
+  routes: { route: { method: string; path: string; auth: boolean }; handler: ApiHandler }[];
   authorizer?: Authorizer;
   port: number;
   timeoutMs?: number;
