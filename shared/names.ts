@@ -6,6 +6,14 @@ export const DERIVED_PREFIX = 'derived/';
 
 export const originalKey = (owner: string, assetId: string): string => `${ORIGINALS_PREFIX}${owner}/${assetId}`;
 
+const ORIGINAL_KEY = /^originals\/(user_[A-Za-z0-9]+)\/(asset_[A-Za-z0-9]+)$/;
+
+/** Owner and asset of an original's key; undefined for any key we did not make. */
+export const parseOriginalKey = (key: string): { owner: string; assetId: string } | undefined => {
+  const match = ORIGINAL_KEY.exec(key);
+  return match?.[1] && match[2] ? { owner: match[1], assetId: match[2] } : undefined;
+};
+
 export const derivedKey = (owner: string, assetId: string, file: string): string =>
   `${DERIVED_PREFIX}${owner}/${assetId}/${file}`;
 

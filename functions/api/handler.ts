@@ -1,11 +1,13 @@
 import { json } from '../../shared/http/response.ts';
-import { buildAccounts } from '../accounts.ts';
+import { composeAssets } from '../compose.ts';
 import { router } from './router.ts';
+import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 
-const accounts = buildAccounts();
+const services = composeAssets();
 
 export const handler = router({
   health: async () => json(200, { status: 'ok' }),
-  ...libraryRoutes(accounts),
+  ...libraryRoutes(services.accounts),
+  ...assetRoutes(services),
 });

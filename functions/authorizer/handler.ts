@@ -2,9 +2,9 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { Unauthenticated } from '../../shared/domain/errors.ts';
 import type { AuthContext } from '../../shared/http/routes.ts';
 import { logger } from '../../shared/logger.ts';
-import { buildAccounts } from '../accounts.ts';
+import { composeAccounts } from '../compose.ts';
 
-const accounts = buildAccounts();
+const accounts = composeAccounts();
 
 /**
  * Resolves the API key to an identity. It always "authorizes" and leaves the refusal to the API

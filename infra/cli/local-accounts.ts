@@ -24,8 +24,8 @@ export const withLocalAccounts = async <T>(work: (accounts: Accounts) => Promise
         DARKROOM_DYNAMODB_ENDPOINT: dynamo?.url,
       },
     );
-    const { buildAccounts } = await import('../../functions/accounts.ts');
-    return await work(buildAccounts());
+    const { composeAccounts } = await import('../../functions/compose.ts');
+    return await work(composeAccounts());
   } finally {
     await dynamo?.close();
   }

@@ -57,7 +57,7 @@ const createTable = async (client: DynamoDBClient, tableName: string) => {
         { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [gsi(INDEXES.timeline), gsi(INDEXES.byId)],
+      GlobalSecondaryIndexes: Object.values(INDEXES).map(gsi),
     }),
   );
 };

@@ -23,8 +23,8 @@ process.on('uncaughtException', (error) => logger.error('uncaught exception', { 
 process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error: error as Error }));
 
 const stack = await startLocalStack({ dataDir, port });
-const { buildAccounts } = await import('../../functions/accounts.ts');
-const key = await devApiKey(buildAccounts(), dataDir);
+const { composeAccounts } = await import('../../functions/compose.ts');
+const key = await devApiKey(composeAccounts(), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}
   S3 (presigned POST gate): ${stack.s3Url}

@@ -9,6 +9,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export interface AwsClients {
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
+  /** The plain client under `dynamo`, for libraries that marshal themselves (Powertools). */
+  dynamoClient: DynamoDBClient;
 }
 
 // The only place AWS clients are built, so the local-endpoint quirks live here alone.
@@ -36,5 +38,5 @@ export const createClients = (config: Config): AwsClients => {
   const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, dynamo };
+  return { s3, dynamo, dynamoClient };
 };

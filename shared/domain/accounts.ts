@@ -40,6 +40,7 @@ export interface AccountStore {
   ensureUser(user: User, defaultLibrary: Library): Promise<void>;
   createLibrary(library: Library): Promise<void>;
   getLibrary(owner: string, id: string): Promise<Library | undefined>;
+  getUser(owner: string): Promise<User | undefined>;
   listLibraries(owner: string): Promise<Library[]>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   /** The key as the authorizer sees it: by digest, one read. */
@@ -111,6 +112,14 @@ export class Accounts {
     const library = await this.store.getLibrary(owner, id);
     if (!library) throw new NotFound('library not found');
     return library;
+  }
+
+  /** The named library when it is the caller's, else the caller's default library. */
+  async resolveLibrary(owner: string, libraryId?: string): Promise<string> {
+    if (libraryId) return (await this.getLibrary(owner, libraryId)).id;
+    const user = await this.store.getUser(owner);
+    if (!user) throw new NotFound('library not found');
+    return user.defaultLibraryId;
   }
 
   async createLibrary(owner: string, name: string): Promise<Library> {

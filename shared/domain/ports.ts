@@ -1,7 +1,111 @@
-// Small interfaces the domain depends on; adapters in shared/table and shared/storage implement them.
+// Small interfaces the domain depends on; adapters in shared/table, shared/storage and shared/media
+// implement them.
+import type { Asset } from './asset.ts';
+import type { ExifReading } from './exif.ts';
 
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** An original on local disk, hashed while it was written there. */
+export interface LocalFile {
+  path: string;
+  size: number;
+  /** The first bytes (up to 1 MiB): enough to sniff and to find EXIF. */
+  head: Buffer;
+  sha256: string;
+  sha1: string;
+}
+
+export interface Inspection {
+  mimeType: string;
+  kind: 'image' | 'video';
+  /** Display orientation, from the header. */
+  width: number;
+  height: number;
+  reading: ExifReading;
+}
+
+export interface Rendition {
+  preview: Buffer;
+  thumbnail: Buffer;
+  thumbhash: string;
+  /** Display orientation. */
+  width: number;
+  height: number;
+}
+
+export interface MediaProcessor {
+  /** The type the bytes are, by content; undefined when unknown. */
+  sniff(file: LocalFile): Promise<string | undefined>;
+  /** Type and metadata; throws MediaRejected for bytes that are no allowed, intact media. */
+  inspect(file: LocalFile): Promise<Inspection>;
+  /** Decodes once; throws MediaRejected for pixels that cannot be decoded. */
+  render(file: LocalFile, inspection: Inspection): Promise<Rendition>;
+}
+
+export type Download = { file: LocalFile; release(): Promise<void> } | 'missing';
+
+export interface PresignedUpload {
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface ObjectStorage {
+  /** Streams an original to local disk through the hashers; 'missing' when gone or replaced. */
+  download(key: string, etag?: string): Promise<Download>;
+  putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }>;
+  putDerived(key: string, body: Buffer, contentType: string): Promise<void>;
+  deleteOriginal(key: string): Promise<void>;
+  deleteDerived(keys: string[]): Promise<void>;
+  presignUpload(input: {
+    key: string;
+    contentType: string;
+    size: number;
+    expiresInSeconds: number;
+  }): Promise<PresignedUpload>;
+  originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
+  derivedUrl(key: string, contentType: string): Promise<string>;
+}
+
+export interface TimelineQuery {
+  owner: string;
+  libraryId?: string;
+  limit: number;
+  order: 'asc' | 'desc';
+  after?: string;
+  before?: string;
+  startAfter?: Asset;
+}
+
+export interface ExistQuery {
+  libraryIds: string[];
+  checksums?: string[];
+  checksumSha1s?: string[];
+  device?: { deviceId: string; deviceAssetIds: string[] };
+}
+
+export type ExistMatch = Pick<Asset, 'id' | 'checksum' | 'checksumSha1' | 'deviceAssetId' | 'deviceId'>;
+
+export interface AssetRepository {
+  create(asset: Asset): Promise<void>;
+  get(id: string): Promise<Asset | undefined>;
+  /** Replaces the record unless it is gone or holds a newer event's result; answers whether it did. */
+  save(asset: Asset): Promise<boolean>;
+  /** Claims the asset's checksum in its library; answers the holder (this asset or another). */
+  claimChecksum(asset: Asset): Promise<string>;
+  findChecksum(libraryId: string, checksum: string): Promise<string | undefined>;
+  /** Moves a claim from a holder that no longer exists to `asset`; answers whether it moved. */
+  transferChecksum(asset: Asset, from: string): Promise<boolean>;
+  /** Gives up the asset's claim, if it still holds it. */
+  releaseChecksum(asset: Asset): Promise<void>;
+  /** Lookup entries for `exist` by SHA-1 and by device id. */
+  putEntries(asset: Asset): Promise<void>;
+  /** Removes the record, its claim and entries; each removal only if it is still this asset's. */
+  remove(asset: Asset): Promise<void>;
+  timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }>;
+  exist(query: ExistQuery): Promise<ExistMatch[]>;
+}

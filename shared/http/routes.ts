@@ -6,6 +6,12 @@ export const ROUTES = {
   listLibraries: { method: 'GET', path: '/api/libraries', auth: true },
   createLibrary: { method: 'POST', path: '/api/libraries', auth: true },
   getLibrary: { method: 'GET', path: '/api/libraries/{id}', auth: true },
+  uploadAsset: { method: 'POST', path: '/api/assets', auth: true },
+  createUpload: { method: 'POST', path: '/api/assets/uploads', auth: true },
+  listAssets: { method: 'GET', path: '/api/assets', auth: true },
+  existAssets: { method: 'POST', path: '/api/assets/exist', auth: true },
+  getAsset: { method: 'GET', path: '/api/assets/{id}', auth: true },
+  deleteAsset: { method: 'DELETE', path: '/api/assets/{id}', auth: true },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -3,7 +3,6 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { AccountStore, ApiKeyRecord, Library, User } from '../domain/accounts.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
-  byIdIndexKey,
   KEY_LISTING_PK,
   keyItem,
   keyListing,
@@ -80,6 +79,18 @@ export class DynamoAccounts implements AccountStore {
     return item && toLibrary(item);
   }
 
+  async getUser(owner: string): Promise<User | undefined> {
+    const item = await this.get(userItem(owner));
+    return (
+      item && {
+        id: String(item.id),
+        name: String(item.name),
+        defaultLibraryId: String(item.default_library_id),
+        createdAt: String(item.created_at),
+      }
+    );
+  }
+
   async listLibraries(owner: string): Promise<Library[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lib)',
@@ -138,7 +149,6 @@ export class DynamoAccounts implements AccountStore {
   private libraryItem(library: Library): Item {
     return {
       ...libraryItem(library.owner, library.id),
-      ...byIdIndexKey(library.id),
       id: library.id,
       owner: library.owner,
       name: library.name,

@@ -11,4 +11,20 @@ export const libraryItem = (owner: string, libraryId: string) => ({
   sk: `LIB#${libraryId}`,
 });
 export const LIBRARY_SK_PREFIX = 'LIB#';
-export const byIdIndexKey = (id: string) => ({ gsi2pk: `ID#${id}`, gsi2sk: 'ID' });
+export const assetItem = (id: string) => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
+export const checksumClaim = (libraryId: string, checksum: string) => ({
+  pk: `LIB#${libraryId}`,
+  sk: `SHA256#${checksum}`,
+});
+export const sha1Entry = (libraryId: string, sha1: string) => ({ pk: `LIB#${libraryId}`, sk: `SHA1#${sha1}` });
+export const deviceEntry = (libraryId: string, deviceId: string, deviceAssetId: string) => ({
+  pk: `LIB#${libraryId}`,
+  sk: `DEV#${deviceId}#${deviceAssetId}`,
+});
+/** Timeline positions: the sort key orders by capture time, then id, in both indexes. */
+export const timelineKeys = (libraryId: string, owner: string, sortableLocal: string, id: string) => ({
+  gsi1pk: `LIB#${libraryId}`,
+  gsi1sk: `${sortableLocal}#${id}`,
+  gsi2pk: `USER#${owner}`,
+  gsi2sk: `${sortableLocal}#${id}`,
+});

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { idPattern } from '../../../shared/domain/ids.ts';
+
+// The request shapes of the asset routes. Unknown fields are refused, never ignored.
+
+const deviceString = z.string().trim().min(1).max(512);
+/** ISO 8601 with a time and a zone; stored normalised to UTC. */
+const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+const assetId = z.string().regex(idPattern('asset'), 'must be an asset id (asset_…)');
+const libraryId = z.string().regex(idPattern('lib'), 'must be a library id (lib_…)');
+const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 (44 characters)');
+const sha1 = z.string().regex(/^[A-Za-z0-9+/]{27}=$/, 'must be a base64 SHA-1 (28 characters)');
+const EXIST_MAX = 5000;
+
+const device = {
+  device_asset_id: deviceString,
+  device_id: deviceString,
+  file_created_at: instant,
+  file_modified_at: instant,
+  library_id: libraryId.optional(),
+};
+
+export const directUploadFields = z.strictObject(device);
+
+export const uploadRequest = z.strictObject({
+  ...device,
+  file_name: z.string().min(1).max(1024),
+  mime_type: z.string().min(1).max(255),
+  file_size_bytes: z.number().int().min(1, 'must be at least 1 byte'),
+  checksum: sha256.optional(),
+});
+
+export const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  starting_after_id: assetId.optional(),
+  library_id: libraryId.optional(),
+  local_datetime_after: instant.optional(),
+  local_datetime_before: instant.optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+
+export const existRequest = z
+  .strictObject({
+    checksums: z.array(sha256).min(1).max(EXIST_MAX).optional(),
+    checksum_sha1s: z.array(sha1).min(1).max(EXIST_MAX).optional(),
+    deviceId: deviceString.optional(),
+    deviceAssetIds: z.array(deviceString).min(1).max(EXIST_MAX).optional(),
+    library_id: libraryId.optional(),
+  })
+  .refine(
+    (body) =>
+      [body.checksums, body.checksum_sha1s, body.deviceId ?? body.deviceAssetIds].filter((m) => m !== undefined)
+        .length === 1 && (body.deviceId === undefined) === (body.deviceAssetIds === undefined),
+    { message: 'give exactly one of checksums, checksum_sha1s, or deviceId with deviceAssetIds' },
+  );
+
+export const assetIdParam = z.strictObject({ id: assetId });

@@ -1,0 +1,151 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { z } from 'zod';
+import type { AssetQueries } from '../../../shared/domain/asset-queries.ts';
+import { Conflict, Invalid } from '../../../shared/domain/errors.ts';
+import type { ObjectStorage } from '../../../shared/domain/ports.ts';
+import type { Uploads } from '../../../shared/domain/uploads.ts';
+import { assetResponse } from '../../../shared/http/asset-response.ts';
+import { parseMultipart } from '../../../shared/http/multipart.ts';
+import { jsonBody, parseInput } from '../../../shared/http/request.ts';
+import { json } from '../../../shared/http/response.ts';
+import type { ApiEvent, RouteHandler } from '../router.ts';
+import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface AssetRouteDeps {
+  uploads: Uploads;
+  queries: AssetQueries;
+  storage: ObjectStorage;
+  idempotency: BasePersistenceLayer;
+}
+
+const bodyOf = (event: ApiEvent) =>
+  event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+
+const idOf = (event: ApiEvent) => parseInput(assetIdParam, event.pathParameters ?? {}).id;
+
+type AssetRoute = 'uploadAsset' | 'createUpload' | 'listAssets' | 'existAssets' | 'getAsset' | 'deleteAsset';
+
+export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandler> => {
+  const respond = (status: number, asset: Parameters<typeof assetResponse>[0]) =>
+    assetResponse(asset, deps.storage).then((body) => json(status, body));
+
+  const createUpload = async (request: { owner: string; key: string; body: unknown }) => {
+    const input = parseInput(uploadRequest, request.body);
+    const result = await deps.uploads.createUpload(request.owner, {
+      deviceAssetId: input.device_asset_id,
+      deviceId: input.device_id,
+      fileCreatedAt: input.file_created_at,
+      fileModifiedAt: input.file_modified_at,
+      fileName: input.file_name,
+      mimeType: input.mime_type,
+      fileSizeBytes: input.file_size_bytes,
+      ...(input.library_id && { libraryId: input.library_id }),
+      ...(input.checksum && { checksum: input.checksum }),
+    });
+    if (result.status === 'duplicate')
+      return { statusCode: 200, body: await assetResponse(result.asset, deps.storage) };
+    const { url, fields, expiresAt } = result.upload;
+    return { statusCode: 201, body: { asset_id: result.asset.id, upload: { url, fields, expires_at: expiresAt } } };
+  };
+  // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
+  const createUploadOnce = makeIdempotent(createUpload, {
+    persistenceStore: deps.idempotency,
+    config: new IdempotencyConfig({
+      eventKeyJmesPath: '[owner, key]',
+      payloadValidationJmesPath: 'body',
+      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    }),
+  });
+
+  return {
+    uploadAsset: async (event, userId) => {
+      const { fields, file } = await parseMultipart(event.headers['content-type'], bodyOf(event));
+      try {
+        if (file?.field !== 'asset_data') throw new Invalid('asset_data: a file part is required');
+        if (!file.fileName) throw new Invalid('asset_data: the file part needs a file name');
+        const metadata = parseInput(directUploadFields, fields);
+        const result = await deps.uploads.directUpload(
+          userId,
+          {
+            deviceAssetId: metadata.device_asset_id,
+            deviceId: metadata.device_id,
+            fileCreatedAt: metadata.file_created_at,
+            fileModifiedAt: metadata.file_modified_at,
+            ...(metadata.library_id && { libraryId: metadata.library_id }),
+          },
+          file.local,
+          file.fileName,
+        );
+        return respond(result.status === 'created' ? 201 : 200, result.asset);
+      } finally {
+        await file?.release();
+      }
+    },
+
+    createUpload: async (event, userId) => {
+      const body = jsonBody(event, z.unknown());
+      const key = event.headers['idempotency-key'];
+      if (key !== undefined && (key.length < 1 || key.length > 255))
+        throw new Invalid('Idempotency-Key: 1 to 255 characters');
+      const result = key
+        ? await createUploadOnce({ owner: userId, key, body }).catch(translateIdempotencyError)
+        : await createUpload({ owner: userId, key: '', body });
+      return json(result.statusCode, result.body);
+    },
+
+    getAsset: async (event, userId) => respond(200, await deps.queries.get(userId, idOf(event))),
+
+    listAssets: async (event, userId) => {
+      const query = parseInput(listQuery, event.queryStringParameters ?? {});
+      const page = await deps.queries.list(userId, {
+        limit: query.limit,
+        order: query.order,
+        ...(query.library_id && { libraryId: query.library_id }),
+        ...(query.starting_after_id && { startingAfterId: query.starting_after_id }),
+        ...(query.local_datetime_after && { after: query.local_datetime_after }),
+        ...(query.local_datetime_before && { before: query.local_datetime_before }),
+      });
+      const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage)));
+      return json(200, { data, has_more: page.hasMore });
+    },
+
+    existAssets: async (event, userId) => {
+      const body = jsonBody(event, existRequest);
+      const request = body.checksums
+        ? { checksums: body.checksums }
+        : body.checksum_sha1s
+          ? { checksumSha1s: body.checksum_sha1s }
+          : { deviceId: body.deviceId ?? '', deviceAssetIds: body.deviceAssetIds ?? [] };
+      const matches = await deps.queries.exist(userId, request, body.library_id);
+      return json(200, {
+        assets: matches.map((m) => ({
+          id: m.id,
+          checksum: m.checksum ?? null,
+          checksum_sha1: m.checksumSha1 ?? null,
+          device_asset_id: m.deviceAssetId,
+          device_id: m.deviceId,
+        })),
+      });
+    },
+
+    deleteAsset: async (event, userId) => {
+      await deps.queries.delete(userId, idOf(event));
+      return json(200, {});
+    },
+  };
+};
+
+const translateIdempotencyError = (error: Error): never => {
+  if (error.name === 'IdempotencyValidationError') {
+    throw new Invalid('Idempotency-Key: already used with a different request body');
+  }
+  if (error.name === 'IdempotencyAlreadyInProgressError') {
+    throw new Conflict('Idempotency-Key: a request with this key is still in progress');
+  }
+  // makeIdempotent wraps what the function threw; unwrap domain errors so they map as usual.
+  const cause = (error as { cause?: unknown }).cause;
+  throw cause instanceof Error && cause.name !== 'Error' ? cause : error;
+};

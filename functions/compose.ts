@@ -1,0 +1,45 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { createClients } from '../shared/aws/clients.ts';
+import { loadConfig } from '../shared/config.ts';
+import { Accounts } from '../shared/domain/accounts.ts';
+import { AssetQueries } from '../shared/domain/asset-queries.ts';
+import { systemClock } from '../shared/domain/ports.ts';
+import { AssetProcessor } from '../shared/domain/process-asset.ts';
+import { Uploads } from '../shared/domain/uploads.ts';
+import { SharpMedia } from '../shared/media/sharp-media.ts';
+import { S3Storage } from '../shared/storage/s3-storage.ts';
+import { DynamoAccounts } from '../shared/table/dynamo-accounts.ts';
+import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
+
+// Composition roots: each handler builds what it needs once per cold start, from one config.
+
+export const composeAccounts = () => {
+  const config = loadConfig();
+  const { dynamo } = createClients(config);
+  return new Accounts(new DynamoAccounts(dynamo, config.TABLE_NAME), systemClock);
+};
+
+export const composeAssets = () => {
+  const config = loadConfig();
+  const clients = createClients(config);
+  const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
+  const assets = new DynamoAssets(clients.dynamo, config.TABLE_NAME);
+  const storage = new S3Storage(clients.s3, { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET });
+  const media = new SharpMedia();
+  const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
+  return {
+    accounts,
+    storage,
+    processor,
+    uploads: new Uploads({ accounts, assets, storage, media, processor, clock: systemClock }),
+    queries: new AssetQueries({ accounts, assets, storage }),
+    // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
+    idempotency: new DynamoDBPersistenceLayer({
+      tableName: config.TABLE_NAME,
+      keyAttr: 'pk',
+      sortKeyAttr: 'sk',
+      staticPkValue: 'IDEMPOTENCY',
+      awsSdkV3Client: clients.dynamoClient,
+    }),
+  };
+};

@@ -1,0 +1,78 @@
+import { originalKey } from '../names.ts';
+import type { Accounts } from './accounts.ts';
+import type { Asset } from './asset.ts';
+import { Invalid, NotFound } from './errors.ts';
+import type { AssetRepository, ExistMatch, ObjectStorage } from './ports.ts';
+import { derivedKeys } from './process-asset.ts';
+
+export interface ListQuery {
+  libraryId?: string;
+  limit: number;
+  order: 'asc' | 'desc';
+  startingAfterId?: string;
+  after?: string;
+  before?: string;
+}
+
+export type ExistRequest =
+  | { checksums: string[] }
+  | { checksumSha1s: string[] }
+  | { deviceId: string; deviceAssetIds: string[] };
+
+const NOT_FOUND = 'asset not found';
+
+/** Reading and deleting assets, always within the caller's own assets. */
+export class AssetQueries {
+  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository; storage: ObjectStorage }) {}
+
+  /** The caller's asset; an upload found to duplicate another answers with that one. */
+  async get(owner: string, id: string): Promise<Asset> {
+    const asset = await this.own(owner, id);
+    return asset.state === 'duplicate' && asset.duplicateOf ? this.own(owner, asset.duplicateOf) : asset;
+  }
+
+  async list(owner: string, query: ListQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    if (query.libraryId) await this.deps.accounts.getLibrary(owner, query.libraryId);
+    let startAfter: Asset | undefined;
+    if (query.startingAfterId) {
+      startAfter = await this.deps.assets.get(query.startingAfterId);
+      if (!startAfter || startAfter.owner !== owner) throw new Invalid('starting_after_id: no such asset');
+    }
+    return this.deps.assets.timeline({
+      owner,
+      limit: query.limit,
+      order: query.order,
+      ...(query.libraryId && { libraryId: query.libraryId }),
+      ...(query.after && { after: query.after }),
+      ...(query.before && { before: query.before }),
+      ...(startAfter && { startAfter }),
+    });
+  }
+
+  async exist(owner: string, request: ExistRequest, libraryId?: string): Promise<ExistMatch[]> {
+    const libraryIds = libraryId
+      ? [(await this.deps.accounts.getLibrary(owner, libraryId)).id]
+      : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
+    return this.deps.assets.exist({
+      libraryIds,
+      ...('checksums' in request && { checksums: request.checksums }),
+      ...('checksumSha1s' in request && { checksumSha1s: request.checksumSha1s }),
+      ...('deviceId' in request && { device: { deviceId: request.deviceId, deviceAssetIds: request.deviceAssetIds } }),
+    });
+  }
+
+  /** Objects first, then the record: a retried delete finishes what a crashed one began. */
+  async delete(owner: string, id: string): Promise<void> {
+    const asset = await this.own(owner, id);
+    await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
+    await this.deps.storage.deleteDerived(Object.values(derivedKeys(asset)));
+    await this.deps.assets.remove(asset);
+  }
+
+  private async own(owner: string, id: string): Promise<Asset> {
+    const asset = await this.deps.assets.get(id);
+    // Someone else's asset and no asset at all look the same.
+    if (!asset || asset.owner !== owner) throw new NotFound(NOT_FOUND);
+    return asset;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Exif } from './exif.ts';
+
+export type AssetState = 'pending' | 'ready' | 'failed' | 'duplicate';
+
+/** One uploaded original and what processing learnt about it. */
+export interface Asset {
+  id: string;
+  owner: string;
+  libraryId: string;
+  state: AssetState;
+  /** Why processing failed, in words a user can act on. */
+  error?: string;
+  /** For `duplicate`: the asset of the same library that already holds these bytes. */
+  duplicateOf?: string;
+  deviceAssetId: string;
+  deviceId: string;
+  originalFileName: string;
+  /** The client's claim, a hint only; `mimeType` is what the bytes are. */
+  declaredMimeType: string;
+  mimeType?: string;
+  /** Base64 SHA-256 the client announced for a presigned upload; verified against the bytes. */
+  declaredChecksum?: string;
+  fileCreatedAt: string;
+  fileModifiedAt: string;
+  /** Capture wall clock as UTC ("2024-01-15T08:30:45Z"); `fileCreatedAt` until known. */
+  localDatetime: string;
+  checksum?: string;
+  checksumSha1?: string;
+  fileSizeBytes: number;
+  width?: number;
+  height?: number;
+  exif?: Exif;
+  thumbhash?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Set when the presigned target stops working; a pending asset past it will never arrive. */
+  uploadExpiresAt?: string;
+  pipelineVersion?: number;
+  /** ETag of the original that was processed, bare (no quotes). */
+  etag?: string;
+  /** S3 sequencer of the event that was processed, for ordering events of the same key. */
+  sequencer?: string;
+}
+
+/** Bumped whenever processing would produce different output; reprocessing picks older assets. */
+export const PIPELINE_VERSION = 1;
+
+export const PREVIEW_FILE = 'preview.jpeg';
+export const THUMBNAIL_FILE = 'thumbnail.webp';
+
+/** S3 sequencers are hex of varying length: right-pad with zeros, then compare as text. */
+export const compareSequencers = (a: string, b: string): number => {
+  const width = Math.max(a.length, b.length);
+  const [x, y] = [a.toUpperCase().padEnd(width, '0'), b.toUpperCase().padEnd(width, '0')];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** The timeline shows processed assets; pending uploads and resolved duplicates stay out of it. */
+export const isListed = (asset: Asset): boolean => asset.state === 'ready' || asset.state === 'failed';

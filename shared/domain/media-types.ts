@@ -1,0 +1,38 @@
+// What Darkroom accepts, by content (the sniffed type), never by the client's claim or extension.
+
+export const IMAGE_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+  'image/gif',
+] as const;
+
+export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/3gpp', 'video/x-m4v', 'video/webm'] as const;
+
+export type ImageType = (typeof IMAGE_TYPES)[number];
+export type VideoType = (typeof VIDEO_TYPES)[number];
+export type MediaType = ImageType | VideoType;
+
+export const isImageType = (mime: string): mime is ImageType => (IMAGE_TYPES as readonly string[]).includes(mime);
+export const isVideoType = (mime: string): mime is VideoType => (VIDEO_TYPES as readonly string[]).includes(mime);
+export const isMediaType = (mime: string): mime is MediaType => isImageType(mime) || isVideoType(mime);
+
+const MiB = 1024 * 1024;
+/** Largest original accepted per kind: a photo over 200 MiB is not a photo we can decode in a Lambda. */
+export const MAX_IMAGE_BYTES = 200 * MiB;
+/** S3's single POST limit; larger videos need the multipart flow. */
+export const MAX_SINGLE_UPLOAD_BYTES = 5 * 1024 * MiB;
+
+export const maxBytesFor = (mime: MediaType): number => (isImageType(mime) ? MAX_IMAGE_BYTES : MAX_SINGLE_UPLOAD_BYTES);
+
+/** Decoded pixels above this are refused from the header, before any decoder allocates. */
+export const MAX_PIXELS = 120_000_000;
+
+/** Raised by media adapters for input that can never be processed: terminal, never retried. */
+export class MediaRejected extends Error {
+  override readonly name = 'MediaRejected';
+}

@@ -1,0 +1,162 @@
+import { derivedKey, originalKey, parseOriginalKey } from '../names.ts';
+import { type Asset, compareSequencers, PIPELINE_VERSION, PREVIEW_FILE, THUMBNAIL_FILE } from './asset.ts';
+import { localDatetime } from './datetime.ts';
+import { MediaRejected } from './media-types.ts';
+import type { ObjectCreated } from './object-event.ts';
+import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage } from './ports.ts';
+
+export type Outcome =
+  | 'ready'
+  | 'failed'
+  | 'duplicate'
+  /** Already processed from these bytes by this pipeline version. */
+  | 'skipped'
+  /** An event older than the one already applied to this key. */
+  | 'stale'
+  /** The object was replaced or deleted after the event was sent. */
+  | 'superseded'
+  /** No asset owns the key (deleted, or never created): the object is removed. */
+  | 'orphan'
+  /** Not an original of ours. */
+  | 'ignored';
+
+export interface Processed {
+  outcome: Outcome;
+  asset?: Asset;
+}
+
+export interface ProcessorDeps {
+  assets: AssetRepository;
+  storage: ObjectStorage;
+  media: MediaProcessor;
+  clock: Clock;
+}
+
+export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
+  preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
+  thumbnail: derivedKey(asset.owner, asset.id, THUMBNAIL_FILE),
+});
+
+/**
+ * Turns an uploaded original into a ready (or failed, or duplicate) asset. Every step is safe to
+ * repeat: the same event twice, events out of order, a crash between any two steps and a replay
+ * all end with one record, one checksum claim and one set of derived files.
+ */
+export class AssetProcessor {
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  async handleObject(event: ObjectCreated, options: { force?: boolean } = {}): Promise<Processed> {
+    const parsed = parseOriginalKey(event.key);
+    if (!parsed) return { outcome: 'ignored' };
+    const asset = await this.deps.assets.get(parsed.assetId);
+    if (!asset || asset.owner !== parsed.owner) {
+      if (!asset) await this.deps.storage.deleteOriginal(event.key);
+      return { outcome: asset ? 'ignored' : 'orphan' };
+    }
+    const done = asset.state !== 'pending' && asset.etag === event.etag;
+    if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION)
+      return { outcome: 'skipped', asset };
+    if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
+      return { outcome: 'stale', asset };
+    }
+    const download = await this.deps.storage.download(event.key, event.etag || undefined);
+    if (download === 'missing') return { outcome: 'superseded', asset };
+    try {
+      return await this.processFile(asset, download.file, { etag: event.etag, sequencer: event.sequencer });
+    } finally {
+      await download.release();
+    }
+  }
+
+  /** The work itself, also run inline by the direct upload with the bytes it already has. */
+  async processFile(asset: Asset, file: LocalFile, source: { etag: string; sequencer?: string }): Promise<Processed> {
+    const { assets, media, storage } = this.deps;
+    const base: Asset = {
+      ...asset,
+      checksum: file.sha256,
+      checksumSha1: file.sha1,
+      fileSizeBytes: file.size,
+      etag: source.etag,
+      ...(source.sequencer && { sequencer: source.sequencer }),
+      pipelineVersion: PIPELINE_VERSION,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    delete base.error;
+    delete base.duplicateOf;
+
+    let inspection: Awaited<ReturnType<MediaProcessor['inspect']>>;
+    let rendition: Awaited<ReturnType<MediaProcessor['render']>>;
+    try {
+      if (file.size !== asset.fileSizeBytes) {
+        throw new MediaRejected(`the upload is ${file.size} bytes, not the ${asset.fileSizeBytes} declared`);
+      }
+      if (asset.declaredChecksum && asset.declaredChecksum !== file.sha256) {
+        throw new MediaRejected('the uploaded bytes do not match the declared checksum');
+      }
+      inspection = await media.inspect(file);
+      base.mimeType = inspection.mimeType;
+      rendition = await media.render(file, inspection);
+    } catch (error) {
+      if (!(error instanceof MediaRejected)) throw error;
+      // A reprocessing that now fails gives up a claim an earlier run took.
+      await assets.releaseChecksum(base);
+      return this.finish({
+        ...base,
+        state: 'failed',
+        error: error.message,
+        mimeType: base.mimeType ?? asset.declaredMimeType,
+      });
+    }
+
+    const holder = await this.claim(base);
+    if (holder !== base.id) {
+      await storage.deleteDerived(Object.values(derivedKeys(base)));
+      const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder });
+      // The bytes live on in the asset that holds them; this upload's copy is redundant.
+      if (duplicate.outcome === 'duplicate') await storage.deleteOriginal(originalKey(base.owner, base.id));
+      return duplicate;
+    }
+
+    const keys = derivedKeys(base);
+    await storage.putDerived(keys.preview, rendition.preview, 'image/jpeg');
+    await storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp');
+    const { reading } = inspection;
+    const ready: Asset = {
+      ...base,
+      state: 'ready',
+      mimeType: inspection.mimeType,
+      width: rendition.width,
+      height: rendition.height,
+      exif: reading.exif,
+      thumbhash: rendition.thumbhash,
+      localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
+    };
+    await assets.putEntries(ready);
+    return this.finish(ready);
+  }
+
+  /** Claims the checksum, taking over a claim whose holder was deleted. */
+  private async claim(asset: Asset): Promise<string> {
+    const { assets } = this.deps;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await assets.claimChecksum(asset);
+      if (holder === asset.id) return holder;
+      const existing = await assets.get(holder);
+      if (existing && existing.state !== 'failed') return holder;
+      if (await assets.transferChecksum(asset, holder)) return asset.id;
+    }
+    throw new Error(`could not settle the checksum claim of ${asset.id}`);
+  }
+
+  /** The final, guarded write. Losing it means the asset was deleted or a newer event won. */
+  private async finish(asset: Asset): Promise<Processed> {
+    const { assets, storage } = this.deps;
+    if (await assets.save(asset)) return { outcome: asset.state as Outcome, asset };
+    const current = await assets.get(asset.id);
+    if (current) return { outcome: 'stale', asset: current };
+    // Deleted while we worked: leave nothing of ours behind.
+    await assets.releaseChecksum(asset);
+    await storage.deleteDerived(Object.values(derivedKeys(asset)));
+    return { outcome: 'orphan' };
+  }
+}

@@ -1,0 +1,142 @@
+import { originalKey } from '../names.ts';
+import type { Accounts } from './accounts.ts';
+import type { Asset } from './asset.ts';
+import { Invalid, TooLarge, Unsupported } from './errors.ts';
+import { newId } from './ids.ts';
+import { isMediaType, maxBytesFor } from './media-types.ts';
+import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage, PresignedUpload } from './ports.ts';
+import type { AssetProcessor } from './process-asset.ts';
+
+/** A presigned target lives 15 minutes: long enough for a phone on a poor link, short enough to leak little. */
+export const UPLOAD_TTL_SECONDS = 15 * 60;
+
+export interface DeviceMetadata {
+  deviceAssetId: string;
+  deviceId: string;
+  fileCreatedAt: string;
+  fileModifiedAt: string;
+  libraryId?: string;
+}
+
+export interface UploadRequest extends DeviceMetadata {
+  fileName: string;
+  mimeType: string;
+  fileSizeBytes: number;
+  checksum?: string;
+}
+
+export type UploadResult =
+  | { status: 'created'; asset: Asset; upload: PresignedUpload }
+  | { status: 'duplicate'; asset: Asset };
+
+export type DirectResult = { status: 'created' | 'duplicate'; asset: Asset };
+
+/** Keeps only a display name: no directories, no control characters, at most 255 characters. */
+export const sanitiseFileName = (name: string): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
+  const base = (name.split(/[/\\]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base === '.' || base === '..' ? '' : base).slice(-255) || 'original';
+};
+
+export class Uploads {
+  constructor(
+    private readonly deps: {
+      accounts: Accounts;
+      assets: AssetRepository;
+      storage: ObjectStorage;
+      media: MediaProcessor;
+      processor: AssetProcessor;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Starts a direct-to-S3 upload: a pending asset and a POST target pinned to key, type, size and time. */
+  async createUpload(owner: string, request: UploadRequest): Promise<UploadResult> {
+    const libraryId = await this.deps.accounts.resolveLibrary(owner, request.libraryId);
+    if (request.checksum) {
+      const existing = await this.existing(libraryId, request.checksum);
+      if (existing) return { status: 'duplicate', asset: existing };
+    }
+    if (!isMediaType(request.mimeType)) {
+      throw new Unsupported(`mime_type: ${request.mimeType} is not an image or video type Darkroom accepts`);
+    }
+    const max = maxBytesFor(request.mimeType);
+    if (request.fileSizeBytes > max)
+      throw new TooLarge(`file_size_bytes: ${request.mimeType} uploads are limited to ${max} bytes`);
+
+    const now = this.deps.clock.now();
+    const asset = this.newAsset(owner, libraryId, request, {
+      fileName: request.fileName,
+      mimeType: request.mimeType,
+      size: request.fileSizeBytes,
+    });
+    asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
+    if (request.checksum) asset.declaredChecksum = request.checksum;
+    await this.deps.assets.create(asset);
+    const upload = await this.deps.storage.presignUpload({
+      key: originalKey(owner, asset.id),
+      contentType: request.mimeType,
+      size: request.fileSizeBytes,
+      expiresInSeconds: UPLOAD_TTL_SECONDS,
+    });
+    return { status: 'created', asset, upload };
+  }
+
+  /** The small-file path: the bytes arrive with the request and are processed before answering. */
+  async directUpload(
+    owner: string,
+    metadata: DeviceMetadata,
+    file: LocalFile,
+    fileName: string,
+  ): Promise<DirectResult> {
+    const libraryId = await this.deps.accounts.resolveLibrary(owner, metadata.libraryId);
+    if (file.size === 0) throw new Invalid('asset_data: the file is empty');
+    const mimeType = await this.deps.media.sniff(file);
+    if (!mimeType || !isMediaType(mimeType)) {
+      throw new Unsupported(`asset_data: ${mimeType ?? 'the content'} is not an image or video type Darkroom accepts`);
+    }
+    const existing = await this.existing(libraryId, file.sha256);
+    if (existing) return { status: 'duplicate', asset: existing };
+
+    const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
+    await this.deps.assets.create(asset);
+    const { etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType);
+    const result = await this.deps.processor.processFile(asset, file, { etag });
+    if (result.outcome === 'duplicate' && result.asset?.duplicateOf) {
+      const holder = await this.deps.assets.get(result.asset.duplicateOf);
+      if (holder) return { status: 'duplicate', asset: holder };
+    }
+    return { status: 'created', asset: result.asset ?? (await this.deps.assets.get(asset.id)) ?? asset };
+  }
+
+  private async existing(libraryId: string, checksum: string): Promise<Asset | undefined> {
+    const holder = await this.deps.assets.findChecksum(libraryId, checksum);
+    const asset = holder ? await this.deps.assets.get(holder) : undefined;
+    return asset && asset.state !== 'failed' ? asset : undefined;
+  }
+
+  private newAsset(
+    owner: string,
+    libraryId: string,
+    metadata: DeviceMetadata,
+    file: { fileName: string; mimeType: string; size: number },
+  ): Asset {
+    const now = this.deps.clock.now().toISOString();
+    return {
+      id: newId('asset'),
+      owner,
+      libraryId,
+      state: 'pending',
+      deviceAssetId: metadata.deviceAssetId,
+      deviceId: metadata.deviceId,
+      originalFileName: sanitiseFileName(file.fileName),
+      declaredMimeType: file.mimeType,
+      fileCreatedAt: metadata.fileCreatedAt,
+      fileModifiedAt: metadata.fileModifiedAt,
+      localDatetime: metadata.fileCreatedAt,
+      fileSizeBytes: file.size,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import decodeHeic from 'heic-decode';
+import sharp, { type Sharp } from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
+import { normaliseExif } from '../domain/exif.ts';
+import { isImageType, isVideoType, MAX_PIXELS, MediaRejected } from '../domain/media-types.ts';
+import type { Inspection, LocalFile, MediaProcessor, Rendition } from '../domain/ports.ts';
+import { bmffTruncation } from './bmff.ts';
+import { readTags } from './exif-reader.ts';
+import { sniffType } from './sniff.ts';
+
+const PREVIEW_EDGE = 1440;
+const THUMBNAIL_SHORT_EDGE = 250;
+const THUMBHASH_EDGE = 100;
+const QUALITY = 80;
+const BMFF = new Set(['image/heic', 'image/heif', 'image/avif']);
+const HEVC = new Set(['image/heic', 'image/heif']);
+
+// A Lambda processes one file at a time; sharp's cache would only hold memory.
+sharp.cache(false);
+
+const decodeError = (error: unknown) =>
+  new MediaRejected(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
+
+/** Decoding, orientation and output settings in one place (the SharpMedia adapter). */
+export class SharpMedia implements MediaProcessor {
+  sniff(file: LocalFile): Promise<string | undefined> {
+    return sniffType(file.path);
+  }
+
+  async inspect(file: LocalFile): Promise<Inspection> {
+    if (file.size === 0) throw new MediaRejected('the file is empty');
+    const mimeType = await this.sniff(file);
+    if (!mimeType) throw new MediaRejected('the content is not an image or video format Darkroom accepts');
+    if (isVideoType(mimeType)) throw new MediaRejected(`video processing is not available yet (${mimeType})`);
+    if (!isImageType(mimeType)) throw new MediaRejected(`${mimeType} is not an image or video format Darkroom accepts`);
+    if (BMFF.has(mimeType)) {
+      const truncated = await bmffTruncation(file.path, file.size);
+      if (truncated) throw new MediaRejected(truncated);
+    }
+    // The header alone says how large the decoded image would be; refuse before anything allocates it.
+    const header = await sharp(file.path, { limitInputPixels: false })
+      .metadata()
+      .catch((error) => {
+        throw decodeError(error);
+      });
+    const pixels = (header.width ?? 0) * (header.height ?? 0);
+    if (pixels > MAX_PIXELS) {
+      throw new MediaRejected(
+        `the image has ${Math.round(pixels / 1e6)} megapixels, over the ${MAX_PIXELS / 1e6} MP limit`,
+      );
+    }
+    // Display size: EXIF orientation applied, except in HEIF, whose header already reports it upright.
+    const { width = 0, height = 0 } = header.autoOrient ?? header;
+    return { mimeType, kind: 'image', width, height, reading: normaliseExif(await readTags(file, mimeType)) };
+  }
+
+  async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
+    try {
+      const image = await this.decode(file, inspection.mimeType);
+      const { data: preview, info } = await image
+        .resize(PREVIEW_EDGE, PREVIEW_EDGE, { fit: 'inside', withoutEnlargement: true })
+        .withIccProfile('srgb')
+        .jpeg({ quality: QUALITY })
+        .toBuffer({ resolveWithObject: true });
+      // Panoramas wider than 5.76:1 get a preview whose short edge is under 250: use the original.
+      const fullSize = info.width >= inspection.width && info.height >= inspection.height;
+      const source =
+        Math.min(info.width, info.height) >= THUMBNAIL_SHORT_EDGE || fullSize
+          ? sharp(preview)
+          : await this.decode(file, inspection.mimeType);
+      const portrait = info.height > info.width;
+      const thumbnail = await source
+        .resize(portrait ? THUMBNAIL_SHORT_EDGE : undefined, portrait ? undefined : THUMBNAIL_SHORT_EDGE, {
+          withoutEnlargement: true,
+        })
+        .withIccProfile('srgb')
+        .webp({ quality: QUALITY })
+        .toBuffer();
+      return {
+        preview,
+        thumbnail,
+        thumbhash: await thumbhash(thumbnail),
+        width: inspection.width,
+        height: inspection.height,
+      };
+    } catch (error) {
+      if (error instanceof MediaRejected) throw error;
+      throw decodeError(error);
+    }
+  }
+
+  /** A pipeline over the full image, upright. */
+  private async decode(file: LocalFile, mimeType: string): Promise<Sharp> {
+    if (HEVC.has(mimeType)) {
+      // Prebuilt sharp has no HEVC decoder. libheif (wasm) applies the container's rotation
+      // (irot) itself, and EXIF Orientation in a HEIC is informational: do not rotate again.
+      const { width, height, data } = await decodeHeic({ buffer: await readFile(file.path) });
+      return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+    }
+    return sharp(file.path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).timeout({ seconds: 60 }).rotate();
+  }
+}
+
+const thumbhash = async (thumbnail: Buffer): Promise<string> => {
+  const { data, info } = await sharp(thumbnail)
+    .resize(THUMBHASH_EDGE, THUMBHASH_EDGE, { fit: 'inside' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
+};

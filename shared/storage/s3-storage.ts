@@ -1,0 +1,115 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { normaliseEtag } from '../domain/object-event.ts';
+import type { Download, LocalFile, ObjectStorage, PresignedUpload } from '../domain/ports.ts';
+import { spoolToDisk } from './local-file.ts';
+
+/** Signed GETs live an hour; signing at the start of a half-hour window keeps URLs stable (cacheable) for a while. */
+const URL_LIFETIME_SECONDS = 3600;
+const URL_WINDOW_MS = 30 * 60 * 1000;
+
+const signingDate = () => new Date(Math.floor(Date.now() / URL_WINDOW_MS) * URL_WINDOW_MS);
+
+/** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266 / 5987). */
+export const attachment = (fileName: string): string => {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'original';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+};
+
+const isMissing = (error: unknown) => {
+  const name = (error as Error).name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    name === 'NoSuchKey' || name === 'NotFound' || name === 'PreconditionFailed' || status === 404 || status === 412
+  );
+};
+
+export class S3Storage implements ObjectStorage {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly buckets: { originals: string; derived: string },
+  ) {}
+
+  async download(key: string, etag?: string): Promise<Download> {
+    try {
+      const object = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.buckets.originals, Key: key, ...(etag && { IfMatch: `"${etag}"` }) }),
+      );
+      return await spoolToDisk(object.Body as Readable);
+    } catch (error) {
+      if (isMissing(error)) return 'missing';
+      throw error;
+    }
+  }
+
+  async putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }> {
+    const result = await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.buckets.originals,
+        Key: key,
+        Body: createReadStream(file.path),
+        ContentLength: file.size,
+        ContentType: contentType,
+      }),
+    );
+    return { etag: normaliseEtag(result.ETag ?? '') };
+  }
+
+  async putDerived(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.buckets.derived, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async deleteOriginal(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.buckets.originals, Key: key }));
+  }
+
+  async deleteDerived(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((Key) => this.s3.send(new DeleteObjectCommand({ Bucket: this.buckets.derived, Key }))));
+  }
+
+  async presignUpload(input: {
+    key: string;
+    contentType: string;
+    size: number;
+    expiresInSeconds: number;
+  }): Promise<PresignedUpload> {
+    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+    const { url, fields } = await createPresignedPost(this.s3, {
+      Bucket: this.buckets.originals,
+      Key: input.key,
+      Fields: { 'Content-Type': input.contentType },
+      Conditions: [
+        ['eq', '$Content-Type', input.contentType],
+        ['content-length-range', input.size, input.size],
+      ],
+      Expires: input.expiresInSeconds,
+    });
+    return { url, fields, expiresAt: expiresAt.toISOString() };
+  }
+
+  originalUrl(key: string, contentType: string, fileName: string): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.buckets.originals,
+        Key: key,
+        ResponseContentType: contentType,
+        ResponseContentDisposition: attachment(fileName),
+      }),
+      { expiresIn: URL_LIFETIME_SECONDS, signingDate: signingDate() },
+    );
+  }
+
+  derivedUrl(key: string, contentType: string): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({ Bucket: this.buckets.derived, Key: key, ResponseContentType: contentType }),
+      { expiresIn: URL_LIFETIME_SECONDS, signingDate: signingDate() },
+    );
+  }
+}
