@@ -33,6 +33,11 @@ export interface Asset {
   thumbhash?: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set by the direct upload while it processes the bytes itself: until then the S3 event for
+   * the same original waits (is retried) instead of doing the work twice.
+   */
+  inlineUntil?: string;
   /** Set when the presigned target stops working; a pending asset past it will never arrive. */
   uploadExpiresAt?: string;
   pipelineVersion?: number;

@@ -32,6 +32,14 @@ export interface ProcessorDeps {
   clock: Clock;
 }
 
+/** Transient: the direct upload is processing this asset right now; the event is retried later. */
+export class InlineInProgress extends Error {
+  override readonly name = 'InlineInProgress';
+}
+
+/** How long the S3 event leaves a direct upload to finish its own processing. */
+export const INLINE_LEASE_MS = 60_000;
+
 export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
   preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
   thumbnail: derivedKey(asset.owner, asset.id, THUMBNAIL_FILE),
@@ -56,6 +64,10 @@ export class AssetProcessor {
     const done = asset.state !== 'pending' && asset.etag === event.etag;
     if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION)
       return { outcome: 'skipped', asset };
+    const now = this.deps.clock.now().getTime();
+    if (asset.state === 'pending' && asset.inlineUntil && Date.parse(asset.inlineUntil) > now) {
+      throw new InlineInProgress(`${asset.id} is being processed by its direct upload`);
+    }
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
       return { outcome: 'stale', asset };
     }
@@ -83,6 +95,7 @@ export class AssetProcessor {
     };
     delete base.error;
     delete base.duplicateOf;
+    delete base.inlineUntil;
 
     let inspection: Awaited<ReturnType<MediaProcessor['inspect']>>;
     let rendition: Awaited<ReturnType<MediaProcessor['render']>>;

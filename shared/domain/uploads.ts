@@ -5,7 +5,7 @@ import { Invalid, TooLarge, Unsupported } from './errors.ts';
 import { newId } from './ids.ts';
 import { isMediaType, maxBytesFor } from './media-types.ts';
 import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage, PresignedUpload } from './ports.ts';
-import type { AssetProcessor } from './process-asset.ts';
+import { type AssetProcessor, INLINE_LEASE_MS } from './process-asset.ts';
 
 /** A presigned target lives 15 minutes: long enough for a phone on a poor link, short enough to leak little. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
@@ -99,6 +99,7 @@ export class Uploads {
     if (existing) return { status: 'duplicate', asset: existing };
 
     const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
+    asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
     await this.deps.assets.create(asset);
     const { etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType);
     const result = await this.deps.processor.processFile(asset, file, { etag });

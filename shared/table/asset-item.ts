@@ -61,6 +61,7 @@ const assetSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   uploadExpiresAt: z.string().optional(),
+  inlineUntil: z.string().optional(),
   pipelineVersion: z.number().optional(),
   etag: z.string().optional(),
   sequencer: z.string().optional(),
