@@ -38,6 +38,11 @@ export class S3Storage implements ObjectStorage {
       const object = await this.s3.send(
         new GetObjectCommand({ Bucket: this.buckets.originals, Key: key, ...(etag && { IfMatch: `"${etag}"` }) }),
       );
+      // Checked here too: not every S3-compatible server honours If-Match.
+      if (etag && normaliseEtag(object.ETag ?? '') !== etag) {
+        (object.Body as Readable).destroy();
+        return 'missing';
+      }
       return await spoolToDisk(object.Body as Readable);
     } catch (error) {
       if (isMissing(error)) return 'missing';
@@ -78,7 +83,6 @@ export class S3Storage implements ObjectStorage {
     size: number;
     expiresInSeconds: number;
   }): Promise<PresignedUpload> {
-    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
     const { url, fields } = await createPresignedPost(this.s3, {
       Bucket: this.buckets.originals,
       Key: input.key,
@@ -89,7 +93,9 @@ export class S3Storage implements ObjectStorage {
       ],
       Expires: input.expiresInSeconds,
     });
-    return { url, fields, expiresAt: expiresAt.toISOString() };
+    // The policy's own expiration, so the client is told exactly what S3 will enforce.
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string };
+    return { url, fields, expiresAt: new Date(policy.expiration).toISOString() };
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {

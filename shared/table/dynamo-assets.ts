@@ -172,11 +172,13 @@ export class DynamoAssets implements AssetRepository {
       for (const id of query.device?.deviceAssetIds ?? [])
         keys.push(deviceEntry(libraryId, query.device?.deviceId ?? '', id));
     }
+    // BatchGetItem refuses a request that names one key twice.
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
     const chunks: Key[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) chunks.push(keys.slice(i, i + BATCH_GET_MAX));
+    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) chunks.push(unique.slice(i, i + BATCH_GET_MAX));
     const found = (await Promise.all(chunks.map((chunk) => this.batchGet(chunk)))).flat();
-    const unique = new Map(found.map((item) => [String(item.assetId), item]));
-    return [...unique.values()].map((item) => ({
+    const byAsset = new Map(found.map((item) => [String(item.assetId), item]));
+    return [...byAsset.values()].map((item) => ({
       id: String(item.assetId),
       checksum: item.checksum as string | undefined,
       checksumSha1: item.checksumSha1 as string | undefined,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { formatInstant } from '../../../shared/domain/datetime.ts';
 import { idPattern } from '../../../shared/domain/ids.ts';
 
 // The request shapes of the asset routes. Unknown fields are refused, never ignored.
 
 const deviceString = z.string().trim().min(1).max(512);
 /** ISO 8601 with a time and a zone; stored normalised to UTC. */
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+const instant = z.iso.datetime({ offset: true }).transform((value) => formatInstant(new Date(value)));
 const assetId = z.string().regex(idPattern('asset'), 'must be an asset id (asset_…)');
 const libraryId = z.string().regex(idPattern('lib'), 'must be a library id (lib_…)');
 const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 (44 characters)');

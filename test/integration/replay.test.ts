@@ -1,0 +1,99 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createClients } from '../../shared/aws/clients.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { derivedKeys } from '../../shared/domain/process-asset.ts';
+import { LOCAL_NAMES, originalKey } from '../../shared/names.ts';
+import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
+import { jpeg } from '../helpers/images.ts';
+import { eventually, useLocalStack } from '../helpers/local-stack.ts';
+import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+
+const stack = useLocalStack({ queue: { visibilityTimeoutMs: 200 } });
+
+const snapshot = async (id: string) => {
+  const config = loadConfig();
+  const { s3, dynamo } = createClients(config);
+  const asset = await new DynamoAssets(dynamo, config.TABLE_NAME).get(id);
+  if (!asset) throw new Error('asset gone');
+  const read = async (key: string) => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: config.DERIVED_BUCKET, Key: key }));
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []).toString('base64');
+  };
+  const keys = derivedKeys(asset);
+  return { asset, preview: await read(keys.preview), thumbnail: await read(keys.thumbnail) };
+};
+
+const objectCreated = (key: string, etag: string, sequencer: string, size: number) =>
+  JSON.stringify({
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    'replay-name': 'test-replay',
+    detail: {
+      bucket: { name: LOCAL_NAMES.originalsBucket },
+      object: { key, size, etag, sequencer },
+      reason: 'PostObject',
+    },
+  });
+
+const drained = () =>
+  eventually(() => {
+    const { visible, inFlight } = stack().queue.counts();
+    return visible + inFlight === 0 ? true : undefined;
+  });
+
+describe('replayed and reordered events', () => {
+  it('replaying the same event three times leaves record and derived files byte-identical', async () => {
+    const key = await newKey();
+    const bytes = await jpeg({ width: 640, height: 480, color: '#336699' });
+    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 'r.jpg', 'image/jpeg');
+    await settled(stack().apiUrl, key, created.body.asset_id);
+    await drained();
+    const before = await snapshot(created.body.asset_id);
+    const objectKey = originalKey(before.asset.owner, before.asset.id);
+    for (let i = 0; i < 3; i++) {
+      stack().queue.send(objectCreated(objectKey, before.asset.etag ?? '', before.asset.sequencer ?? '', bytes.length));
+    }
+    await drained();
+    expect(await snapshot(created.body.asset_id)).toEqual(before);
+  });
+
+  it('an older event arriving after a newer one changes nothing', async () => {
+    const key = await newKey();
+    const bytes = await jpeg({ width: 320, height: 240, color: '#993366' });
+    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 'o.jpg', 'image/jpeg');
+    await settled(stack().apiUrl, key, created.body.asset_id);
+    await drained();
+    const before = await snapshot(created.body.asset_id);
+    const older = '0'.repeat((before.asset.sequencer ?? '').length);
+    expect(older < (before.asset.sequencer ?? '')).toBe(true);
+    stack().queue.send(
+      objectCreated(originalKey(before.asset.owner, before.asset.id), 'feedface', older, bytes.length),
+    );
+    await drained();
+    expect(await snapshot(created.body.asset_id)).toEqual(before);
+  });
+
+  it('an event for an object that was replaced is acknowledged without touching the asset', async () => {
+    const key = await newKey();
+    const bytes = await jpeg({ width: 100, height: 100, color: '#123456' });
+    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 's.jpg', 'image/jpeg');
+    await settled(stack().apiUrl, key, created.body.asset_id);
+    await drained();
+    const before = await snapshot(created.body.asset_id);
+    const newer = `${before.asset.sequencer}1`;
+    stack().queue.send(
+      objectCreated(
+        originalKey(before.asset.owner, before.asset.id),
+        '0123456789abcdef0123456789abcdef',
+        newer,
+        bytes.length,
+      ),
+    );
+    await drained();
+    expect(await snapshot(created.body.asset_id)).toEqual(before);
+    expect(stack().deadLetterQueue.peek()).toEqual([]);
+  });
+});
