@@ -58,9 +58,10 @@ export class SharpMedia implements MediaProcessor {
   async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
     try {
       const image = await this.decode(file, inspection.mimeType);
-      const { data: preview, info } = await image
-        .resize(PREVIEW_EDGE, PREVIEW_EDGE, { fit: 'inside', withoutEnlargement: true })
-        .withIccProfile('srgb')
+      const { data: preview, info } = await srgb(
+        image.resize(PREVIEW_EDGE, PREVIEW_EDGE, { fit: 'inside', withoutEnlargement: true }),
+        inspection,
+      )
         .jpeg({ quality: QUALITY })
         .toBuffer({ resolveWithObject: true });
       // Panoramas wider than 5.76:1 get a preview whose short edge is under 250: use the original.
@@ -68,13 +69,12 @@ export class SharpMedia implements MediaProcessor {
       const source =
         Math.min(info.width, info.height) >= THUMBNAIL_SHORT_EDGE || fullSize
           ? sharp(preview)
-          : await this.decode(file, inspection.mimeType);
+          : srgb(await this.decode(file, inspection.mimeType), inspection);
       const portrait = info.height > info.width;
       const thumbnail = await source
         .resize(portrait ? THUMBNAIL_SHORT_EDGE : undefined, portrait ? undefined : THUMBNAIL_SHORT_EDGE, {
           withoutEnlargement: true,
         })
-        .withIccProfile('srgb')
         .webp({ quality: QUALITY })
         .toBuffer();
       return {
@@ -101,6 +101,12 @@ export class SharpMedia implements MediaProcessor {
     return sharp(file.path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).timeout({ seconds: 60 }).rotate();
   }
 }
+
+/** Output in sRGB. A colour transform costs a fifth of the time, and sRGB (or untagged) input needs none. */
+const srgb = (image: Sharp, inspection: Inspection): Sharp => {
+  const profile = inspection.reading.exif.profile_description;
+  return profile && !/srgb/i.test(profile) ? image.withIccProfile('srgb') : image;
+};
 
 const thumbhash = async (thumbnail: Buffer): Promise<string> => {
   const { data, info } = await sharp(thumbnail)

@@ -1,0 +1,107 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+
+export interface Measured {
+  name: string;
+  median: number;
+  min: number;
+  max: number;
+  p90: number;
+  runs: number;
+}
+
+export interface Comparison {
+  benchmark: string;
+  subject: Measured;
+  baseline: Measured;
+  /** subject median / baseline median. */
+  ratio: number;
+  target?: string;
+  unit: string;
+}
+
+const stats = (name: string, samples: number[]): Measured => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    name,
+    median: at(0.5),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+    p90: at(0.9),
+    runs: samples.length,
+  };
+};
+
+/**
+ * Runs subject and baseline alternately in one process, after a warm-up of each, so both see the
+ * same machine state; answers milliseconds per run.
+ */
+export const compare = async (
+  benchmark: string,
+  subject: { name: string; run: () => Promise<unknown> },
+  baseline: { name: string; run: () => Promise<unknown> },
+  options: { runs: number; warmup?: number; target?: string },
+): Promise<Comparison> => {
+  for (let i = 0; i < (options.warmup ?? 2); i++) {
+    await subject.run();
+    await baseline.run();
+  }
+  const times = { subject: [] as number[], baseline: [] as number[] };
+  for (let i = 0; i < options.runs; i++) {
+    const order = i % 2 === 0 ? (['subject', 'baseline'] as const) : (['baseline', 'subject'] as const);
+    for (const which of order) {
+      const started = performance.now();
+      await (which === 'subject' ? subject : baseline).run();
+      times[which].push(performance.now() - started);
+    }
+  }
+  const s = stats(subject.name, times.subject);
+  const b = stats(baseline.name, times.baseline);
+  return {
+    benchmark,
+    subject: s,
+    baseline: b,
+    ratio: s.median / b.median,
+    unit: 'ms',
+    ...(options.target && { target: options.target }),
+  };
+};
+
+const RESULTS = join(import.meta.dirname, 'results');
+
+/** Merges this run's comparisons into results/latest.json and rewrites results/latest.md. */
+export const record = async (comparisons: Comparison[]) => {
+  await mkdir(RESULTS, { recursive: true });
+  const file = join(RESULTS, 'latest.json');
+  const previous = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as { results: Comparison[] },
+    () => ({ results: [] }),
+  );
+  const names = new Set(comparisons.map((c) => c.benchmark));
+  const results = [...previous.results.filter((c) => !names.has(c.benchmark)), ...comparisons];
+  await writeFile(
+    file,
+    `${JSON.stringify({ machine: machine(), updated: new Date().toISOString(), results }, null, 2)}\n`,
+  );
+  await writeFile(join(RESULTS, 'latest.md'), table(results));
+  console.log(table(comparisons));
+};
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+export const table = (results: Comparison[]) =>
+  [
+    '| benchmark | subject: median (min–max) | baseline: median (min–max) | ratio | target |',
+    '|---|---|---|---|---|',
+    ...results.map(
+      (c) =>
+        `| ${c.benchmark} | ${c.subject.name}: ${fmt(c.subject.median)} ${c.unit} (${fmt(c.subject.min)}–${fmt(c.subject.max)}) | ${c.baseline.name}: ${fmt(c.baseline.median)} ${c.unit} (${fmt(c.baseline.min)}–${fmt(c.baseline.max)}) | ${c.ratio.toFixed(2)}× | ${c.target ?? ''} |`,
+    ),
+    '',
+  ].join('\n');
+
+const machine = () => {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+};
