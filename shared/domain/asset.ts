@@ -30,6 +30,8 @@ export interface Asset {
   width?: number;
   height?: number;
   exif?: Exif;
+  /** Seconds, videos only. */
+  duration?: number;
   thumbhash?: string;
   createdAt: string;
   updatedAt: string;

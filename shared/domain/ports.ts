@@ -11,7 +11,10 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** An original on local disk, hashed while it was written there. */
 export interface LocalFile {
-  path: string;
+  /** The bytes on disk; absent when the original was too large to keep there. */
+  path?: string;
+  /** A signed URL of the original, for readers that can seek over HTTP (ffmpeg). */
+  url?: string;
   size: number;
   /** The first bytes (up to 1 MiB): enough to sniff and to find EXIF. */
   head: Buffer;
@@ -25,6 +28,8 @@ export interface Inspection {
   /** Display orientation, from the header. */
   width: number;
   height: number;
+  /** Videos only. */
+  durationSeconds?: number;
   reading: ExifReading;
 }
 

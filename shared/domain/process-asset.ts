@@ -141,6 +141,7 @@ export class AssetProcessor {
       width: rendition.width,
       height: rendition.height,
       exif: reading.exif,
+      ...(inspection.durationSeconds !== undefined && { duration: inspection.durationSeconds }),
       thumbhash: rendition.thumbhash,
       localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
     };

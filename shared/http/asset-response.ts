@@ -53,6 +53,7 @@ export const assetResponse = async (asset: Asset, storage: ObjectStorage, now = 
         ? await storage.originalUrl(originalKey(asset.owner, asset.id), served, asset.originalFileName)
         : null,
     thumbnail_url: state === 'ready' ? await storage.derivedUrl(derivedKeys(asset).thumbnail, 'image/webp') : null,
+    duration: asset.duration ?? null,
     width: asset.width ?? 0,
     height: asset.height ?? 0,
     file_size_bytes: asset.fileSizeBytes,

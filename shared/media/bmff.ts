@@ -5,14 +5,35 @@ import { open } from 'node:fs/promises';
  * truncated, or undefined when every box ends within the file. Decoders do not tell: libheif
  * paints the missing part green and a truncated MOV still probes.
  */
+type ReadAt = (offset: number) => Promise<Buffer>;
+
 export const bmffTruncation = async (path: string, fileSize: number): Promise<string | undefined> => {
   const handle = await open(path, 'r');
   try {
-    const header = Buffer.alloc(16);
+    return await walk(fileSize, async (offset) => {
+      const header = Buffer.alloc(16);
+      const { bytesRead } = await handle.read(header, 0, 16, offset);
+      return header.subarray(0, bytesRead);
+    });
+  } finally {
+    await handle.close();
+  }
+};
+
+/** The same walk over HTTP range requests, for originals too large to keep on disk. */
+export const bmffTruncationAt = (url: string, fileSize: number): Promise<string | undefined> =>
+  walk(fileSize, async (offset) => {
+    const res = await fetch(url, { headers: { range: `bytes=${offset}-${offset + 15}` } });
+    return Buffer.from(await res.arrayBuffer()).subarray(0, 16);
+  });
+
+const walk = async (fileSize: number, readAt: ReadAt): Promise<string | undefined> => {
+  {
     let offset = 0;
     let boxes = 0;
     while (offset < fileSize) {
-      const { bytesRead } = await handle.read(header, 0, 16, offset);
+      const header = await readAt(offset);
+      const bytesRead = header.length;
       if (bytesRead < 8) return `the file ends inside a box header at byte ${offset}`;
       const type = header.toString('latin1', 4, 8);
       let size = header.readUInt32BE(0);
@@ -30,7 +51,5 @@ export const bmffTruncation = async (path: string, fileSize: number): Promise<st
       boxes++;
     }
     return boxes === 0 ? 'the file is empty' : undefined;
-  } finally {
-    await handle.close();
   }
 };

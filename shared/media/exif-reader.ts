@@ -29,6 +29,7 @@ const stripExifHeader = (exif: Buffer) =>
 
 /** Where each format's EXIF can be read from. */
 const source = async (file: LocalFile, mimeType: string): Promise<Buffer | undefined> => {
+  if (!file.path) return file.head;
   if (mimeType === 'image/webp') {
     // exifr cannot parse WebP containers; sharp hands over the raw EXIF block.
     const { exif } = await sharp(file.path).metadata();

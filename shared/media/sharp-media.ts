@@ -5,15 +5,25 @@ import { rgbaToThumbHash } from 'thumbhash';
 import { normaliseExif } from '../domain/exif.ts';
 import { isImageType, isVideoType, MAX_PIXELS, MediaRejected } from '../domain/media-types.ts';
 import type { Inspection, LocalFile, MediaProcessor, Rendition } from '../domain/ports.ts';
-import { bmffTruncation } from './bmff.ts';
+import { displaySize, videoReading } from '../domain/video-metadata.ts';
+import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
+import { FfmpegVideo } from './ffmpeg-video.ts';
 import { sniffType } from './sniff.ts';
 
 const PREVIEW_EDGE = 1440;
 const THUMBNAIL_SHORT_EDGE = 250;
 const THUMBHASH_EDGE = 100;
 const QUALITY = 80;
-const BMFF = new Set(['image/heic', 'image/heif', 'image/avif']);
+const BMFF = new Set([
+  'image/heic',
+  'image/heif',
+  'image/avif',
+  'video/mp4',
+  'video/quicktime',
+  'video/3gpp',
+  'video/x-m4v',
+]);
 const HEVC = new Set(['image/heic', 'image/heif']);
 
 // A Lambda processes one file at a time; sharp's cache would only hold memory.
@@ -22,22 +32,45 @@ sharp.cache(false);
 const decodeError = (error: unknown) =>
   new MediaRejected(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
 
-/** Decoding, orientation and output settings in one place (the SharpMedia adapter). */
+/** A path or URL ffmpeg can read. */
+const videoInput = (file: LocalFile) => file.path ?? file.url ?? '';
+
+/**
+ * Decoding, orientation and output settings in one place (the SharpMedia adapter). Videos are
+ * probed and their poster frame taken by ffmpeg; from the frame on they are rendered like photos.
+ */
 export class SharpMedia implements MediaProcessor {
+  constructor(private readonly video = new FfmpegVideo()) {}
+
   sniff(file: LocalFile): Promise<string | undefined> {
-    return sniffType(file.path);
+    return sniffType(file);
   }
 
   async inspect(file: LocalFile): Promise<Inspection> {
     if (file.size === 0) throw new MediaRejected('the file is empty');
     const mimeType = await this.sniff(file);
-    if (!mimeType) throw new MediaRejected('the content is not an image or video format Darkroom accepts');
-    if (isVideoType(mimeType)) throw new MediaRejected(`video processing is not available yet (${mimeType})`);
-    if (!isImageType(mimeType)) throw new MediaRejected(`${mimeType} is not an image or video format Darkroom accepts`);
+    if (!mimeType || !(isImageType(mimeType) || isVideoType(mimeType))) {
+      throw new MediaRejected(`${mimeType ?? 'the content'} is not an image or video format Darkroom accepts`);
+    }
     if (BMFF.has(mimeType)) {
-      const truncated = await bmffTruncation(file.path, file.size);
+      const truncated = file.path
+        ? await bmffTruncation(file.path, file.size)
+        : await bmffTruncationAt(file.url ?? '', file.size);
       if (truncated) throw new MediaRejected(truncated);
     }
+    if (isVideoType(mimeType)) {
+      const probed = await this.video.probe(videoInput(file));
+      const { width, height } = displaySize(probed);
+      return {
+        mimeType,
+        kind: 'video',
+        width,
+        height,
+        durationSeconds: probed.durationSeconds,
+        reading: videoReading(probed),
+      };
+    }
+    if (!file.path) throw new MediaRejected('the image is too large to process');
     // The header alone says how large the decoded image would be; refuse before anything allocates it.
     const header = await sharp(file.path, { limitInputPixels: false })
       .metadata()
@@ -57,7 +90,7 @@ export class SharpMedia implements MediaProcessor {
 
   async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
     try {
-      const image = await this.decode(file, inspection.mimeType);
+      const image = await this.decode(file, inspection);
       const { data: preview, info } = await srgb(
         image.resize(PREVIEW_EDGE, PREVIEW_EDGE, { fit: 'inside', withoutEnlargement: true }),
         inspection,
@@ -67,9 +100,9 @@ export class SharpMedia implements MediaProcessor {
       // Panoramas wider than 5.76:1 get a preview whose short edge is under 250: use the original.
       const fullSize = info.width >= inspection.width && info.height >= inspection.height;
       const source =
-        Math.min(info.width, info.height) >= THUMBNAIL_SHORT_EDGE || fullSize
+        Math.min(info.width, info.height) >= THUMBNAIL_SHORT_EDGE || fullSize || inspection.kind === 'video'
           ? sharp(preview)
-          : srgb(await this.decode(file, inspection.mimeType), inspection);
+          : srgb(await this.decode(file, inspection), inspection);
       const portrait = info.height > info.width;
       const thumbnail = await source
         .resize(portrait ? THUMBNAIL_SHORT_EDGE : undefined, portrait ? undefined : THUMBNAIL_SHORT_EDGE, {
@@ -90,15 +123,19 @@ export class SharpMedia implements MediaProcessor {
     }
   }
 
-  /** A pipeline over the full image, upright. */
-  private async decode(file: LocalFile, mimeType: string): Promise<Sharp> {
-    if (HEVC.has(mimeType)) {
+  /** A pipeline over the full image (a video's poster frame), upright. */
+  private async decode(file: LocalFile, inspection: Inspection): Promise<Sharp> {
+    if (inspection.kind === 'video') {
+      return sharp(await this.video.poster(videoInput(file), inspection.durationSeconds ?? 0));
+    }
+    const path = file.path ?? '';
+    if (HEVC.has(inspection.mimeType)) {
       // Prebuilt sharp has no HEVC decoder. libheif (wasm) applies the container's rotation
       // (irot) itself, and EXIF Orientation in a HEIC is informational: do not rotate again.
-      const { width, height, data } = await decodeHeic({ buffer: await readFile(file.path) });
+      const { width, height, data } = await decodeHeic({ buffer: await readFile(path) });
       return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
     }
-    return sharp(file.path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).timeout({ seconds: 60 }).rotate();
+    return sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).timeout({ seconds: 60 }).rotate();
   }
 }
 

@@ -1,8 +1,9 @@
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import type { LocalFile } from '../domain/ports.ts';
 
 /** The MIME type of the bytes, from their signature; undefined when nothing matches. */
-export const sniffType = async (path: string): Promise<string | undefined> => {
-  const type = await fileTypeFromFile(path).catch(() => undefined);
+export const sniffType = async (file: LocalFile): Promise<string | undefined> => {
+  const type = await (file.path ? fileTypeFromFile(file.path) : fileTypeFromBuffer(file.head)).catch(() => undefined);
   if (!type) return undefined;
   // file-type names Apple's MOV and M4V this way; the allowlist uses the registered names.
   return type.mime === 'image/heic-sequence'

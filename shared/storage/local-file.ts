@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LocalFile } from '../domain/ports.ts';
 
@@ -12,11 +12,13 @@ export const HEAD_BYTES = 1024 * 1024;
 
 /**
  * Streams bytes to a temporary file once, hashing them (SHA-256 and SHA-1) and keeping the head
- * on the way: the original is never held whole in memory.
+ * on the way: the original is never held whole in memory. With `keep: false` nothing is written.
  */
 export const spoolToDisk = async (
   source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  options: { keep?: boolean } = {},
 ): Promise<{ file: LocalFile; release(): Promise<void> }> => {
+  const keep = options.keep ?? true;
   const dir = await mkdtemp(join(tmpdir(), 'darkroom-'));
   const release = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, 'original');
@@ -39,13 +41,24 @@ export const spoolToDisk = async (
     },
   });
   try {
-    await pipeline(source, tap, createWriteStream(path));
+    // Too large to keep: hash on the way past and drop the bytes.
+    await pipeline(
+      source,
+      tap,
+      keep ? createWriteStream(path) : new Writable({ write: (_chunk, _encoding, done) => done() }),
+    );
   } catch (error) {
     await release();
     throw error;
   }
   return {
-    file: { path, size, head: Buffer.concat(head), sha256: sha256.digest('base64'), sha1: sha1.digest('base64') },
+    file: {
+      ...(keep && { path }),
+      size,
+      head: Buffer.concat(head),
+      sha256: sha256.digest('base64'),
+      sha1: sha1.digest('base64'),
+    },
     release,
   };
 };

@@ -27,10 +27,14 @@ const isMissing = (error: unknown) => {
   );
 };
 
+/** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
+export const DISK_LIMIT_BYTES = 1024 * 1024 * 1024;
+
 export class S3Storage implements ObjectStorage {
   constructor(
     private readonly s3: S3Client,
     private readonly buckets: { originals: string; derived: string },
+    private readonly diskLimitBytes = DISK_LIMIT_BYTES,
   ) {}
 
   async download(key: string, etag?: string): Promise<Download> {
@@ -43,7 +47,10 @@ export class S3Storage implements ObjectStorage {
         (object.Body as Readable).destroy();
         return 'missing';
       }
-      return await spoolToDisk(object.Body as Readable);
+      const keep = (object.ContentLength ?? 0) <= this.diskLimitBytes;
+      const spooled = await spoolToDisk(object.Body as Readable, { keep });
+      if (!keep) spooled.file.url = await this.readUrl(key);
+      return spooled;
     } catch (error) {
       if (isMissing(error)) return 'missing';
       throw error;
@@ -51,6 +58,7 @@ export class S3Storage implements ObjectStorage {
   }
 
   async putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }> {
+    if (!file.path) throw new Error('putOriginal needs the bytes on disk');
     const result = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.buckets.originals,
@@ -109,6 +117,13 @@ export class S3Storage implements ObjectStorage {
       }),
       { expiresIn: URL_LIFETIME_SECONDS, signingDate: signingDate() },
     );
+  }
+
+  /** A plain signed GET of an original, for the processor's own readers (ffmpeg). */
+  private readUrl(key: string): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.buckets.originals, Key: key }), {
+      expiresIn: URL_LIFETIME_SECONDS,
+    });
   }
 
   derivedUrl(key: string, contentType: string): Promise<string> {

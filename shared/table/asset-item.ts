@@ -57,6 +57,7 @@ const assetSchema = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   exif: exifSchema.optional(),
+  duration: z.number().optional(),
   thumbhash: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

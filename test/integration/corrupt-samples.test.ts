@@ -27,7 +27,8 @@ const UNREADABLE: [string, RegExp][] = [
   ['truncated-40KB-12mp.jpg', /cannot be decoded.*premature end/],
   ['truncated-50pct-iphone6.jpg', /cannot be decoded.*premature end/],
   ['truncated-60pct-iphone7.heic', /truncated: box "mdat"/],
-  ['truncated-moov-at-end.mp4', /video/],
+  ['truncated-moov-at-end.mp4', /truncated: box "mdat"/],
+  ['truncated-50pct-moov-first.mov', /truncated: box "mdat"/],
 ];
 // Pixels fine, metadata broken or the name lying: the photo is kept.
 const SURVIVORS: [string, string][] = [
