@@ -3,6 +3,7 @@ import { createClients } from '../shared/aws/clients.ts';
 import { loadConfig } from '../shared/config.ts';
 import { Accounts } from '../shared/domain/accounts.ts';
 import { AssetQueries } from '../shared/domain/asset-queries.ts';
+import { MultipartUploads } from '../shared/domain/multipart.ts';
 import { systemClock } from '../shared/domain/ports.ts';
 import { AssetProcessor } from '../shared/domain/process-asset.ts';
 import { Uploads } from '../shared/domain/uploads.ts';
@@ -31,7 +32,16 @@ export const composeAssets = () => {
     accounts,
     storage,
     processor,
-    uploads: new Uploads({ accounts, assets, storage, media, processor, clock: systemClock }),
+    uploads: new Uploads({
+      accounts,
+      assets,
+      storage,
+      media,
+      processor,
+      clock: systemClock,
+      multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
+    }),
+    multipart: new MultipartUploads({ assets, storage }),
     queries: new AssetQueries({ accounts, assets, storage }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

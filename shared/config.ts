@@ -6,6 +6,12 @@ const schema = z.object({
   ORIGINALS_BUCKET: z.string().min(1),
   DERIVED_BUCKET: z.string().min(1),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Uploads above this size get a resumable multipart plan instead of a single POST. */
+  DARKROOM_MULTIPART_THRESHOLD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
   /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),

@@ -3,6 +3,7 @@ import { composeAssets } from '../compose.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 const services = composeAssets();
 
@@ -10,4 +11,5 @@ export const handler = router({
   health: async () => json(200, { status: 'ok' }),
   ...libraryRoutes(services.accounts),
   ...assetRoutes(services),
+  ...uploadRoutes(services),
 });

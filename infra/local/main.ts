@@ -22,7 +22,7 @@ if (values.reset) await rm(dataDir, { recursive: true, force: true });
 process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
 process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error: error as Error }));
 
-const stack = await startLocalStack({ dataDir, port });
+const stack = await startLocalStack({ dataDir, port, isolateProcessor: true });
 const { composeAccounts } = await import('../../functions/compose.ts');
 const key = await devApiKey(composeAccounts(), dataDir);
 

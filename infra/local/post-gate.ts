@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import { multipartShim } from './multipart-shim.ts';
 import { type PostRejection, verifyPostPolicy } from './post-policy.ts';
+import { isSigned, verifySigV4 } from './sigv4.ts';
 
 export interface PostGate {
   url: string;
@@ -15,6 +17,8 @@ export interface PostGate {
 
 interface Target {
   port: number;
+  /** s3rver's data folder, for the multipart calls it lacks. */
+  directory: string;
   secretFor: (accessKeyId: string) => string | undefined;
   /** Told about each request before it reaches s3rver (used to name the event's reason). */
   onForward?: (req: IncomingMessage) => void;
@@ -23,13 +27,37 @@ interface Target {
 // POST to a bucket's root, no sub-resource: a browser-based upload.
 const POST_OBJECT = /^\/([^/?]+)\/?$/;
 
-/** A reverse proxy in front of s3rver that refuses presigned POSTs S3 would refuse. */
+/**
+ * A reverse proxy in front of s3rver that refuses what S3 would refuse: presigned POSTs outside
+ * their policy, and any other request without a valid SigV4 signature (CORS preflights aside).
+ */
 export const startPostGate = async (target: Target): Promise<PostGate> => {
+  const shim = multipartShim(target.directory);
+  const signed = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isSigned(req.url ?? '', req.headers)) {
+      return sendError(res, { status: 403, code: 'AccessDenied', message: 'Access Denied' });
+    }
+    const rejection = verifySigV4(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers },
+      target.secretFor,
+    );
+    if (rejection) return sendError(res, rejection);
+    const answer = await shim(req);
+    if (!answer) return forward(req, res, target);
+    req.resume();
+    if ('code' in answer) return sendError(res, answer);
+    res.writeHead(answer.status, answer.xml ? { 'content-type': 'application/xml' } : {});
+    res.end(answer.xml);
+  };
   const server = createServer((req, res) => {
     const bucket = POST_OBJECT.exec(req.url ?? '')?.[1];
     const isPostObject =
       req.method === 'POST' && bucket !== undefined && /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
-    const work = isPostObject ? gate(req, res, decodeURIComponent(bucket), target) : forward(req, res, target);
+    const work = isPostObject
+      ? gate(req, res, decodeURIComponent(bucket), target)
+      : req.method === 'OPTIONS'
+        ? forward(req, res, target)
+        : signed(req, res);
     work.catch((error: Error) => {
       if (!res.headersSent) sendError(res, { status: 500, code: 'InternalError', message: error.message });
       else res.destroy(error);

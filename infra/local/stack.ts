@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
 import { ROUTES } from '../../shared/http/routes.ts';
 import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE } from '../../shared/names.ts';
@@ -8,6 +9,7 @@ import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
 import { startHttpAdapter } from './http-adapter.ts';
+import { LambdaProcess } from './lambda-process.ts';
 import { startPostGate } from './post-gate.ts';
 import { LocalQueue } from './queue.ts';
 import { startS3 } from './s3.ts';
@@ -20,6 +22,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Replaces the real processor (tests of the event path use their own). */
   processor?: SqsHandler;
+  /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
+  isolateProcessor?: boolean;
   queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; timeoutMs?: number; concurrency?: number };
 }
 
@@ -30,6 +34,8 @@ export interface LocalStack {
   env: Record<string, string>;
   queue: LocalQueue;
   deadLetterQueue: LocalQueue;
+  /** The processor's own process, when isolated. */
+  processorProcess?: LambdaProcess;
   stop(): Promise<void>;
 }
 
@@ -46,6 +52,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   );
   const gate = await startPostGate({
     port: s3.port,
+    directory: join(dataDir, 's3'),
     secretFor: (id) => (id === LOCAL_CREDENTIALS.accessKeyId ? LOCAL_CREDENTIALS.secretAccessKey : undefined),
     onForward: (req) => bridge.noteRequest(req),
   });
@@ -73,13 +80,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   s3.onEvent((event) => bridge.publish(event));
 
   // Handlers parse their configuration at import, so they load only now that the env is set.
-  const processor = options.processor ?? (await import('../../functions/process/handler.ts')).handler;
+  const isolated =
+    options.isolateProcessor && !options.processor
+      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process')
+      : undefined;
+  const processor: SqsHandler = isolated
+    ? async (event, context) => (await isolated.invoke(event, context.getRemainingTimeInMillis())) as SQSBatchResponse
+    : (options.processor ?? ((await import('../../functions/process/handler.ts')).handler as SqsHandler));
   const { handler: api } = await import('../../functions/api/handler.ts');
   const { handler: authorizer } = await import('../../functions/authorizer/handler.ts');
 
   const consumer = startConsumer({
     queue,
-    handler: processor as SqsHandler,
+    handler: processor,
     functionName: 'process',
     batchSize: PROCESSING_QUEUE.batchSize,
     concurrency: options.queue?.concurrency ?? 2,
@@ -102,9 +115,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     env,
     queue,
     deadLetterQueue,
+    ...(isolated && { processorProcess: isolated }),
     stop: async () => {
       await http.close();
       await consumer.stop();
+      await isolated?.stop();
       await Promise.all([queue.flushed(), deadLetterQueue.flushed()]);
       await gate.close();
       await s3.close();

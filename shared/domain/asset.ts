@@ -40,6 +40,8 @@ export interface Asset {
    * the same original waits (is retried) instead of doing the work twice.
    */
   inlineUntil?: string;
+  /** A resumable upload in parts, for large files. */
+  multipart?: { uploadId: string; partSize: number; partCount: number };
   /** Set when the presigned target stops working; a pending asset past it will never arrive. */
   uploadExpiresAt?: string;
   pipelineVersion?: number;

@@ -24,10 +24,10 @@ export const isMediaType = (mime: string): mime is MediaType => isImageType(mime
 const MiB = 1024 * 1024;
 /** Largest original accepted per kind: a photo over 200 MiB is not a photo we can decode in a Lambda. */
 export const MAX_IMAGE_BYTES = 200 * MiB;
-/** S3's single POST limit; larger videos need the multipart flow. */
-export const MAX_SINGLE_UPLOAD_BYTES = 5 * 1024 * MiB;
+/** Largest video: a long 4K clip, uploaded in parts. */
+export const MAX_VIDEO_BYTES = 50 * 1024 * MiB;
 
-export const maxBytesFor = (mime: MediaType): number => (isImageType(mime) ? MAX_IMAGE_BYTES : MAX_SINGLE_UPLOAD_BYTES);
+export const maxBytesFor = (mime: MediaType): number => (isImageType(mime) ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES);
 
 /** Decoded pixels above this are refused from the header, before any decoder allocates. */
 export const MAX_PIXELS = 120_000_000;

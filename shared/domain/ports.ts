@@ -59,6 +59,18 @@ export interface PresignedUpload {
   expiresAt: string;
 }
 
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+export interface SignedPart {
+  partNumber: number;
+  url: string;
+  size: number;
+}
+
 export interface ObjectStorage {
   /** Streams an original to local disk through the hashers; 'missing' when gone or replaced. */
   download(key: string, etag?: string): Promise<Download>;
@@ -72,6 +84,18 @@ export interface ObjectStorage {
     size: number;
     expiresInSeconds: number;
   }): Promise<PresignedUpload>;
+  createMultipart(key: string, contentType: string): Promise<string>;
+  /** URLs for UploadPart, each pinned to its part's exact length. */
+  signParts(
+    key: string,
+    uploadId: string,
+    parts: { partNumber: number; size: number }[],
+    expiresInSeconds: number,
+  ): Promise<SignedPart[]>;
+  /** The parts S3 holds; 'missing' when the upload was completed or aborted. */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'>;
+  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
   originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
   derivedUrl(key: string, contentType: string): Promise<string>;
 }

@@ -4,7 +4,16 @@ import type { Asset } from './asset.ts';
 import { Invalid, TooLarge, Unsupported } from './errors.ts';
 import { newId } from './ids.ts';
 import { isMediaType, maxBytesFor } from './media-types.ts';
-import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage, PresignedUpload } from './ports.ts';
+import { FIRST_BATCH, MULTIPART_TTL_SECONDS, PART_URL_TTL_SECONDS, partSizeOf, planParts } from './multipart.ts';
+import type {
+  AssetRepository,
+  Clock,
+  LocalFile,
+  MediaProcessor,
+  ObjectStorage,
+  PresignedUpload,
+  SignedPart,
+} from './ports.ts';
 import { type AssetProcessor, INLINE_LEASE_MS } from './process-asset.ts';
 
 /** A presigned target lives 15 minutes: long enough for a phone on a poor link, short enough to leak little. */
@@ -25,8 +34,18 @@ export interface UploadRequest extends DeviceMetadata {
   checksum?: string;
 }
 
+export interface MultipartPlan {
+  uploadId: string;
+  partSize: number;
+  partCount: number;
+  /** The first parts' URLs; sign more with MultipartUploads.sign. */
+  parts: SignedPart[];
+  expiresAt: string;
+}
+
 export type UploadResult =
   | { status: 'created'; asset: Asset; upload: PresignedUpload }
+  | { status: 'multipart'; asset: Asset; multipart: MultipartPlan }
   | { status: 'duplicate'; asset: Asset };
 
 export type DirectResult = { status: 'created' | 'duplicate'; asset: Asset };
@@ -47,10 +66,15 @@ export class Uploads {
       media: MediaProcessor;
       processor: AssetProcessor;
       clock: Clock;
+      /** Uploads above this many bytes go to S3 in parts. */
+      multipartThreshold: number;
     },
   ) {}
 
-  /** Starts a direct-to-S3 upload: a pending asset and a POST target pinned to key, type, size and time. */
+  /**
+   * Starts a direct-to-S3 upload: a pending asset and a POST target pinned to key, type, size and
+   * time, or for a large file a resumable upload in parts, each part URL pinned to its length.
+   */
   async createUpload(owner: string, request: UploadRequest): Promise<UploadResult> {
     const libraryId = await this.deps.accounts.resolveLibrary(owner, request.libraryId);
     if (request.checksum) {
@@ -70,11 +94,31 @@ export class Uploads {
       mimeType: request.mimeType,
       size: request.fileSizeBytes,
     });
-    asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
     if (request.checksum) asset.declaredChecksum = request.checksum;
+    const key = originalKey(owner, asset.id);
+    if (request.fileSizeBytes > this.deps.multipartThreshold) {
+      const plan = planParts(request.fileSizeBytes);
+      const uploadId = await this.deps.storage.createMultipart(key, request.mimeType);
+      asset.multipart = { uploadId, ...plan };
+      asset.uploadExpiresAt = new Date(now.getTime() + MULTIPART_TTL_SECONDS * 1000).toISOString();
+      await this.deps.assets.create(asset);
+      const first = Array.from({ length: Math.min(FIRST_BATCH, plan.partCount) }, (_, i) => i + 1);
+      const parts = await this.deps.storage.signParts(
+        key,
+        uploadId,
+        first.map((partNumber) => ({ partNumber, size: partSizeOf(asset, plan, partNumber) })),
+        PART_URL_TTL_SECONDS,
+      );
+      return {
+        status: 'multipart',
+        asset,
+        multipart: { uploadId, ...plan, parts, expiresAt: asset.uploadExpiresAt },
+      };
+    }
+    asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
     await this.deps.assets.create(asset);
     const upload = await this.deps.storage.presignUpload({
-      key: originalKey(owner, asset.id),
+      key,
       contentType: request.mimeType,
       size: request.fileSizeBytes,
       expiresInSeconds: UPLOAD_TTL_SECONDS,

@@ -1,10 +1,20 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
-import type { Download, LocalFile, ObjectStorage, PresignedUpload } from '../domain/ports.ts';
+import type { Download, LocalFile, ObjectStorage, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
 import { spoolToDisk } from './local-file.ts';
 
 /** Signed GETs live an hour; signing at the start of a half-hour window keeps URLs stable (cacheable) for a while. */
@@ -104,6 +114,88 @@ export class S3Storage implements ObjectStorage {
     // The policy's own expiration, so the client is told exactly what S3 will enforce.
     const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string };
     return { url, fields, expiresAt: new Date(policy.expiration).toISOString() };
+  }
+
+  async createMultipart(key: string, contentType: string): Promise<string> {
+    const { UploadId } = await this.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: this.buckets.originals, Key: key, ContentType: contentType }),
+    );
+    if (!UploadId) throw new Error('S3 answered CreateMultipartUpload without an upload id');
+    return UploadId;
+  }
+
+  signParts(
+    key: string,
+    uploadId: string,
+    parts: { partNumber: number; size: number }[],
+    expiresInSeconds: number,
+  ): Promise<SignedPart[]> {
+    return Promise.all(
+      parts.map(async ({ partNumber, size }) => ({
+        partNumber,
+        size,
+        // ContentLength is a signed header: a body of any other length is refused by S3.
+        url: await getSignedUrl(
+          this.s3,
+          new UploadPartCommand({
+            Bucket: this.buckets.originals,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            ContentLength: size,
+          }),
+          { expiresIn: expiresInSeconds },
+        ),
+      })),
+    );
+  }
+
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
+    const parts: UploadedPart[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const page = await this.s3.send(
+          new ListPartsCommand({
+            Bucket: this.buckets.originals,
+            Key: key,
+            UploadId: uploadId,
+            PartNumberMarker: marker,
+          }),
+        );
+        for (const p of page.Parts ?? []) {
+          parts.push({ partNumber: p.PartNumber ?? 0, etag: normaliseEtag(p.ETag ?? ''), size: p.Size ?? 0 });
+        }
+        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchUpload') return 'missing';
+      throw error;
+    }
+    return parts;
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    await this.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.buckets.originals,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: {
+          Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${normaliseEtag(p.etag)}"` })),
+        },
+      }),
+    );
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.buckets.originals, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'NoSuchUpload') throw error;
+    }
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {

@@ -63,6 +63,7 @@ const assetSchema = z.object({
   updatedAt: z.string(),
   uploadExpiresAt: z.string().optional(),
   inlineUntil: z.string().optional(),
+  multipart: z.object({ uploadId: z.string(), partSize: z.number(), partCount: z.number() }).optional(),
   pipelineVersion: z.number().optional(),
   etag: z.string().optional(),
   sequencer: z.string().optional(),

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
@@ -156,6 +156,41 @@ describe('the presigned POST gate', () => {
       expect(await stored(`${key}-other`)).toBeUndefined();
     });
   }
+
+  it('refuses a request signed with the wrong secret, like S3', async () => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const wrong = new S3Client({
+      region: 'us-east-1',
+      endpoint: stack().s3Url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-the-secret' },
+    });
+    const key = freshKey();
+    await expect(wrong.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
+    expect(await stored(key)).toBeUndefined();
+  });
+
+  it('refuses unsigned, tampered and expired presigned GETs', async () => {
+    const { PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+    const key = freshKey();
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'secret' }));
+    const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 60 });
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url.split('?')[0] ?? '')).status).toBe(403);
+    const sig = new URL(url).searchParams.get('X-Amz-Signature') ?? '';
+    expect((await fetch(url.replace(sig, `${sig.startsWith('a') ? 'b' : 'a'}${sig.slice(1)}`))).status).toBe(403);
+    expect((await fetch(url.replace(key, `${key}x`))).status).toBe(403);
+    const old = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      expiresIn: 60,
+      signingDate: new Date(Date.now() - 120_000),
+    });
+    const expired = await fetch(old);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toMatch(/Request has expired/);
+  });
 
   it('passes signed requests other than POST uploads through to S3', async () => {
     const { PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');

@@ -56,3 +56,14 @@ export const existRequest = z
   );
 
 export const assetIdParam = z.strictObject({ id: assetId });
+
+export const signPartsRequest = z.strictObject({
+  part_numbers: z.array(z.number().int().min(1).max(10_000)).min(1).max(100),
+});
+
+export const completeRequest = z.strictObject({
+  parts: z
+    .array(z.strictObject({ part_number: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(128) }))
+    .min(1)
+    .max(10_000),
+});

@@ -11,6 +11,7 @@ import { jsonBody, parseInput } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/response.ts';
 import type { ApiEvent, RouteHandler } from '../router.ts';
 import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
+import { uploadTargetResponse } from './uploads.ts';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -47,8 +48,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
     });
     if (result.status === 'duplicate')
       return { statusCode: 200, body: await assetResponse(result.asset, deps.storage) };
-    const { url, fields, expiresAt } = result.upload;
-    return { statusCode: 201, body: { asset_id: result.asset.id, upload: { url, fields, expires_at: expiresAt } } };
+    return { statusCode: 201, body: uploadTargetResponse(result) };
   };
   // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
   const createUploadOnce = makeIdempotent(createUpload, {
