@@ -44,3 +44,14 @@ export const objectCreatedPattern = (originalsBucket: string) => ({
     object: { key: [{ prefix: ORIGINALS_PREFIX }] },
   },
 });
+
+/**
+ * CORS of the originals bucket, so browsers on the allowed origins can POST the presigned form,
+ * PUT parts and read each part's ETag. The origins are the deployment's (local: any).
+ */
+export const UPLOAD_CORS = {
+  methods: ['GET', 'PUT', 'POST', 'HEAD'],
+  headers: ['*'],
+  exposedHeaders: ['ETag'],
+  maxAgeSeconds: 3600,
+} as const;

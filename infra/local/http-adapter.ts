@@ -26,8 +26,16 @@ type Authorizer = (
   // biome-ignore lint/suspicious/noExplicitAny: the context is the authorizer's own business.
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<any>>;
 
+export interface CorsOptions {
+  origins: readonly string[];
+  methods: readonly string[];
+  headers: readonly string[];
+  maxAgeSeconds: number;
+}
+
 export interface AdapterOptions {
   routes: { route: { method: string; path: string; auth: boolean }; handler: ApiHandler }[];
+  cors?: CorsOptions;
   authorizer?: Authorizer;
   port: number;
   timeoutMs?: number;
@@ -50,9 +58,27 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
     .sort((a, b) => (a.route.path.match(/\{/g)?.length ?? 0) - (b.route.path.match(/\{/g)?.length ?? 0))
     .map((entry) => ({ ...entry, pattern: compile(entry.route.path) }));
 
+  const allowedOrigin = (origin: string | undefined) =>
+    origin && options.cors && (options.cors.origins.includes('*') || options.cors.origins.includes(origin))
+      ? origin
+      : undefined;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const origin = allowedOrigin(req.headers.origin);
+    if (origin) res.setHeader('access-control-allow-origin', origin).setHeader('vary', 'origin');
+    // API Gateway answers CORS preflights itself, before any route or authorizer.
+    if (method === 'OPTIONS' && options.cors && req.headers['access-control-request-method']) {
+      req.resume();
+      if (origin) {
+        res.setHeader('access-control-allow-methods', options.cors.methods.join(','));
+        res.setHeader('access-control-allow-headers', options.cors.headers.join(','));
+        res.setHeader('access-control-max-age', String(options.cors.maxAgeSeconds));
+      }
+      res.writeHead(204).end();
+      return;
+    }
     let params: Record<string, string> | undefined;
     const entry = table.find((candidate) => {
       if (candidate.route.method !== method) return false;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
-import { ROUTES } from '../../shared/http/routes.ts';
-import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE } from '../../shared/names.ts';
+import { API_CORS, ROUTES } from '../../shared/http/routes.ts';
+import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '../../shared/names.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
   isolateProcessor?: boolean;
   queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; timeoutMs?: number; concurrency?: number };
+  /** Origins allowed to call the API and upload from a browser; default any. */
+  corsOrigins?: string[];
 }
 
 export interface LocalStack {
@@ -43,9 +45,11 @@ export interface LocalStack {
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'darkroom-')));
   const dynamo = await startDynamo(options.dataDir && join(dataDir, 'dynamo'));
+  const origins = options.corsOrigins ?? ['*'];
+  const cors = corsXml(origins);
   const s3 = await startS3(join(dataDir, 's3'), [
-    { name: LOCAL_NAMES.originalsBucket },
-    { name: LOCAL_NAMES.derivedBucket },
+    { name: LOCAL_NAMES.originalsBucket, configs: [cors] },
+    { name: LOCAL_NAMES.derivedBucket, configs: [cors] },
   ]);
   const bridge = createEventBridge(objectCreatedPattern(LOCAL_NAMES.originalsBucket), (event) =>
     queue.send(JSON.stringify(event)),
@@ -102,6 +106,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     port: options.port ?? 0,
     authorizer,
     routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
+    cors: { origins, ...API_CORS },
   });
 
   if (options.dataDir) {
@@ -129,3 +134,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     },
   };
 };
+
+/** The bucket CORS rule as s3rver takes it: S3's XML. */
+const corsXml = (origins: string[]) =>
+  `<CORSConfiguration><CORSRule>${[
+    ...origins.map((o) => `<AllowedOrigin>${o}</AllowedOrigin>`),
+    ...UPLOAD_CORS.methods.map((m) => `<AllowedMethod>${m}</AllowedMethod>`),
+    ...UPLOAD_CORS.headers.map((h) => `<AllowedHeader>${h}</AllowedHeader>`),
+    ...UPLOAD_CORS.exposedHeaders.map((h) => `<ExposeHeader>${h}</ExposeHeader>`),
+  ].join('')}<MaxAgeSeconds>${UPLOAD_CORS.maxAgeSeconds}</MaxAgeSeconds></CORSRule></CORSConfiguration>`;

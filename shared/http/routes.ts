@@ -23,6 +23,13 @@ export type Route = (typeof ROUTES)[RouteName];
 
 export const routeKey = (route: Route): string => `${route.method} ${route.path}`;
 
+/** CORS of the HTTP API (API Gateway answers the preflights itself); origins are the deployment's. */
+export const API_CORS = {
+  methods: ['GET', 'POST', 'DELETE'],
+  headers: ['authorization', 'content-type', 'idempotency-key'],
+  maxAgeSeconds: 3600,
+} as const;
+
 /** The authorizer's answer, as API Gateway passes it on in `requestContext.authorizer.lambda`. */
 export interface AuthContext {
   user_id?: string;

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileDigests, paddedVideo } from '../helpers/big-video.ts';
+import { CHROMIUM_ARGS, ensureChromium } from '../helpers/chromium.ts';
+import { uniquePng } from '../helpers/images.ts';
+import { useLocalStack } from '../helpers/local-stack.ts';
+import { b64, newKey, settled } from '../helpers/uploads.ts';
+
+const MiB = 1024 * 1024;
+process.env.DARKROOM_MULTIPART_THRESHOLD_BYTES = String(8 * MiB);
+
+// The page's script: everything a web client does, from another origin than the API and S3.
+const PAGE = `<!doctype html><meta charset="utf-8"><title>upload</title><script>
+async function json(res) { const body = await res.json().catch(() => null); return { status: res.status, body }; }
+async function api(base, key, method, path, body) {
+  return json(await fetch(base + path, { method, headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }));
+}
+const meta = (name, blob) => ({ device_asset_id: name + Date.now(), device_id: 'browser', file_created_at: '2020-01-01T00:00:00Z',
+  file_modified_at: '2020-01-01T00:00:00Z', file_name: name, mime_type: blob.type, file_size_bytes: blob.size });
+window.uploadPost = async (base, key) => {
+  const blob = await (await fetch('/photo.png')).blob();
+  const created = await api(base, key, 'POST', '/api/assets/uploads', meta('photo.png', blob));
+  const form = new FormData();
+  for (const [k, v] of Object.entries(created.body.upload.fields)) form.append(k, v);
+  form.append('file', blob, 'photo.png');
+  const s3 = await fetch(created.body.upload.url, { method: 'POST', body: form });
+  return { created: created.status, s3: s3.status, assetId: created.body.asset_id };
+};
+window.uploadParts = async (base, key) => {
+  const blob = new Blob([await (await fetch('/video.mp4')).arrayBuffer()], { type: 'video/mp4' });
+  const created = await api(base, key, 'POST', '/api/assets/uploads', meta('video.mp4', blob));
+  const { upload } = created.body;
+  const parts = [];
+  for (const part of upload.parts) {
+    const start = (part.part_number - 1) * upload.part_size;
+    const res = await fetch(part.url, { method: 'PUT', body: blob.slice(start, start + part.size) });
+    parts.push({ part_number: part.part_number, etag: res.headers.get('etag') });
+  }
+  const done = await api(base, key, 'POST', '/api/assets/uploads/' + created.body.asset_id + '/complete', { parts });
+  return { created: created.status, type: upload.type, etags: parts.map((p) => p.etag), complete: done.status, assetId: created.body.asset_id };
+};
+window.tryFrom = async (base, key) => (await fetch(base + '/api/libraries', { headers: { authorization: 'Bearer ' + key } })).status;
+</script>`;
+
+type PageApi = Record<'uploadPost' | 'uploadParts' | 'tryFrom', (base: string, key: string) => Promise<never>>;
+/** Calls one of the page's functions inside the browser. */
+const inPage = (tab: Awaited<ReturnType<Browser['newPage']>>, name: keyof PageApi, base: string, key: string) =>
+  tab.evaluate(({ name, base, key }) => (globalThis as unknown as PageApi)[name](base, key), {
+    name,
+    base,
+    key,
+  }) as Promise<
+    // biome-ignore lint/suspicious/noExplicitAny: whatever the page's script answered.
+    any
+  >;
+
+const files = new Map<string, { type: string; body: Buffer }>();
+const page = createServer((req, res) => {
+  const file = files.get(req.url ?? '');
+  if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+  else if (file) res.writeHead(200, { 'content-type': file.type }).end(file.body);
+  else res.writeHead(404).end();
+});
+await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+const pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+const stack = useLocalStack({ corsOrigins: [pageOrigin] });
+
+const executablePath = ensureChromium();
+let browser: Browser | undefined;
+beforeAll(async () => {
+  if (executablePath) browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}, 600_000);
+afterAll(async () => {
+  await browser?.close();
+  page.close();
+});
+
+describe.skipIf(!executablePath)('uploads from a browser page on another origin', () => {
+  it('post a photo to its presigned target and send a video in parts, CORS preflights included', async () => {
+    const photo = await uniquePng(4242);
+    const videoPath = await paddedVideo(20 * MiB);
+    files.set('/photo.png', { type: 'image/png', body: photo });
+    files.set('/video.mp4', { type: 'video/mp4', body: await readFile(videoPath) });
+    const key = await newKey();
+    const tab = await (browser as Browser).newPage();
+    await tab.goto(pageOrigin);
+
+    const post = await inPage(tab, 'uploadPost', stack().apiUrl, key);
+    expect(post).toMatchObject({ created: 201, s3: 204 });
+    const photoAsset = await settled(stack().apiUrl, key, post.assetId);
+    expect(photoAsset).toMatchObject({ state: 'ready', checksum: b64('sha256', photo) });
+
+    const parts = await inPage(tab, 'uploadParts', stack().apiUrl, key);
+    expect(parts).toMatchObject({ created: 201, type: 'multipart', complete: 200 });
+    expect(parts.etags.every((e: string | null) => typeof e === 'string' && e.length > 2)).toBe(true);
+    const videoAsset = await settled(stack().apiUrl, key, parts.assetId, 60_000);
+    expect(videoAsset).toMatchObject({ state: 'ready', checksum: (await fileDigests(videoPath)).sha256 });
+  }, 120_000);
+
+  it('refuse an origin that is not allowed', async () => {
+    const key = await newKey();
+    const tab = await (browser as Browser).newPage();
+    await tab.goto(pageOrigin);
+    expect(await inPage(tab, 'tryFrom', stack().apiUrl, key)).toBe(200);
+    const other = await (browser as Browser).newPage();
+    await other.goto(pageOrigin.replace('127.0.0.1', 'localhost'));
+    await expect(inPage(other, 'tryFrom', stack().apiUrl, key)).rejects.toThrow(/Failed to fetch/);
+  });
+});
