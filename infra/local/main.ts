@@ -22,7 +22,15 @@ if (values.reset) await rm(dataDir, { recursive: true, force: true });
 process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
 process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error: error as Error }));
 
-const stack = await startLocalStack({ dataDir, port, isolateProcessor: true });
+const corsOrigins = process.env.DARKROOM_CORS_ORIGINS?.split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
+const stack = await startLocalStack({
+  dataDir,
+  port,
+  isolateProcessor: true,
+  ...(corsOrigins?.length && { corsOrigins }),
+});
 const { composeAccounts } = await import('../../functions/compose.ts');
 const key = await devApiKey(composeAccounts(), dataDir);
 
