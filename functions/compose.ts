@@ -25,7 +25,11 @@ export const composeAssets = () => {
   const clients = createClients(config);
   const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
   const assets = new DynamoAssets(clients.dynamo, config.TABLE_NAME);
-  const storage = new S3Storage(clients.s3, { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET });
+  const storage = new S3Storage(
+    clients.s3,
+    { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
+    config.DARKROOM_DISK_LIMIT_BYTES,
+  );
   const media = new SharpMedia();
   const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
   return {

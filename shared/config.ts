@@ -12,6 +12,12 @@ const schema = z.object({
     .int()
     .min(5 * 1024 * 1024)
     .default(64 * 1024 * 1024),
+  /** Originals above this are read over a signed URL instead of from a temporary file (Lambda's /tmp is finite). */
+  DARKROOM_DISK_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024 * 1024),
   /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),

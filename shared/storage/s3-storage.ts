@@ -37,14 +37,12 @@ const isMissing = (error: unknown) => {
   );
 };
 
-/** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
-export const DISK_LIMIT_BYTES = 1024 * 1024 * 1024;
-
 export class S3Storage implements ObjectStorage {
   constructor(
     private readonly s3: S3Client,
     private readonly buckets: { originals: string; derived: string },
-    private readonly diskLimitBytes = DISK_LIMIT_BYTES,
+    /** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
+    private readonly diskLimitBytes: number,
   ) {}
 
   async download(key: string, etag?: string): Promise<Download> {
