@@ -1,7 +1,15 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import nag from 'cdk-nag';
 import { DarkroomStack } from './stack.ts';
 
 const app = new App();
+const corsOrigins = String(app.node.tryGetContext('corsOrigins') ?? '')
+  .split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
 new DarkroomStack(app, app.node.tryGetContext('stackName') ?? 'Darkroom', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  corsOrigins,
 });
+// AWS Solutions checks run at every synth; a finding without an acknowledgement fails it.
+Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));

@@ -1,13 +1,71 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Api } from './constructs/api.ts';
 import { AssetTable } from './constructs/asset-table.ts';
+import { FfmpegLayer } from './constructs/ffmpeg-layer.ts';
 import { MediaBuckets } from './constructs/media-buckets.ts';
+import { PROCESSOR_TIMEOUT, Processor } from './constructs/processor.ts';
+import { UploadEvents } from './constructs/upload-events.ts';
+import { acknowledgeFindings } from './nag-suppressions.ts';
 
-/** Darkroom on AWS; each construct owns one concern of DESIGN.md's diagram. */
+export interface DarkroomStackProps extends StackProps {
+  /** Web origins allowed to call the API and upload from a browser. */
+  corsOrigins?: string[];
+}
+
+/** Darkroom on AWS: DESIGN.md's diagram, one construct per box. */
 export class DarkroomStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DarkroomStackProps = {}) {
     super(scope, id, props);
-    new MediaBuckets(this, 'Media');
-    new AssetTable(this, 'Assets');
+    // Access logs are delivered under a bucket policy, so every bucket can enforce owner-only ACLs.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const corsOrigins = props.corsOrigins ?? [];
+    const media = new MediaBuckets(this, 'Media', { corsOrigins });
+    const { table } = new AssetTable(this, 'Assets');
+    const { layer: ffmpeg } = new FfmpegLayer(this, 'Ffmpeg');
+    const events = new UploadEvents(this, 'UploadEvents', {
+      originals: media.originals,
+      processorTimeout: PROCESSOR_TIMEOUT,
+    });
+    const environment = {
+      TABLE_NAME: table.tableName,
+      ORIGINALS_BUCKET: media.originals.bucketName,
+      DERIVED_BUCKET: media.derived.bucketName,
+    };
+    const processor = new Processor(this, 'Processor', {
+      queue: events.queue,
+      table,
+      originals: media.originals,
+      derived: media.derived,
+      ffmpeg,
+      environment,
+    });
+    const api = new Api(this, 'Api', {
+      table,
+      originals: media.originals,
+      derived: media.derived,
+      ffmpeg,
+      environment,
+      corsOrigins,
+    });
+
+    const outputs: Record<string, string> = {
+      ApiUrl: api.httpApi.apiEndpoint,
+      OriginalsBucket: media.originals.bucketName,
+      DerivedBucket: media.derived.bucketName,
+      TableName: table.tableName,
+      QueueUrl: events.queue.queueUrl,
+      DeadLetterQueueUrl: events.deadLetterQueue.queueUrl,
+      ArchiveName: events.archive.archiveName,
+      ProcessingRuleArn: events.rule.ruleArn,
+      ProcessorFunction: processor.function.functionName,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+    acknowledgeFindings(this, {
+      originals: media.originals,
+      derived: media.derived,
+      table,
+      healthRoute: api.healthRoute,
+    });
   }
 }

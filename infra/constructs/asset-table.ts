@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { INDEXES, TABLE_KEY } from '../../shared/table/schema.ts';
 
@@ -18,6 +18,9 @@ export class AssetTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      encryption: TableEncryptionV2.awsManagedKey(),
+      // Idempotency records (Powertools) carry an expiry DynamoDB sweeps.
+      timeToLiveAttribute: 'expiration',
       globalSecondaryIndexes: Object.values(INDEXES).map((index) => ({
         indexName: index.name,
         partitionKey: key(index.partitionKey),

@@ -1,0 +1,59 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Architecture, type ILayerVersion, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Lambda's architecture; sharp and ffmpeg are packaged for the same one. */
+export const ARCHITECTURE = Architecture.ARM_64;
+const NPM_PLATFORM = { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' };
+
+/** Packages with native or wasm parts: installed beside the bundle for Lambda's platform, not bundled. */
+export const MEDIA_MODULES = ['sharp', 'heic-decode'];
+
+export interface DarkroomFunctionProps {
+  entry: string;
+  environment: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+  nodeModules?: string[];
+  layers?: ILayerVersion[];
+  ephemeralStorageMiB?: number;
+}
+
+/**
+ * Every function alike: Node.js 22 on arm64, ESM bundled by the local esbuild (no Docker), JSON
+ * logs kept 30 days, source maps on.
+ */
+export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFunctionProps): NodejsFunction => {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new NodejsFunction(scope, id, {
+    entry: props.entry,
+    handler: 'handler',
+    runtime: Runtime.NODEJS_22_X,
+    architecture: ARCHITECTURE,
+    memorySize: props.memorySize ?? 1024,
+    timeout: props.timeout ?? Duration.seconds(29),
+    ...(props.ephemeralStorageMiB && { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB) }),
+    layers: props.layers ?? [],
+    logGroup,
+    loggingFormat: LoggingFormat.JSON,
+    environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'darkroom', ...props.environment },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      mainFields: ['module', 'main'],
+      // Bundled CommonJS dependencies still call require().
+      banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      nodeModules: props.nodeModules ?? [],
+      environment: NPM_PLATFORM,
+      forceDockerBundling: false,
+    },
+  });
+};
