@@ -1,5 +1,5 @@
 import { json } from '../../shared/http/response.ts';
-import { composeAssets } from '../compose.ts';
+import { composeAssets } from '../compose-assets.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';

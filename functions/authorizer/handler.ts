@@ -2,7 +2,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { Unauthenticated } from '../../shared/domain/errors.ts';
 import type { AuthContext } from '../../shared/http/routes.ts';
 import { logger } from '../../shared/logger.ts';
-import { composeAccounts } from '../compose.ts';
+import { composeAccounts } from '../compose-accounts.ts';
 
 const accounts = composeAccounts();
 

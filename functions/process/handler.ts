@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseObjectCreated } from '../../shared/domain/object-event.ts';
 import { logger } from '../../shared/logger.ts';
-import { composeAssets } from '../compose.ts';
+import { composeAssets } from '../compose-assets.ts';
 
 const { processor } = composeAssets();
 const batch = new BatchProcessor(EventType.SQS);

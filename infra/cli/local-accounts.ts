@@ -24,7 +24,7 @@ export const withLocalAccounts = async <T>(work: (accounts: Accounts) => Promise
         DARKROOM_DYNAMODB_ENDPOINT: dynamo?.url,
       },
     );
-    const { composeAccounts } = await import('../../functions/compose.ts');
+    const { composeAccounts } = await import('../../functions/compose-accounts.ts');
     return await work(composeAccounts());
   } finally {
     await dynamo?.close();

@@ -7,8 +7,9 @@ import { Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ARCHITECTURE } from './function-defaults.ts';
 
-// The npm-shipped binaries for Lambda's platform. Pinned: the layer's hash is these versions.
-const PACKAGES = { ffmpeg: '@ffmpeg-installer/linux-arm64@4.1.4', ffprobe: '@ffprobe-installer/linux-arm64@5.2.0' };
+// The npm-shipped binaries, pinned to the versions the project uses: installed with npm's
+// --os/--cpu, the installers' optional dependencies resolve to Lambda's platform.
+const PACKAGES = { ffmpeg: '@ffmpeg-installer/ffmpeg@1.1.0', ffprobe: '@ffprobe-installer/ffprobe@2.1.2' };
 /** Where the functions find them: layers are unpacked under /opt. */
 export const FFMPEG_ENV = { FFMPEG_PATH: '/opt/bin/ffmpeg', FFPROBE_PATH: '/opt/bin/ffprobe' };
 

@@ -31,7 +31,7 @@ const stack = await startLocalStack({
   isolateProcessor: true,
   ...(corsOrigins?.length && { corsOrigins }),
 });
-const { composeAccounts } = await import('../../functions/compose.ts');
+const { composeAccounts } = await import('../../functions/compose-accounts.ts');
 const key = await devApiKey(composeAccounts(), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}

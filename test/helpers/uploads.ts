@@ -21,7 +21,7 @@ export const deviceMetadata = (overrides: Record<string, string> = {}) => ({
 });
 
 export const newKey = async (name = `user-${Date.now()}-${counter++}`) => {
-  const accounts = (await import('../../functions/compose.ts')).composeAccounts();
+  const accounts = (await import('../../functions/compose-accounts.ts')).composeAccounts();
   return (await accounts.createApiKey(name)).key;
 };
 

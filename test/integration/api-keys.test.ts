@@ -4,7 +4,7 @@ import { api } from '../helpers/api.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 const stack = useLocalStack();
-const accounts = async (): Promise<Accounts> => (await import('../../functions/compose.ts')).composeAccounts();
+const accounts = async (): Promise<Accounts> => (await import('../../functions/compose-accounts.ts')).composeAccounts();
 
 describe('API keys', () => {
   it('authenticate a user, whose first key created them a default library', async () => {

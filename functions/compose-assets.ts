@@ -12,13 +12,7 @@ import { S3Storage } from '../shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '../shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
 
-// Composition roots: each handler builds what it needs once per cold start, from one config.
-
-export const composeAccounts = () => {
-  const config = loadConfig();
-  const { dynamo } = createClients(config);
-  return new Accounts(new DynamoAccounts(dynamo, config.TABLE_NAME), systemClock);
-};
+// The composition root of the API and the processor: built once per cold start, from one config.
 
 export const composeAssets = () => {
   const config = loadConfig();

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, open, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+let out = '';
+let assets: Record<string, string> = {};
+
+/** ELF e_machine: 0xB7 is AArch64. */
+const elfMachine = async (path: string) => {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(20);
+    await file.read(header, 0, 20, 0);
+    return header.subarray(0, 4).toString('latin1') === '\x7fELF' ? header.readUInt16LE(18) : undefined;
+  } finally {
+    await file.close();
+  }
+};
+const AARCH64 = 0xb7;
+
+// The real `npm run synth`: esbuild bundles and npm installs for linux/arm64, no Docker, no AWS account.
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'cdk-out-'));
+  await run('npx', ['cdk', 'synth', '--quiet', '-o', out], { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+  const template = JSON.parse(await readFile(join(out, 'Darkroom.template.json'), 'utf8')) as {
+    Resources: Record<string, { Metadata?: Record<string, string> }>;
+  };
+  assets = Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Metadata?.['aws:asset:path'])
+      .map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), join(out, r.Metadata?.['aws:asset:path'] ?? '')]),
+  );
+}, 600_000);
+
+describe('the synthesized bundles', () => {
+  it('package sharp for Lambda’s arm64 beside the processor and the API', async () => {
+    const { version } = JSON.parse(await readFile('node_modules/sharp/package.json', 'utf8')) as { version: string };
+    for (const fn of ['ProcessorFunction', 'ApiHandler']) {
+      const dir = assets[fn] ?? '';
+      const binary = join(dir, `node_modules/@img/sharp-linux-arm64/lib/sharp-linux-arm64-${version}.node`);
+      expect(await elfMachine(binary), fn).toBe(AARCH64);
+      const libvips = join(dir, 'node_modules/@img/sharp-libvips-linux-arm64/lib');
+      const [library] = (await readdir(libvips)).filter((f) => f.startsWith('libvips-cpp.so'));
+      expect(await elfMachine(join(libvips, library ?? 'missing')), fn).toBe(AARCH64);
+      expect((await stat(join(dir, 'node_modules/heic-decode/package.json'))).isFile()).toBe(true);
+    }
+  });
+
+  it('load sharp from the bundle for linux-arm64 (the dlopen itself needs an arm64 machine)', async () => {
+    const dir = assets.ProcessorFunction ?? '';
+    const probe = `Object.defineProperty(process, 'arch', { value: 'arm64' });
+      import(${JSON.stringify(join(dir, 'node_modules/sharp/dist/index.mjs'))}).then(() => console.log('loaded'), (e) => console.log(e.message));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe]);
+    // On x64 the loader picks the bundle's arm64 binary and only the kernel refuses to map it.
+    expect(stdout).toMatch(/using the linux-arm64 runtime/);
+    expect(stdout).toContain(join(dir, 'node_modules/@img/sharp-linux-arm64/lib/'));
+  });
+
+  it('ship ffmpeg and ffprobe for arm64 in a layer, executable by anyone', async () => {
+    const layer = assets.FfmpegLayer ?? '';
+    for (const name of ['ffmpeg', 'ffprobe']) {
+      const path = join(layer, 'bin', name);
+      expect(await elfMachine(path)).toBe(AARCH64);
+      expect((await stat(path)).mode & 0o777).toBe(0o755);
+    }
+  });
+
+  it('keep the authorizer free of media code', async () => {
+    const bundle = await readFile(join(assets.ApiAuthorizer ?? '', 'index.mjs'), 'utf8');
+    expect(bundle).not.toMatch(/sharp|heic|ffmpeg/);
+    expect((await stat(join(assets.ApiAuthorizer ?? '', 'index.mjs'))).size).toBeLessThan(1_500_000);
+  });
+});
