@@ -21,7 +21,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
   }
   for (const object of objects) {
     const started = Date.now();
-    const { outcome, asset } = await processor.handleObject(object);
+    const { outcome, asset } = await processor.handleObject(object, { force: object.force ?? false });
     logger.info('processed', {
       key: object.key,
       assetId: asset?.id,

@@ -7,6 +7,7 @@ export interface StackFile {
   apiUrl: string;
   s3Url: string;
   dynamoUrl: string;
+  sqs: { url: string; queueUrl: string; deadLetterQueueUrl: string };
   env: Record<string, string>;
 }
 

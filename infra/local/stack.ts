@@ -13,6 +13,7 @@ import { LambdaProcess } from './lambda-process.ts';
 import { startPostGate } from './post-gate.ts';
 import { LocalQueue } from './queue.ts';
 import { startS3 } from './s3.ts';
+import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 export interface LocalStackOptions {
@@ -33,6 +34,8 @@ export interface LocalStack {
   apiUrl: string;
   s3Url: string;
   dynamoUrl: string;
+  /** The queues over the SQS API, for operator tools. */
+  sqsUrl: string;
   env: Record<string, string>;
   queue: LocalQueue;
   deadLetterQueue: LocalQueue;
@@ -102,6 +105,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     concurrency: options.queue?.concurrency ?? 2,
     timeoutMs: options.queue?.timeoutMs ?? 120_000,
   });
+  const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
   const http = await startHttpAdapter({
     port: options.port ?? 0,
     authorizer,
@@ -110,19 +114,28 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   });
 
   if (options.dataDir) {
-    await writeStackFile(dataDir, { pid: process.pid, apiUrl: http.url, s3Url: gate.url, dynamoUrl: dynamo.url, env });
+    await writeStackFile(dataDir, {
+      pid: process.pid,
+      apiUrl: http.url,
+      s3Url: gate.url,
+      dynamoUrl: dynamo.url,
+      sqs: { url: sqs.url, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl },
+      env,
+    });
   }
 
   return {
     apiUrl: http.url,
     s3Url: gate.url,
     dynamoUrl: dynamo.url,
+    sqsUrl: sqs.url,
     env,
     queue,
     deadLetterQueue,
     ...(isolated && { processorProcess: isolated }),
     stop: async () => {
       await http.close();
+      await sqs.close();
       await consumer.stop();
       await isolated?.stop();
       await Promise.all([queue.flushed(), deadLetterQueue.flushed()]);

@@ -10,12 +10,15 @@ export interface ObjectCreated {
   versionId?: string;
   /** Set by EventBridge on archived events that are replayed. */
   replayName?: string;
+  /** Set by `npm run reprocess -- --all`: process again even if nothing changed. */
+  force?: boolean;
 }
 
 const eventBridge = z.object({
   source: z.literal('aws.s3'),
   'detail-type': z.literal('Object Created'),
   'replay-name': z.string().optional(),
+  'darkroom-reprocess': z.boolean().optional(),
   detail: z.object({
     bucket: z.object({ name: z.string() }),
     object: z.object({
@@ -76,6 +79,7 @@ export const parseObjectCreated = (body: string): ObjectCreated[] | undefined =>
         sequencer: detail.object.sequencer,
         ...(detail.object['version-id'] && { versionId: detail.object['version-id'] }),
         ...(bridged.data['replay-name'] && { replayName: bridged.data['replay-name'] }),
+        ...(bridged.data['darkroom-reprocess'] && { force: true }),
       },
     ];
   }

@@ -1,0 +1,102 @@
+import '../local/node20.ts';
+import { parseArgs } from 'node:util';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import cliProgress from 'cli-progress';
+import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
+import { objectCreatedEvent, type ReprocessFilter, selectForReprocessing } from '../../shared/domain/reprocess.ts';
+import { fromItem } from '../../shared/table/asset-item.ts';
+import { INDEXES } from '../../shared/table/schema.ts';
+import { operatorTarget } from './operator-target.ts';
+
+const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--stack NAME]
+  --outdated   assets made by a pipeline older than version ${PIPELINE_VERSION} (the default)
+  --all        every processed asset, even when nothing changed
+  --stack      a deployed stack (by CloudFormation name); else the running local stack`;
+
+const { values } = parseArgs({
+  options: {
+    outdated: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+    library: { type: 'string' },
+    since: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    stack: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help || (values.all && values.outdated) || (values.since && Number.isNaN(Date.parse(values.since)))) {
+  console.error(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+const filter: ReprocessFilter = {
+  mode: values.all ? 'all' : 'outdated',
+  ...(values.library && { libraryId: values.library }),
+  ...(values.since && { since: new Date(values.since).toISOString() }),
+};
+const target = await operatorTarget(values.stack);
+
+// A library's processed assets are its timeline (an index query); all assets need a scan, which
+// an operator's batch job can afford.
+const pages = async function* () {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await target.dynamo.send(
+      filter.libraryId
+        ? new QueryCommand({
+            TableName: target.tableName,
+            IndexName: INDEXES.libraryTimeline.name,
+            KeyConditionExpression: `${INDEXES.libraryTimeline.partitionKey} = :lib`,
+            ExpressionAttributeValues: { ':lib': `LIB#${filter.libraryId}` },
+            ExclusiveStartKey,
+          })
+        : new ScanCommand({
+            TableName: target.tableName,
+            FilterExpression: 'sk = :asset',
+            ExpressionAttributeValues: { ':asset': 'ASSET' },
+            ExclusiveStartKey,
+          }),
+    );
+    yield (page.Items ?? []).map(fromItem);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+};
+
+const selected = [];
+let seen = 0;
+for await (const assets of pages()) {
+  seen += assets.length;
+  selected.push(...assets.filter((asset) => selectForReprocessing(asset, filter)));
+}
+console.log(`${target.description}: ${selected.length} of ${seen} assets to reprocess (${filter.mode})`);
+if (values['dry-run'] || selected.length === 0) {
+  for (const asset of values['dry-run'] ? selected.slice(0, 20) : [])
+    console.log(`  ${asset.id}  v${asset.pipelineVersion ?? 0}  ${asset.originalFileName}`);
+  process.exit(0);
+}
+
+const bar = new cliProgress.SingleBar(
+  { format: 'enqueueing [{bar}] {value}/{total}', stream: process.stderr },
+  cliProgress.Presets.shades_classic,
+);
+bar.start(selected.length, 0);
+let sent = 0;
+let failed = 0;
+for (let i = 0; i < selected.length; i += 10) {
+  const batch = selected.slice(i, i + 10);
+  const result = await target.sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: target.queueUrl,
+      Entries: batch.map((asset, n) => ({
+        Id: String(n),
+        MessageBody: JSON.stringify(objectCreatedEvent(asset, target.originalsBucket, filter.mode === 'all')),
+      })),
+    }),
+  );
+  sent += result.Successful?.length ?? 0;
+  failed += result.Failed?.length ?? 0;
+  bar.update(i + batch.length);
+}
+bar.stop();
+console.log(`enqueued ${sent}, failed ${failed}; the processor regenerates their derived files as the queue drains`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createClients } from '../../shared/aws/clients.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
+import { derivedKeys } from '../../shared/domain/process-asset.ts';
+import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
+import { assetItem } from '../../shared/table/keys.ts';
+import { uniquePng } from '../helpers/images.ts';
+import { eventually, useLocalStack } from '../helpers/local-stack.ts';
+import { directUpload, newKey } from '../helpers/uploads.ts';
+
+const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-reprocess-'));
+const stack = useLocalStack({ dataDir, queue: { visibilityTimeoutMs: 200 } });
+const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+const cli = async (script: string, ...args: string[]) =>
+  (
+    await promisify(execFile)(tsx, [`infra/cli/${script}.ts`, ...args], {
+      env: { ...process.env, DARKROOM_DATA_DIR: dataDir },
+    })
+  ).stdout;
+
+const drained = () =>
+  eventually(() => {
+    const { visible, inFlight } = stack().queue.counts();
+    return visible + inFlight === 0 ? true : undefined;
+  });
+
+const services = () => {
+  const config = loadConfig();
+  const clients = createClients(config);
+  return { config, ...clients, assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME) };
+};
+const thumbnailExists = async (id: string) => {
+  const { s3, config, assets } = services();
+  const asset = await assets.get(id);
+  return s3
+    .send(
+      new HeadObjectCommand({ Bucket: config.DERIVED_BUCKET, Key: derivedKeys(asset ?? { owner: '', id }).thumbnail }),
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+};
+
+describe('npm run reprocess and npm run redrive', () => {
+  it('regenerate exactly the assets of an older pipeline, once', async () => {
+    const key = await newKey();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await directUpload(stack().apiUrl, key, await uniquePng(7000 + i), `${i}.png`)).body.id);
+    await drained();
+    const { dynamo, s3, config, assets } = services();
+    const [old1, old2, current] = ids as [string, string, string];
+    // An older pipeline made these two; their derived files are gone as well.
+    for (const id of [old1, old2]) {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: config.TABLE_NAME,
+          Key: assetItem(id),
+          UpdateExpression: 'SET pipelineVersion = :old',
+          ExpressionAttributeValues: { ':old': 0 },
+        }),
+      );
+      const asset = await assets.get(id);
+      await s3.send(
+        new DeleteObjectCommand({
+          Bucket: config.DERIVED_BUCKET,
+          Key: derivedKeys(asset ?? { owner: '', id }).thumbnail,
+        }),
+      );
+    }
+    const untouched = await assets.get(current);
+
+    expect(await cli('reprocess', '--all', '--dry-run')).toMatch(/3 of \d+ assets to reprocess \(all\)/);
+    expect(stack().queue.counts()).toEqual({ visible: 0, inFlight: 0 });
+
+    expect(await cli('reprocess', '--outdated')).toMatch(/2 of \d+ assets to reprocess[\s\S]*enqueued 2, failed 0/);
+    await drained();
+    for (const id of [old1, old2]) {
+      expect((await assets.get(id))?.pipelineVersion).toBe(PIPELINE_VERSION);
+      expect(await thumbnailExists(id)).toBe(true);
+    }
+    expect(await assets.get(current)).toEqual(untouched);
+
+    const before = await Promise.all(ids.map((id) => assets.get(id)));
+    expect(await cli('reprocess', '--outdated')).toMatch(/0 of \d+ assets to reprocess/);
+    await drained();
+    expect(await Promise.all(ids.map((id) => assets.get(id)))).toEqual(before);
+  }, 120_000);
+
+  it('--all reprocesses assets that are up to date', async () => {
+    const key = await newKey();
+    const { body } = await directUpload(stack().apiUrl, key, await uniquePng(7100), 'a.png');
+    await drained();
+    const { assets } = services();
+    const before = await assets.get(body.id);
+    expect(await cli('reprocess', '--all', '--library', body.library_id)).toMatch(/1 of 1 assets to reprocess \(all\)/);
+    await drained();
+    const after = await assets.get(body.id);
+    expect(after?.updatedAt).not.toBe(before?.updatedAt);
+    expect({ ...after, updatedAt: '' }).toEqual({ ...before, updatedAt: '' });
+  }, 60_000);
+
+  it('redrive moves dead letters back to be processed', async () => {
+    stack().deadLetterQueue.send(
+      JSON.stringify({
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        detail: { bucket: { name: 'x' }, object: { key: 'elsewhere/x' } },
+      }),
+    );
+    expect(await cli('redrive')).toMatch(/moved 1 of 1 messages/);
+    await drained();
+    expect(stack().deadLetterQueue.peek()).toEqual([]);
+    expect(await cli('redrive')).toMatch(/dead-letter queue is empty/);
+  }, 60_000);
+});
