@@ -2,16 +2,17 @@ import '../local/node20.ts';
 import { parseArgs } from 'node:util';
 import type { ApiKeyRecord } from '../../shared/domain/accounts.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
-import { withLocalAccounts } from './local-accounts.ts';
+import { withAccounts } from './accounts-target.ts';
 
-const USAGE = `usage:
-  npm run keys -- create --user NAME [--name LABEL]   create a key (printed once); creates the user on first use
-  npm run keys -- list [--user NAME]                  list keys (never the keys themselves)
-  npm run keys -- revoke KEY_ID|dk_KEY                revoke a key`;
+const USAGE = `usage: npm run keys -- [--stack NAME] COMMAND
+  create --user NAME [--name LABEL]   create a key (printed once); creates the user on first use
+  list [--user NAME]                  list keys (never the keys themselves)
+  revoke KEY_ID|dk_KEY                revoke a key
+  --stack NAME                        a deployed stack (CloudFormation name); else the local stack`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { user: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
+  options: { user: { type: 'string' }, name: { type: 'string' }, stack: { type: 'string' }, help: { type: 'boolean' } },
 });
 const [command, ref] = positionals;
 
@@ -19,7 +20,7 @@ const row = (k: ApiKeyRecord) =>
   [k.id, k.userName, k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt, k.name].join('\t');
 
 try {
-  await withLocalAccounts(async (accounts) => {
+  await withAccounts(values.stack, async (accounts) => {
     if (command === 'create' && values.user) {
       const { key, record } = await accounts.createApiKey(values.user, values.name);
       console.log(`Created ${record.id} for user ${record.userName} (${record.owner}).`);

@@ -1,15 +1,25 @@
 import { join } from 'node:path';
-import type { Accounts } from '../../shared/domain/accounts.ts';
+import { Accounts } from '../../shared/domain/accounts.ts';
+import { systemClock } from '../../shared/domain/ports.ts';
 import { LOCAL_NAMES } from '../../shared/names.ts';
+import { DynamoAccounts } from '../../shared/table/dynamo-accounts.ts';
 import { ensureTable, startDynamo } from '../local/dynamo.ts';
 import { dataDirFrom, readRunningStack } from '../local/stack-file.ts';
+import { operatorTarget } from './operator-target.ts';
 
 /**
- * Runs `work` against the local stack's accounts. Only one process may open the embedded
+ * Runs `work` against a deployed stack's accounts (by CloudFormation name), or the local stack's. Only one process may open the embedded
  * DynamoDB's files, so a running stack is reached over its endpoint; with none running the
  * files are opened here for the duration of the command.
  */
-export const withLocalAccounts = async <T>(work: (accounts: Accounts) => Promise<T>): Promise<T> => {
+export const withAccounts = async <T>(
+  stackName: string | undefined,
+  work: (accounts: Accounts) => Promise<T>,
+): Promise<T> => {
+  if (stackName) {
+    const target = await operatorTarget(stackName);
+    return work(new Accounts(new DynamoAccounts(target.dynamo, target.tableName), systemClock));
+  }
   const dataDir = dataDirFrom();
   const running = await readRunningStack(dataDir);
   const dynamo = running ? undefined : await startDynamo(join(dataDir, 'dynamo'));
