@@ -12,7 +12,13 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): z.in
   throw new Invalid(`${field}: ${message ?? 'invalid'}`);
 };
 
+/** JSON bodies are small (5000 checksums are about 240 KB); anything larger is refused before parsing. */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
 export const jsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
+  if (Buffer.byteLength(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8') > MAX_JSON_BYTES) {
+    throw new Invalid(`body: larger than ${MAX_JSON_BYTES} bytes`);
+  }
   const raw =
     event.body === undefined
       ? ''

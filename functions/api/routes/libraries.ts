@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { type Accounts, LIBRARY_NAME_MAX, type Library } from '../../../shared/domain/accounts.ts';
-import { NotFound } from '../../../shared/domain/errors.ts';
 import { idPattern } from '../../../shared/domain/ids.ts';
-import { jsonBody } from '../../../shared/http/request.ts';
+import { jsonBody, parseInput } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/response.ts';
 import type { RouteHandler } from '../router.ts';
 
 const createLibrary = z.strictObject({ name: z.string().trim().min(1).max(LIBRARY_NAME_MAX) });
-const LIBRARY_ID = idPattern('lib');
+const libraryIdParam = z.strictObject({ id: z.string().regex(idPattern('lib'), 'must be a library id (lib_…)') });
 
 export const libraryResponse = (library: Library) => ({
   id: library.id,
@@ -29,9 +28,7 @@ export const libraryRoutes = (
     return json(201, libraryResponse(await accounts.createLibrary(userId, name)));
   },
   getLibrary: async (event, userId) => {
-    const id = event.pathParameters?.id ?? '';
-    // A malformed id cannot exist: the same 404 as a foreign or missing one.
-    if (!LIBRARY_ID.test(id)) throw new NotFound('library not found');
+    const { id } = parseInput(libraryIdParam, event.pathParameters ?? {});
     return json(200, libraryResponse(await accounts.getLibrary(userId, id)));
   },
 });

@@ -1,0 +1,219 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteName } from '../../shared/http/routes.ts';
+import { api } from '../helpers/api.ts';
+import { uniquePng } from '../helpers/images.ts';
+import { useLocalStack } from '../helpers/local-stack.ts';
+import { deviceMetadata, directUpload, newKey } from '../helpers/uploads.ts';
+
+const MiB = 1024 * 1024;
+process.env.DARKROOM_MULTIPART_THRESHOLD_BYTES = String(8 * MiB);
+const stack = useLocalStack();
+
+const MISSING_ASSET = 'asset_2222222222222222222222';
+const MISSING_LIBRARY = 'lib_2222222222222222222222';
+let a = {
+  key: '',
+  library: '',
+  asset: { id: '', checksum: '', checksum_sha1: '', device_id: '', device_asset_id: '' },
+  upload: '',
+};
+let bKey = '';
+
+beforeAll(async () => {
+  const key = await newKey();
+  const library = (await api(stack().apiUrl, key).post('/api/libraries', { name: 'Private' })).body.id;
+  const metadata = deviceMetadata({ library_id: library });
+  const asset = (await directUpload(stack().apiUrl, key, await uniquePng(9001), 'mine.png', metadata)).body;
+  const upload = await api(stack().apiUrl, key).post('/api/assets/uploads', {
+    ...deviceMetadata(),
+    file_name: 'big.mp4',
+    mime_type: 'video/mp4',
+    file_size_bytes: 20 * MiB,
+  });
+  a = { key, library, asset, upload: upload.body.asset_id };
+  bKey = await newKey();
+});
+
+type Call = { method: 'get' | 'post' | 'delete'; path: string; body?: unknown };
+type Case = { foreign: () => Call; missing: () => Call };
+
+const multipartForm = (libraryId: string) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(deviceMetadata({ library_id: libraryId }))) form.append(k, v);
+  form.append('asset_data', new Blob([Buffer.from('not needed')]), 'x.png');
+  return form;
+};
+const upload = (libraryId: string) => ({
+  ...deviceMetadata({ library_id: libraryId }),
+  file_name: 'x.jpg',
+  mime_type: 'image/jpeg',
+  file_size_bytes: 10,
+});
+
+// Every route that takes an id of someone's, with the caller's key being another user's.
+const CASES: Partial<Record<RouteName, Case>> = {
+  getLibrary: {
+    foreign: () => ({ method: 'get', path: `/api/libraries/${a.library}` }),
+    missing: () => ({ method: 'get', path: `/api/libraries/${MISSING_LIBRARY}` }),
+  },
+  getAsset: {
+    foreign: () => ({ method: 'get', path: `/api/assets/${a.asset.id}` }),
+    missing: () => ({ method: 'get', path: `/api/assets/${MISSING_ASSET}` }),
+  },
+  deleteAsset: {
+    foreign: () => ({ method: 'delete', path: `/api/assets/${a.asset.id}` }),
+    missing: () => ({ method: 'delete', path: `/api/assets/${MISSING_ASSET}` }),
+  },
+  getUpload: {
+    foreign: () => ({ method: 'get', path: `/api/assets/uploads/${a.upload}` }),
+    missing: () => ({ method: 'get', path: `/api/assets/uploads/${MISSING_ASSET}` }),
+  },
+  signUploadParts: {
+    foreign: () => ({ method: 'post', path: `/api/assets/uploads/${a.upload}/parts`, body: { part_numbers: [1] } }),
+    missing: () => ({
+      method: 'post',
+      path: `/api/assets/uploads/${MISSING_ASSET}/parts`,
+      body: { part_numbers: [1] },
+    }),
+  },
+  completeUpload: {
+    foreign: () => ({
+      method: 'post',
+      path: `/api/assets/uploads/${a.upload}/complete`,
+      body: { parts: [{ part_number: 1, etag: 'x' }] },
+    }),
+    missing: () => ({
+      method: 'post',
+      path: `/api/assets/uploads/${MISSING_ASSET}/complete`,
+      body: { parts: [{ part_number: 1, etag: 'x' }] },
+    }),
+  },
+  abortUpload: {
+    foreign: () => ({ method: 'delete', path: `/api/assets/uploads/${a.upload}` }),
+    missing: () => ({ method: 'delete', path: `/api/assets/uploads/${MISSING_ASSET}` }),
+  },
+  listAssets: {
+    foreign: () => ({ method: 'get', path: `/api/assets?library_id=${a.library}` }),
+    missing: () => ({ method: 'get', path: `/api/assets?library_id=${MISSING_LIBRARY}` }),
+  },
+  existAssets: {
+    foreign: () => ({
+      method: 'post',
+      path: '/api/assets/exist',
+      body: { checksums: [a.asset.checksum], library_id: a.library },
+    }),
+    missing: () => ({
+      method: 'post',
+      path: '/api/assets/exist',
+      body: { checksums: [a.asset.checksum], library_id: MISSING_LIBRARY },
+    }),
+  },
+  createUpload: {
+    foreign: () => ({ method: 'post', path: '/api/assets/uploads', body: upload(a.library) }),
+    missing: () => ({ method: 'post', path: '/api/assets/uploads', body: upload(MISSING_LIBRARY) }),
+  },
+  uploadAsset: {
+    foreign: () => ({ method: 'post', path: '/api/assets', body: 'form' }),
+    missing: () => ({ method: 'post', path: '/api/assets', body: 'form-missing' }),
+  },
+};
+// Routes that name nothing of anyone else's: covered by the listing checks below.
+const NOTHING_TO_NAME: RouteName[] = ['health', 'listLibraries', 'createLibrary'];
+
+const send = async (call: Call) => {
+  if (call.body === 'form' || call.body === 'form-missing') {
+    const res = await fetch(`${stack().apiUrl}${call.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bKey}` },
+      body: multipartForm(call.body === 'form' ? a.library : MISSING_LIBRARY),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+  const client = api(stack().apiUrl, bKey);
+  return call.method === 'get'
+    ? client.get(call.path)
+    : call.method === 'delete'
+      ? client.delete(call.path)
+      : client.post(call.path, call.body);
+};
+
+describe('another user’s things', () => {
+  it('has a case for every route that names an id', () => {
+    expect([...Object.keys(CASES), ...NOTHING_TO_NAME].sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  for (const [route, { foreign, missing }] of Object.entries(CASES) as [RouteName, Case][]) {
+    it(`${route}: answers exactly as for something that does not exist (404)`, async () => {
+      const [theirs, nothing] = [await send(foreign()), await send(missing())];
+      expect(theirs.status).toBe(404);
+      expect(theirs).toEqual(nothing);
+    });
+  }
+
+  it('are never listed, never found by exist, and stay intact', async () => {
+    const b = api(stack().apiUrl, bKey);
+    expect((await b.get('/api/assets?limit=200')).body.data.map((x: { id: string }) => x.id)).not.toContain(a.asset.id);
+    expect((await b.get('/api/libraries')).body.data.map((l: { id: string }) => l.id)).not.toContain(a.library);
+    for (const query of [
+      { checksums: [a.asset.checksum] },
+      { checksum_sha1s: [a.asset.checksum_sha1] },
+      { deviceId: a.asset.device_id, deviceAssetIds: [a.asset.device_asset_id] },
+    ]) {
+      expect((await b.post('/api/assets/exist', query)).body).toEqual({ assets: [] });
+    }
+    const mine = api(stack().apiUrl, a.key);
+    expect((await mine.get(`/api/assets/${a.asset.id}`)).status).toBe(200);
+    expect((await mine.get(`/api/assets/uploads/${a.upload}`)).status).toBe(200);
+    expect((await mine.get(`/api/libraries/${a.library}`)).status).toBe(200);
+  });
+});
+
+describe('input validation', () => {
+  it('refuses malformed ids, dates, limits, unknown fields and oversized JSON with 422 naming the field', async () => {
+    const b = api(stack().apiUrl, bKey);
+    const cases: [Promise<{ status: number; body: { detail: string } }>, RegExp][] = [
+      [b.get('/api/assets/not-an-id'), /^id: must be an asset id/],
+      [b.get('/api/libraries/lib_short'), /^id: must be a library id/],
+      [b.delete('/api/assets/asset_!!'), /^id/],
+      [b.get('/api/assets?limit=5000'), /^limit/],
+      [b.get('/api/assets?local_datetime_before=2020-13-45'), /^local_datetime_before/],
+      [
+        b.post('/api/assets/uploads', {
+          ...upload(MISSING_LIBRARY),
+          library_id: undefined,
+          file_created_at: 'tomorrow',
+        }),
+        /^file_created_at/,
+      ],
+      [b.post('/api/assets/uploads', { ...upload(MISSING_LIBRARY), library_id: undefined, extra: 1 }), /extra/],
+      [
+        b.post('/api/assets/uploads', { ...upload(MISSING_LIBRARY), library_id: undefined, file_size_bytes: -1 }),
+        /^file_size_bytes/,
+      ],
+      [b.post('/api/assets/exist', { checksums: ['x'.repeat(2 * MiB)] }), /^body: larger than/],
+      [b.post('/api/libraries', { name: 'x', nested: { deep: true } }), /nested/],
+    ];
+    for (const [pending, detail] of cases) {
+      const res = await pending;
+      expect(res.status, String(detail)).toBe(422);
+      expect(res.body.detail).toMatch(detail);
+    }
+  });
+
+  it('never answers 500 to garbage', async () => {
+    const garbage = ['', 'null', '[]', '"x"', '{"a":', '\u0000\u0001', '{"checksums":null}', '{"part_numbers":[1.5]}'];
+    const b = api(stack().apiUrl, bKey);
+    for (const body of garbage) {
+      for (const path of [
+        '/api/libraries',
+        '/api/assets/uploads',
+        '/api/assets/exist',
+        `/api/assets/uploads/${MISSING_ASSET}/parts`,
+      ]) {
+        const res = await b.post(path, body, { 'content-type': 'application/json' });
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+        expect(res.body.detail, `${path} ${JSON.stringify(body)}`).toEqual(expect.any(String));
+      }
+    }
+  });
+});
