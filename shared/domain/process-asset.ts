@@ -113,12 +113,8 @@ export class AssetProcessor {
       if (!(error instanceof MediaRejected)) throw error;
       // A reprocessing that now fails gives up a claim an earlier run took.
       await assets.releaseChecksum(base);
-      return this.finish({
-        ...base,
-        state: 'failed',
-        error: error.message,
-        mimeType: base.mimeType ?? asset.declaredMimeType,
-      });
+      // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
+      return this.finish({ ...base, state: 'failed', error: error.message });
     }
 
     const holder = await this.claim(base);

@@ -24,7 +24,8 @@ export const assetResponse = async (asset: Asset, storage: ObjectStorage, now = 
     library_id: asset.libraryId,
     device_asset_id: asset.deviceAssetId,
     device_id: asset.deviceId,
-    mime_type: asset.mimeType ?? asset.declaredMimeType,
+    // The client's claim stands only until the bytes are judged; bytes of no known type are octet-stream.
+    mime_type: asset.mimeType ?? (state === 'pending' ? asset.declaredMimeType : 'application/octet-stream'),
     original_file_name: asset.originalFileName,
     file_created_at: instant(asset.fileCreatedAt),
     file_modified_at: instant(asset.fileModifiedAt),

@@ -35,15 +35,23 @@ export const parseMultipart = async (contentType: string | undefined, body: Buff
     fields[name] = value;
   });
   parser.on('file', (field, stream, info) => {
-    spooling = spoolToDisk(stream).then((spooled) => {
-      file = {
-        field,
-        fileName: info.filename ?? '',
-        mimeType: info.mimeType,
-        local: spooled.file,
-        release: spooled.release,
-      };
-    });
+    // busboy also fails the part stream on a truncated body; the parser's own error reports it.
+    stream.on('error', () => undefined);
+    // Settled either way, so a body that ends mid-file cannot leave a rejection unhandled.
+    spooling = spoolToDisk(stream).then(
+      (spooled) => {
+        file = {
+          field,
+          fileName: info.filename ?? '',
+          mimeType: info.mimeType,
+          local: spooled.file,
+          release: spooled.release,
+        };
+      },
+      (error: Error) => {
+        problem ??= new MalformedRequest(`the multipart body is malformed: ${error.message}`);
+      },
+    );
   });
   for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
     parser.on(limit, () => {
@@ -55,13 +63,12 @@ export const parseMultipart = async (contentType: string | undefined, body: Buff
     parser.on('error', reject);
   });
   Readable.from([body]).pipe(parser);
-  try {
-    await done;
-    await spooling;
-  } catch {
-    await file?.release();
-    throw new MalformedRequest('the multipart body is malformed');
-  }
+  const parsed = await done.then(
+    () => true,
+    () => false,
+  );
+  await spooling;
+  if (!parsed) problem ??= new MalformedRequest('the multipart body is malformed');
   if (problem) {
     await file?.release();
     throw problem;

@@ -1,0 +1,128 @@
+import type { Asset } from '../../shared/domain/asset.ts';
+import { compareSequencers } from '../../shared/domain/asset.ts';
+import type {
+  AssetRepository,
+  Download,
+  ExistMatch,
+  ExistQuery,
+  LocalFile,
+  ObjectStorage,
+  PresignedUpload,
+  SignedPart,
+  TimelineQuery,
+  UploadedPart,
+} from '../../shared/domain/ports.ts';
+
+/** In-memory ports for unit tests of the domain; the same rules as the DynamoDB adapter, no more. */
+export class MemoryAssets implements AssetRepository {
+  readonly assets = new Map<string, Asset>();
+  readonly claims = new Map<string, string>();
+  readonly entries = new Map<string, string>();
+
+  async create(asset: Asset) {
+    if (this.assets.has(asset.id)) throw new Error('exists');
+    this.assets.set(asset.id, structuredClone(asset));
+  }
+  async get(id: string) {
+    const asset = this.assets.get(id);
+    return asset && structuredClone(asset);
+  }
+  async save(asset: Asset) {
+    const current = this.assets.get(asset.id);
+    if (!current) return false;
+    if (asset.sequencer && current.sequencer && compareSequencers(current.sequencer, asset.sequencer) > 0) return false;
+    this.assets.set(asset.id, structuredClone(asset));
+    return true;
+  }
+  async claimChecksum(asset: Asset) {
+    const key = `${asset.libraryId}#${asset.checksum}`;
+    if (!this.claims.has(key)) this.claims.set(key, asset.id);
+    return this.claims.get(key) ?? asset.id;
+  }
+  async findChecksum(libraryId: string, checksum: string) {
+    return this.claims.get(`${libraryId}#${checksum}`);
+  }
+  async transferChecksum(asset: Asset, from: string) {
+    const key = `${asset.libraryId}#${asset.checksum}`;
+    if (this.claims.get(key) !== from) return false;
+    this.claims.set(key, asset.id);
+    return true;
+  }
+  async releaseChecksum(asset: Asset) {
+    const key = `${asset.libraryId}#${asset.checksum}`;
+    if (this.claims.get(key) === asset.id) this.claims.delete(key);
+  }
+  async putEntries(asset: Asset) {
+    this.entries.set(`${asset.libraryId}#SHA1#${asset.checksumSha1}`, asset.id);
+    this.entries.set(`${asset.libraryId}#DEV#${asset.deviceId}#${asset.deviceAssetId}`, asset.id);
+  }
+  async remove(asset: Asset) {
+    await this.releaseChecksum(asset);
+    this.assets.delete(asset.id);
+  }
+  async timeline(_query: TimelineQuery) {
+    return { assets: [...this.assets.values()], hasMore: false };
+  }
+  async exist(_query: ExistQuery): Promise<ExistMatch[]> {
+    return [];
+  }
+}
+
+export class MemoryStorage implements ObjectStorage {
+  readonly derived = new Map<string, Buffer>();
+  readonly deletedOriginals: string[] = [];
+
+  async download(): Promise<Download> {
+    return 'missing';
+  }
+  async putOriginal() {
+    return { etag: 'etag' };
+  }
+  async putDerived(key: string, body: Buffer) {
+    this.derived.set(key, body);
+  }
+  async deleteOriginal(key: string) {
+    this.deletedOriginals.push(key);
+  }
+  async deleteDerived(keys: string[]) {
+    for (const key of keys) this.derived.delete(key);
+  }
+  async presignUpload(): Promise<PresignedUpload> {
+    return { url: 'memory://', fields: {}, expiresAt: new Date().toISOString() };
+  }
+  async createMultipart() {
+    return 'upload';
+  }
+  async signParts(): Promise<SignedPart[]> {
+    return [];
+  }
+  async listParts(): Promise<UploadedPart[]> {
+    return [];
+  }
+  async completeMultipart() {}
+  async abortMultipart() {}
+  async originalUrl(key: string) {
+    return `memory://${key}`;
+  }
+  async derivedUrl(key: string) {
+    return `memory://${key}`;
+  }
+}
+
+export const pendingAsset = (file: Pick<LocalFile, 'size'>, overrides: Partial<Asset> = {}): Asset => ({
+  id: `asset_${Math.random().toString(36).slice(2).padEnd(22, 'x').slice(0, 22)}`,
+  owner: 'user_test',
+  libraryId: 'lib_test',
+  state: 'pending',
+  deviceAssetId: 'd',
+  deviceId: 'dev',
+  originalFileName: 'x',
+  declaredMimeType: 'image/jpeg',
+  fileCreatedAt: '2020-01-01T00:00:00Z',
+  fileModifiedAt: '2020-01-01T00:00:00Z',
+  localDatetime: '2020-01-01T00:00:00Z',
+  fileSizeBytes: file.size,
+  createdAt: '2020-01-01T00:00:00Z',
+  updatedAt: '2020-01-01T00:00:00Z',
+  ...overrides,
+});
