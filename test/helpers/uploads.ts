@@ -54,6 +54,8 @@ export const presignedUpload = async (
   fileName: string,
   mimeType: string,
   extra: Record<string, unknown> = {},
+  /** Called with the asset id between asking for the target and posting the bytes. */
+  beforePost?: (assetId: string) => void,
 ) => {
   const created = await api(baseUrl, key).post('/api/assets/uploads', {
     ...deviceMetadata(),
@@ -63,6 +65,7 @@ export const presignedUpload = async (
     ...extra,
   });
   if (created.status !== 201) return { created, s3Status: undefined };
+  beforePost?.(created.body.asset_id);
   const form = new FormData();
   for (const [name, value] of Object.entries(created.body.upload.fields as Record<string, string>))
     form.append(name, value);
