@@ -37,7 +37,7 @@ export interface Asset {
   updatedAt: string;
   /**
    * Set by the direct upload while it processes the bytes itself: until then the S3 event for
-   * the same original waits (is retried) instead of doing the work twice.
+   * the same original waits instead of doing the work twice.
    */
   inlineUntil?: string;
   /** A resumable upload in parts, for large files. */

@@ -32,13 +32,9 @@ export interface ProcessorDeps {
   clock: Clock;
 }
 
-/** Transient: the direct upload is processing this asset right now; the event is retried later. */
-export class InlineInProgress extends Error {
-  override readonly name = 'InlineInProgress';
-}
-
 /** How long the S3 event leaves a direct upload to finish its own processing. */
 export const INLINE_LEASE_MS = 60_000;
+const INLINE_POLL_MS = 250;
 
 export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
   preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
@@ -56,7 +52,7 @@ export class AssetProcessor {
   async handleObject(event: ObjectCreated, options: { force?: boolean } = {}): Promise<Processed> {
     const parsed = parseOriginalKey(event.key);
     if (!parsed) return { outcome: 'ignored' };
-    const asset = await this.deps.assets.get(parsed.assetId);
+    const asset = await this.afterInlineProcessing(await this.deps.assets.get(parsed.assetId));
     if (!asset || asset.owner !== parsed.owner) {
       if (!asset) await this.deps.storage.deleteOriginal(event.key);
       return { outcome: asset ? 'ignored' : 'orphan' };
@@ -64,10 +60,6 @@ export class AssetProcessor {
     const done = asset.state !== 'pending' && asset.etag === event.etag;
     if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION)
       return { outcome: 'skipped', asset };
-    const now = this.deps.clock.now().getTime();
-    if (asset.state === 'pending' && asset.inlineUntil && Date.parse(asset.inlineUntil) > now) {
-      throw new InlineInProgress(`${asset.id} is being processed by its direct upload`);
-    }
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
       return { outcome: 'stale', asset };
     }
@@ -143,6 +135,24 @@ export class AssetProcessor {
     };
     await assets.putEntries(ready);
     return this.finish(ready);
+  }
+
+  /**
+   * A direct upload processes its bytes itself and holds a short lease meanwhile: wait for it
+   * (usually a second or two) rather than do the work twice. If it died, the lease runs out and
+   * this event does the work.
+   */
+  private async afterInlineProcessing(asset: Asset | undefined): Promise<Asset | undefined> {
+    let current = asset;
+    while (
+      current?.state === 'pending' &&
+      current.inlineUntil &&
+      Date.parse(current.inlineUntil) > this.deps.clock.now().getTime()
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, INLINE_POLL_MS));
+      current = await this.deps.assets.get(current.id);
+    }
+    return current;
   }
 
   /** Claims the checksum, taking over a claim whose holder was deleted. */

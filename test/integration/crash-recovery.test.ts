@@ -88,7 +88,8 @@ const handler = async (event: SQSEvent) => {
   return { batchItemFailures };
 };
 
-const stack = useLocalStack({ processor: handler, queue: { visibilityTimeoutMs: 300 } });
+// Long enough that a slow first attempt is never redelivered while it still runs, short enough to retry quickly.
+const stack = useLocalStack({ processor: handler, queue: { visibilityTimeoutMs: 1500 } });
 
 describe('a processor that dies mid-way', () => {
   for (const point of ['after hashing', 'after thumbnails', 'after the claim', 'before the final write'] as const) {

@@ -9,7 +9,7 @@ import { jpeg } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 
-const stack = useLocalStack({ queue: { visibilityTimeoutMs: 200 } });
+const stack = useLocalStack();
 
 const snapshot = async (id: string) => {
   const config = loadConfig();

@@ -17,7 +17,7 @@ import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 import { directUpload, newKey } from '../helpers/uploads.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-reprocess-'));
-const stack = useLocalStack({ dataDir, queue: { visibilityTimeoutMs: 200 } });
+const stack = useLocalStack({ dataDir });
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const cli = async (script: string, ...args: string[]) =>
   (
