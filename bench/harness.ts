@@ -19,7 +19,29 @@ export interface Comparison {
   ratio: number;
   target?: string;
   unit: string;
+  /** Anything else measured on the way (peak RSS, bytes, scanned items…). */
+  notes?: string;
 }
+
+/** A Comparison from samples already taken. */
+export const comparison = (
+  benchmark: string,
+  subject: { name: string; samples: number[] },
+  baseline: { name: string; samples: number[] },
+  extra: { unit?: string; target?: string; notes?: string } = {},
+): Comparison => {
+  const s = stats(subject.name, subject.samples);
+  const b = stats(baseline.name, baseline.samples);
+  return {
+    benchmark,
+    subject: s,
+    baseline: b,
+    ratio: s.median / b.median,
+    unit: extra.unit ?? 'ms',
+    ...(extra.target && { target: extra.target }),
+    ...(extra.notes && { notes: extra.notes }),
+  };
+};
 
 const stats = (name: string, samples: number[]): Measured => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -93,11 +115,11 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n
 
 export const table = (results: Comparison[]) =>
   [
-    '| benchmark | subject: median (min–max) | baseline: median (min–max) | ratio | target |',
-    '|---|---|---|---|---|',
+    '| benchmark | subject: median (min–max) | baseline: median (min–max) | ratio | target | notes |',
+    '|---|---|---|---|---|---|',
     ...results.map(
       (c) =>
-        `| ${c.benchmark} | ${c.subject.name}: ${fmt(c.subject.median)} ${c.unit} (${fmt(c.subject.min)}–${fmt(c.subject.max)}) | ${c.baseline.name}: ${fmt(c.baseline.median)} ${c.unit} (${fmt(c.baseline.min)}–${fmt(c.baseline.max)}) | ${c.ratio.toFixed(2)}× | ${c.target ?? ''} |`,
+        `| ${c.benchmark} | ${c.subject.name}: ${fmt(c.subject.median)} ${c.unit} (${fmt(c.subject.min)}–${fmt(c.subject.max)}) | ${c.baseline.name}: ${fmt(c.baseline.median)} ${c.unit} (${fmt(c.baseline.min)}–${fmt(c.baseline.max)}) | ${c.ratio.toFixed(2)}× | ${c.target ?? ''} | ${c.notes ?? ''} |`,
     ),
     '',
   ].join('\n');

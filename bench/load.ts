@@ -1,38 +1,18 @@
 import '../infra/local/node20.ts';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import sharp from 'sharp';
-import type { StackFile } from '../infra/local/stack-file.ts';
 import { LOCAL_CREDENTIALS } from '../shared/aws/clients.ts';
+import { startNpmStart } from './npm-start.ts';
 
 // 500 uploads (mixed sizes, both flows, 32 at once) through `npm start`, then: every asset ready,
 // as many originals in S3 as assets, and nothing left in the queue or the dead-letter queue.
 
 const UPLOADS = Number(process.env.LOAD_UPLOADS ?? 500);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 32);
-const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-load-'));
-
-const start = async (): Promise<{ child: ChildProcess; url: string; key: string }> => {
-  const child = spawn(join(import.meta.dirname, '../node_modules/.bin/tsx'), ['infra/local/main.ts'], {
-    env: { ...process.env, PORT: '0', DARKROOM_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const url = /running at (\S+)/.exec(out)?.[1];
-      const key = /development API key:\s+(dk_\S+)/.exec(out)?.[1];
-      if (url && key) resolve({ child, url, key });
-    });
-    child.on('exit', (code) => reject(new Error(`npm start exited ${code}`)));
-  });
-};
 
 /** Unique images of three sizes: a few KB, about 300 KB, about 1.5 MB. */
 const image = (i: number) => {
@@ -52,7 +32,8 @@ const percentile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 };
 
-const { child, url, key } = await start();
+const stack = await startNpmStart();
+const { url, key } = stack;
 const auth = { authorization: `Bearer ${key}` };
 const latency = { direct: [] as number[], presign: [] as number[] };
 const ids: string[] = [];
@@ -116,7 +97,7 @@ try {
   }
   const processed = performance.now();
 
-  const stackFile = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8')) as StackFile;
+  const stackFile = await stack.stackFile();
   const local = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({
     ...local,
@@ -165,5 +146,5 @@ try {
   console.log(ok ? 'load: every upload ready, one original each, queues empty' : 'load: FAILED');
   process.exitCode = ok ? 0 : 1;
 } finally {
-  child.kill('SIGTERM');
+  await stack.stop();
 }

@@ -7,7 +7,7 @@ import { MultipartUploads } from '../shared/domain/multipart.ts';
 import { systemClock } from '../shared/domain/ports.ts';
 import { AssetProcessor } from '../shared/domain/process-asset.ts';
 import { Uploads } from '../shared/domain/uploads.ts';
-import { SharpMedia } from '../shared/media/sharp-media.ts';
+import { LazyMedia } from '../shared/media/lazy-media.ts';
 import { S3Storage } from '../shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '../shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
@@ -24,7 +24,7 @@ export const composeAssets = () => {
     { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
     config.DARKROOM_DISK_LIMIT_BYTES,
   );
-  const media = new SharpMedia();
+  const media = new LazyMedia();
   const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
   return {
     accounts,

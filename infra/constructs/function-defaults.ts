@@ -51,6 +51,9 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
       mainFields: ['module', 'main'],
       // Bundled CommonJS dependencies still call require().
       banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      // The AWS SDK is bundled rather than taken from the runtime: pinned to the tested version, and
+      // a minified bundle loads about 100 ms faster than the SDK's files (bench/cold-start.ts).
+      externalModules: [],
       nodeModules: props.nodeModules ?? [],
       environment: NPM_PLATFORM,
       forceDockerBundling: false,

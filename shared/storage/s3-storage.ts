@@ -22,6 +22,8 @@ const URL_LIFETIME_SECONDS = 3600;
 const URL_WINDOW_MS = 30 * 60 * 1000;
 
 const signingDate = () => new Date(Math.floor(Date.now() / URL_WINDOW_MS) * URL_WINDOW_MS);
+/** Signing costs about half a millisecond (the SDK's middleware), so a page of 100 assets costs 100 ms; within a window the URLs are the same, so they are kept. */
+const URL_CACHE_MAX = 20_000;
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266 / 5987). */
 export const attachment = (fileName: string): string => {
@@ -38,6 +40,9 @@ const isMissing = (error: unknown) => {
 };
 
 export class S3Storage implements ObjectStorage {
+  private readonly signed = new Map<string, string>();
+  private signedWindow = 0;
+
   constructor(
     private readonly s3: S3Client,
     private readonly buckets: { originals: string; derived: string },
@@ -197,16 +202,7 @@ export class S3Storage implements ObjectStorage {
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {
-    return getSignedUrl(
-      this.s3,
-      new GetObjectCommand({
-        Bucket: this.buckets.originals,
-        Key: key,
-        ResponseContentType: contentType,
-        ResponseContentDisposition: attachment(fileName),
-      }),
-      { expiresIn: URL_LIFETIME_SECONDS, signingDate: signingDate() },
-    );
+    return this.signGet(this.buckets.originals, key, contentType, attachment(fileName));
   }
 
   /** A plain signed GET of an original, for the processor's own readers (ffmpeg). */
@@ -217,10 +213,29 @@ export class S3Storage implements ObjectStorage {
   }
 
   derivedUrl(key: string, contentType: string): Promise<string> {
-    return getSignedUrl(
+    return this.signGet(this.buckets.derived, key, contentType);
+  }
+
+  private async signGet(bucket: string, key: string, contentType: string, disposition?: string): Promise<string> {
+    const date = signingDate();
+    if (date.getTime() !== this.signedWindow || this.signed.size >= URL_CACHE_MAX) {
+      this.signed.clear();
+      this.signedWindow = date.getTime();
+    }
+    const id = `${bucket}\n${key}\n${contentType}\n${disposition ?? ''}`;
+    const cached = this.signed.get(id);
+    if (cached) return cached;
+    const url = await getSignedUrl(
       this.s3,
-      new GetObjectCommand({ Bucket: this.buckets.derived, Key: key, ResponseContentType: contentType }),
-      { expiresIn: URL_LIFETIME_SECONDS, signingDate: signingDate() },
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ResponseContentType: contentType,
+        ...(disposition && { ResponseContentDisposition: disposition }),
+      }),
+      { expiresIn: URL_LIFETIME_SECONDS, signingDate: date },
     );
+    this.signed.set(id, url);
+    return url;
   }
 }

@@ -1,0 +1,26 @@
+import type { Inspection, LocalFile, MediaProcessor, Rendition } from '../domain/ports.ts';
+
+/**
+ * The media stack (sharp, libheif's wasm, exifr, file-type) costs about 200 ms to load; most API
+ * calls never touch it, so it is loaded on first use instead of at cold start.
+ */
+export class LazyMedia implements MediaProcessor {
+  private loaded?: Promise<MediaProcessor>;
+
+  private media(): Promise<MediaProcessor> {
+    this.loaded ??= import('./sharp-media.ts').then(({ SharpMedia }) => new SharpMedia());
+    return this.loaded;
+  }
+
+  async sniff(file: LocalFile): Promise<string | undefined> {
+    return (await this.media()).sniff(file);
+  }
+
+  async inspect(file: LocalFile): Promise<Inspection> {
+    return (await this.media()).inspect(file);
+  }
+
+  async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
+    return (await this.media()).render(file, inspection);
+  }
+}
