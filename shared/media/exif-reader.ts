@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import exifr from 'exifr';
-import sharp from 'sharp';
 import type { LocalFile } from '../domain/ports.ts';
 import { logger } from '../logger.ts';
+import { loadSharp } from './native.ts';
 
 const OPTIONS = {
   tiff: true,
@@ -32,6 +32,7 @@ const source = async (file: LocalFile, mimeType: string): Promise<Buffer | undef
   if (!file.path) return file.head;
   if (mimeType === 'image/webp') {
     // exifr cannot parse WebP containers; sharp hands over the raw EXIF block.
+    const sharp = await loadSharp();
     const { exif } = await sharp(file.path).metadata();
     return exif && stripExifHeader(exif);
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import decodeHeic from 'heic-decode';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { normaliseExif } from '../domain/exif.ts';
 import { isImageType, isVideoType, MAX_PIXELS, MediaRejected } from '../domain/media-types.ts';
@@ -9,6 +8,7 @@ import { displaySize, videoReading } from '../domain/video-metadata.ts';
 import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
+import { loadHeicDecoder, loadSharp } from './native.ts';
 import { sniffType } from './sniff.ts';
 
 const PREVIEW_EDGE = 1440;
@@ -25,9 +25,6 @@ const BMFF = new Set([
   'video/x-m4v',
 ]);
 const HEVC = new Set(['image/heic', 'image/heif']);
-
-// A Lambda processes one file at a time; sharp's cache would only hold memory.
-sharp.cache(false);
 
 const decodeError = (error: unknown) =>
   new MediaRejected(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
@@ -71,6 +68,7 @@ export class SharpMedia implements MediaProcessor {
       };
     }
     if (!file.path) throw new MediaRejected('the image is too large to process');
+    const sharp = await loadSharp();
     // The header alone says how large the decoded image would be; refuse before anything allocates it.
     const header = await sharp(file.path, { limitInputPixels: false })
       .metadata()
@@ -89,6 +87,7 @@ export class SharpMedia implements MediaProcessor {
   }
 
   async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
+    const sharp = await loadSharp();
     try {
       const image = await this.decode(file, inspection);
       const { data: preview, info } = await srgb(
@@ -125,6 +124,7 @@ export class SharpMedia implements MediaProcessor {
 
   /** A pipeline over the full image (a video's poster frame), upright. */
   private async decode(file: LocalFile, inspection: Inspection): Promise<Sharp> {
+    const sharp = await loadSharp();
     if (inspection.kind === 'video') {
       return sharp(await this.video.poster(videoInput(file), inspection.durationSeconds ?? 0));
     }
@@ -132,6 +132,7 @@ export class SharpMedia implements MediaProcessor {
     if (HEVC.has(inspection.mimeType)) {
       // Prebuilt sharp has no HEVC decoder. libheif (wasm) applies the container's rotation
       // (irot) itself, and EXIF Orientation in a HEIC is informational: do not rotate again.
+      const decodeHeic = await loadHeicDecoder();
       const { width, height, data } = await decodeHeic({ buffer: await readFile(path) });
       return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
     }
@@ -146,6 +147,7 @@ const srgb = (image: Sharp, inspection: Inspection): Sharp => {
 };
 
 const thumbhash = async (thumbnail: Buffer): Promise<string> => {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(thumbnail)
     .resize(THUMBHASH_EDGE, THUMBHASH_EDGE, { fit: 'inside' })
     .ensureAlpha()
