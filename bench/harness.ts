@@ -79,16 +79,12 @@ export const compare = async (
       times[which].push(performance.now() - started);
     }
   }
-  const s = stats(subject.name, times.subject);
-  const b = stats(baseline.name, times.baseline);
-  return {
+  return comparison(
     benchmark,
-    subject: s,
-    baseline: b,
-    ratio: s.median / b.median,
-    unit: 'ms',
-    ...(options.target && { target: options.target }),
-  };
+    { name: subject.name, samples: times.subject },
+    { name: baseline.name, samples: times.baseline },
+    options.target ? { target: options.target } : {},
+  );
 };
 
 const RESULTS = join(import.meta.dirname, 'results');

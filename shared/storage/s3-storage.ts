@@ -1,21 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
 import type { Download, LocalFile, ObjectStorage, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
 import { spoolToDisk } from './local-file.ts';
+import { S3Multipart } from './s3-multipart.ts';
 
 /** Signed GETs live an hour; signing at the start of a half-hour window keeps URLs stable (cacheable) for a while. */
 const URL_LIFETIME_SECONDS = 3600;
@@ -40,6 +31,7 @@ const isMissing = (error: unknown) => {
 };
 
 export class S3Storage implements ObjectStorage {
+  private readonly multipart: S3Multipart;
   private readonly signed = new Map<string, string>();
   private signedWindow = 0;
 
@@ -48,7 +40,9 @@ export class S3Storage implements ObjectStorage {
     private readonly buckets: { originals: string; derived: string },
     /** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
     private readonly diskLimitBytes: number,
-  ) {}
+  ) {
+    this.multipart = new S3Multipart(s3, buckets.originals);
+  }
 
   async download(key: string, etag?: string): Promise<Download> {
     try {
@@ -119,12 +113,8 @@ export class S3Storage implements ObjectStorage {
     return { url, fields, expiresAt: new Date(policy.expiration).toISOString() };
   }
 
-  async createMultipart(key: string, contentType: string): Promise<string> {
-    const { UploadId } = await this.s3.send(
-      new CreateMultipartUploadCommand({ Bucket: this.buckets.originals, Key: key, ContentType: contentType }),
-    );
-    if (!UploadId) throw new Error('S3 answered CreateMultipartUpload without an upload id');
-    return UploadId;
+  createMultipart(key: string, contentType: string): Promise<string> {
+    return this.multipart.create(key, contentType);
   }
 
   signParts(
@@ -133,72 +123,19 @@ export class S3Storage implements ObjectStorage {
     parts: { partNumber: number; size: number }[],
     expiresInSeconds: number,
   ): Promise<SignedPart[]> {
-    return Promise.all(
-      parts.map(async ({ partNumber, size }) => ({
-        partNumber,
-        size,
-        // ContentLength is a signed header: a body of any other length is refused by S3.
-        url: await getSignedUrl(
-          this.s3,
-          new UploadPartCommand({
-            Bucket: this.buckets.originals,
-            Key: key,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            ContentLength: size,
-          }),
-          { expiresIn: expiresInSeconds },
-        ),
-      })),
-    );
+    return this.multipart.signParts(key, uploadId, parts, expiresInSeconds);
   }
 
-  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
-    const parts: UploadedPart[] = [];
-    let marker: string | undefined;
-    try {
-      do {
-        const page = await this.s3.send(
-          new ListPartsCommand({
-            Bucket: this.buckets.originals,
-            Key: key,
-            UploadId: uploadId,
-            PartNumberMarker: marker,
-          }),
-        );
-        for (const p of page.Parts ?? []) {
-          parts.push({ partNumber: p.PartNumber ?? 0, etag: normaliseEtag(p.ETag ?? ''), size: p.Size ?? 0 });
-        }
-        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
-      } while (marker);
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchUpload') return 'missing';
-      throw error;
-    }
-    return parts;
+  listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
+    return this.multipart.listParts(key, uploadId);
   }
 
-  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.buckets.originals,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: {
-          Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${normaliseEtag(p.etag)}"` })),
-        },
-      }),
-    );
+  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    return this.multipart.complete(key, uploadId, parts);
   }
 
-  async abortMultipart(key: string, uploadId: string): Promise<void> {
-    try {
-      await this.s3.send(
-        new AbortMultipartUploadCommand({ Bucket: this.buckets.originals, Key: key, UploadId: uploadId }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'NoSuchUpload') throw error;
-    }
+  abortMultipart(key: string, uploadId: string): Promise<void> {
+    return this.multipart.abort(key, uploadId);
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {

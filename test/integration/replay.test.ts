@@ -44,56 +44,45 @@ const drained = () =>
     return visible + inFlight === 0 ? true : undefined;
   });
 
+/** An asset uploaded and fully processed, the queue drained, and the state it was left in. */
+const processed = async (bytes: Buffer) => {
+  const key = await newKey();
+  const { created } = await presignedUpload(stack().apiUrl, key, bytes, 'r.jpg', 'image/jpeg');
+  await settled(stack().apiUrl, key, created.body.asset_id);
+  await drained();
+  const id = created.body.asset_id as string;
+  const before = await snapshot(id);
+  return { id, before, objectKey: originalKey(before.asset.owner, before.asset.id) };
+};
+
 describe('replayed and reordered events', () => {
   it('replaying the same event three times leaves record and derived files byte-identical', async () => {
-    const key = await newKey();
     const bytes = await jpeg({ width: 640, height: 480, color: '#336699' });
-    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 'r.jpg', 'image/jpeg');
-    await settled(stack().apiUrl, key, created.body.asset_id);
-    await drained();
-    const before = await snapshot(created.body.asset_id);
-    const objectKey = originalKey(before.asset.owner, before.asset.id);
+    const { id, before, objectKey } = await processed(bytes);
     for (let i = 0; i < 3; i++) {
       stack().queue.send(objectCreated(objectKey, before.asset.etag ?? '', before.asset.sequencer ?? '', bytes.length));
     }
     await drained();
-    expect(await snapshot(created.body.asset_id)).toEqual(before);
+    expect(await snapshot(id)).toEqual(before);
   });
 
   it('an older event arriving after a newer one changes nothing', async () => {
-    const key = await newKey();
     const bytes = await jpeg({ width: 320, height: 240, color: '#993366' });
-    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 'o.jpg', 'image/jpeg');
-    await settled(stack().apiUrl, key, created.body.asset_id);
-    await drained();
-    const before = await snapshot(created.body.asset_id);
+    const { id, before, objectKey } = await processed(bytes);
     const older = '0'.repeat((before.asset.sequencer ?? '').length);
     expect(older < (before.asset.sequencer ?? '')).toBe(true);
-    stack().queue.send(
-      objectCreated(originalKey(before.asset.owner, before.asset.id), 'feedface', older, bytes.length),
-    );
+    stack().queue.send(objectCreated(objectKey, 'feedface', older, bytes.length));
     await drained();
-    expect(await snapshot(created.body.asset_id)).toEqual(before);
+    expect(await snapshot(id)).toEqual(before);
   });
 
   it('an event for an object that was replaced is acknowledged without touching the asset', async () => {
-    const key = await newKey();
     const bytes = await jpeg({ width: 100, height: 100, color: '#123456' });
-    const { created } = await presignedUpload(stack().apiUrl, key, bytes, 's.jpg', 'image/jpeg');
-    await settled(stack().apiUrl, key, created.body.asset_id);
-    await drained();
-    const before = await snapshot(created.body.asset_id);
+    const { id, before, objectKey } = await processed(bytes);
     const newer = `${before.asset.sequencer}1`;
-    stack().queue.send(
-      objectCreated(
-        originalKey(before.asset.owner, before.asset.id),
-        '0123456789abcdef0123456789abcdef',
-        newer,
-        bytes.length,
-      ),
-    );
+    stack().queue.send(objectCreated(objectKey, '0123456789abcdef0123456789abcdef', newer, bytes.length));
     await drained();
-    expect(await snapshot(created.body.asset_id)).toEqual(before);
+    expect(await snapshot(id)).toEqual(before);
     expect(stack().deadLetterQueue.peek()).toEqual([]);
   });
 });
