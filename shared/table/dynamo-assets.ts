@@ -1,23 +1,18 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '../domain/asset.ts';
-import { sortableInstant } from '../domain/datetime.ts';
 import type { AssetRepository, ExistMatch, ExistQuery, TimelineQuery } from '../domain/ports.ts';
 import { fromItem, sequencerKey, toItem } from './asset-item.ts';
 import { isConditionFailure } from './conditions.ts';
-import { assetItem, checksumClaim, deviceEntry, sha1Entry, timelineKeys } from './keys.ts';
-import { INDEXES } from './schema.ts';
+import { DynamoAssetReads } from './dynamo-asset-reads.ts';
+import { assetItem, checksumClaim, deviceEntry, sha1Entry } from './keys.ts';
 
 type Key = { pk: string; sk: string };
-type Item = Record<string, unknown>;
-const BATCH_GET_MAX = 100;
 
 /** The index entries for `exist` carry what its answer shows, so it reads nothing else. */
 const matchOf = (asset: Asset): ExistMatch & { assetId: string } => ({
@@ -30,10 +25,14 @@ const matchOf = (asset: Asset): ExistMatch & { assetId: string } => ({
 });
 
 export class DynamoAssets implements AssetRepository {
+  private readonly reads: DynamoAssetReads;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.reads = new DynamoAssetReads(db, table);
+  }
 
   async create(asset: Asset): Promise<void> {
     await this.db.send(
@@ -119,85 +118,12 @@ export class DynamoAssets implements AssetRepository {
     );
   }
 
-  async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
-    const index = query.libraryId ? INDEXES.libraryTimeline : INDEXES.ownerTimeline;
-    const partition = query.libraryId ? `LIB#${query.libraryId}` : `USER#${query.owner}`;
-    const values: Item = { ':pk': partition };
-    // Bounds are exclusive: "#~" sorts after every id at that instant, "#" before all of them.
-    let range = '';
-    if (query.after && query.before) {
-      range = ` AND ${index.sortKey} BETWEEN :lo AND :hi`;
-      Object.assign(values, { ':lo': `${sortableInstant(query.after)}#~`, ':hi': `${sortableInstant(query.before)}#` });
-    } else if (query.after) {
-      range = ` AND ${index.sortKey} > :lo`;
-      values[':lo'] = `${sortableInstant(query.after)}#~`;
-    } else if (query.before) {
-      range = ` AND ${index.sortKey} < :hi`;
-      values[':hi'] = `${sortableInstant(query.before)}#`;
-    }
-    const start = query.startAfter && {
-      ...assetItem(query.startAfter.id),
-      ...timelineKeys(
-        query.startAfter.libraryId,
-        query.startAfter.owner,
-        sortableInstant(query.startAfter.localDatetime),
-        query.startAfter.id,
-      ),
-    };
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index.name,
-        KeyConditionExpression: `${index.partitionKey} = :pk${range}`,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: query.order === 'asc',
-        // One more than asked tells whether another page exists, without a second query.
-        Limit: query.limit + 1,
-        ...(start && {
-          ExclusiveStartKey: Object.fromEntries(
-            ['pk', 'sk', index.partitionKey, index.sortKey].map((k) => [k, (start as Item)[k]]),
-          ),
-        }),
-      }),
-    );
-    const items = (page.Items ?? []).map(fromItem);
-    return { assets: items.slice(0, query.limit), hasMore: items.length > query.limit };
+  timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    return this.reads.timeline(query);
   }
 
-  async exist(query: ExistQuery): Promise<ExistMatch[]> {
-    const keys: Key[] = [];
-    for (const libraryId of query.libraryIds) {
-      for (const checksum of query.checksums ?? []) keys.push(checksumClaim(libraryId, checksum));
-      for (const sha1 of query.checksumSha1s ?? []) keys.push(sha1Entry(libraryId, sha1));
-      for (const id of query.device?.deviceAssetIds ?? [])
-        keys.push(deviceEntry(libraryId, query.device?.deviceId ?? '', id));
-    }
-    // BatchGetItem refuses a request that names one key twice.
-    const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
-    const chunks: Key[][] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) chunks.push(unique.slice(i, i + BATCH_GET_MAX));
-    const found = (await Promise.all(chunks.map((chunk) => this.batchGet(chunk)))).flat();
-    const byAsset = new Map(found.map((item) => [String(item.assetId), item]));
-    return [...byAsset.values()].map((item) => ({
-      id: String(item.assetId),
-      checksum: item.checksum as string | undefined,
-      checksumSha1: item.checksumSha1 as string | undefined,
-      deviceAssetId: String(item.deviceAssetId),
-      deviceId: String(item.deviceId),
-    }));
-  }
-
-  private async batchGet(keys: Key[]): Promise<Item[]> {
-    const items: Item[] = [];
-    let pending: Key[] = keys;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
-      items.push(...(result.Responses?.[this.table] ?? []));
-      pending = (result.UnprocessedKeys?.[this.table]?.Keys as Key[] | undefined) ?? [];
-      if (attempt > 8 && pending.length > 0) throw new Error('DynamoDB kept keys unprocessed');
-    }
-    return items;
+  exist(query: ExistQuery): Promise<ExistMatch[]> {
+    return this.reads.exist(query);
   }
 
   private async holder(key: Key): Promise<string | undefined> {
