@@ -1,4 +1,4 @@
-import '../infra/local/node20.ts';
+import './quiet.ts';
 import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { startLocalStack } from '../infra/local/stack.ts';
@@ -9,7 +9,6 @@ import { comparison, record } from './harness.ts';
 // own process (hashing the stream, probing and taking the poster over a signed URL) — against the
 // floor of reading the same file once through SHA-256 and SHA-1.
 
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const SIZE = Number(process.env.LARGE_VIDEO_BYTES ?? 2 * 1024 ** 3);
 const stack = await startLocalStack({ isolateProcessor: true });
 const path = await paddedVideo(SIZE);

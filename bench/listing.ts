@@ -1,4 +1,4 @@
-import '../infra/local/node20.ts';
+import './quiet.ts';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../infra/local/stack.ts';
 import { createClients } from '../shared/aws/clients.ts';
@@ -12,7 +12,6 @@ import { compare, record } from './harness.ts';
 // 100 000 assets in one library: the first, a middle and the last page of 100 must cost the same,
 // because a page is a key-range query from its cursor, never a scan.
 
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const COUNT = Number(process.env.LISTING_ASSETS ?? 100_000);
 const stack = await startLocalStack();
 try {
