@@ -8,11 +8,19 @@ import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;
 
+const setup = () => {
+  const assets = new MemoryAssets();
+  const storage = new MemoryStorage();
+  return {
+    assets,
+    storage,
+    processor: new AssetProcessor({ assets, storage, media: unusedMedia, clock: systemClock }),
+  };
+};
+
 describe('the processor and a direct upload of the same original', () => {
   it('waits for the upload’s own processing instead of doing the work twice', async () => {
-    const assets = new MemoryAssets();
-    const storage = new MemoryStorage();
-    const processor = new AssetProcessor({ assets, storage, media: unusedMedia, clock: systemClock });
+    const { assets, processor } = setup();
     const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() + 60_000).toISOString() });
     await assets.create(asset);
     setTimeout(() => {
@@ -37,9 +45,7 @@ describe('the processor and a direct upload of the same original', () => {
   });
 
   it('does the work itself once the lease has run out', async () => {
-    const assets = new MemoryAssets();
-    const storage = new MemoryStorage();
-    const processor = new AssetProcessor({ assets, storage, media: unusedMedia, clock: systemClock });
+    const { assets, processor } = setup();
     const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() - 1).toISOString() });
     await assets.create(asset);
     // MemoryStorage has no objects: the download finds the original gone.
