@@ -252,6 +252,13 @@ describe('presigned upload requests', () => {
     const other = await client.post('/api/assets/uploads', { ...body, file_size_bytes: 11 }, headers);
     expect(other.status).toBe(422);
     expect(other.body.detail).toMatch(/Idempotency-Key/);
+    // The use case's own refusals come through the idempotency layer unchanged.
+    const svg = await client.post(
+      '/api/assets/uploads',
+      { ...body, mime_type: 'image/svg+xml' },
+      { 'idempotency-key': 'retry-svg' },
+    );
+    expect(svg).toMatchObject({ status: 415, body: { detail: expect.stringMatching(/^mime_type/) } });
     const fresh = await client.post('/api/assets/uploads', body, { 'idempotency-key': 'retry-2' });
     expect(fresh.body.asset_id).not.toBe(first.body.asset_id);
   });

@@ -8,6 +8,14 @@ import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;
 
+const eventFor = (asset: { owner: string; id: string }, etag: string, sequencer: string) => ({
+  bucket: 'b',
+  key: originalKey(asset.owner, asset.id),
+  size: 10,
+  etag,
+  sequencer,
+});
+
 const setup = () => {
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
@@ -33,13 +41,7 @@ describe('the processor and a direct upload of the same original', () => {
       });
     }, 300);
     const started = Date.now();
-    const { outcome } = await processor.handleObject({
-      bucket: 'b',
-      key: originalKey(asset.owner, asset.id),
-      size: 10,
-      etag: 'abc',
-      sequencer: '01',
-    });
+    const { outcome } = await processor.handleObject(eventFor(asset, 'abc', '01'));
     expect(outcome).toBe('skipped');
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
@@ -49,13 +51,7 @@ describe('the processor and a direct upload of the same original', () => {
     const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() - 1).toISOString() });
     await assets.create(asset);
     // MemoryStorage has no objects: the download finds the original gone.
-    const { outcome } = await processor.handleObject({
-      bucket: 'b',
-      key: originalKey(asset.owner, asset.id),
-      size: 10,
-      etag: 'abc',
-      sequencer: '01',
-    });
+    const { outcome } = await processor.handleObject(eventFor(asset, 'abc', '01'));
     expect(outcome).toBe('superseded');
   });
 
