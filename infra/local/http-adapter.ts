@@ -79,19 +79,21 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
       res.writeHead(204).end();
       return;
     }
-    let params: Record<string, string> | undefined;
+    let params: Record<string, string> | null | undefined;
     const entry = table.find((candidate) => {
       if (candidate.route.method !== method) return false;
       const match = candidate.pattern.exec(url.pathname);
-      params =
-        match?.groups && Object.fromEntries(Object.entries(match.groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+      params = match?.groups && decodeParams(match.groups);
       return match !== null;
     });
     const body = await readBody(req);
+    if (params === null) {
+      return send(res, { statusCode: 400, body: JSON.stringify({ detail: 'the path has a malformed % escape' }) });
+    }
     if (!entry) return send(res, { statusCode: 404, body: JSON.stringify({ detail: 'not found' }) });
     if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
 
-    const event = toEvent(req, url, body, `${entry.route.method} ${entry.route.path}`, params);
+    const event = toEvent(req, url, body, `${entry.route.method} ${entry.route.path}`, params ?? undefined);
     if (entry.route.auth && options.authorizer) {
       const verdict = await options.authorizer(toAuthorizerEvent(event));
       if (!verdict.isAuthorized) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
@@ -126,6 +128,15 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
         server.closeAllConnections();
       }),
   };
+};
+
+/** Path parameters decoded, or null when one holds an escape like `%ZZ` (decodeURIComponent throws on it). */
+const decodeParams = (groups: Record<string, string>): Record<string, string> | null => {
+  try {
+    return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+  } catch {
+    return null;
+  }
 };
 
 /** The body, or undefined when it is over API Gateway's limit (reading stops there). */

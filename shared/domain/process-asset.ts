@@ -35,6 +35,8 @@ export interface ProcessorDeps {
 /** How long the S3 event leaves a direct upload to finish its own processing. */
 export const INLINE_LEASE_MS = 60_000;
 const INLINE_POLL_MS = 250;
+/** A claim holder has only S3 and DynamoDB writes left; this is ample for them. */
+const SETTLE_WAIT_MS = 10_000;
 
 export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
   preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
@@ -138,17 +140,31 @@ export class AssetProcessor {
   }
 
   /**
+   * The asset once it has left `pending`. A checksum's holder is pending only while it writes its
+   * derived files and record, so an upload that found it waits for that (bounded) rather than
+   * answer with a half-made asset.
+   */
+  async settled(id: string): Promise<Asset | undefined> {
+    const deadline = this.deps.clock.now().getTime() + SETTLE_WAIT_MS;
+    return this.pollWhile(await this.deps.assets.get(id), () => this.deps.clock.now().getTime() < deadline);
+  }
+
+  /**
    * A direct upload processes its bytes itself and holds a short lease meanwhile: wait for it
    * (usually a second or two) rather than do the work twice. If it died, the lease runs out and
    * this event does the work.
    */
-  private async afterInlineProcessing(asset: Asset | undefined): Promise<Asset | undefined> {
+  private afterInlineProcessing(asset: Asset | undefined): Promise<Asset | undefined> {
+    return this.pollWhile(
+      asset,
+      (current) => !!current.inlineUntil && Date.parse(current.inlineUntil) > this.deps.clock.now().getTime(),
+    );
+  }
+
+  /** Re-reads a pending asset while `waiting` holds for it. */
+  private async pollWhile(asset: Asset | undefined, waiting: (asset: Asset) => boolean): Promise<Asset | undefined> {
     let current = asset;
-    while (
-      current?.state === 'pending' &&
-      current.inlineUntil &&
-      Date.parse(current.inlineUntil) > this.deps.clock.now().getTime()
-    ) {
+    while (current?.state === 'pending' && waiting(current)) {
       await new Promise((resolve) => setTimeout(resolve, INLINE_POLL_MS));
       current = await this.deps.assets.get(current.id);
     }

@@ -148,7 +148,7 @@ export class Uploads {
     const { etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType);
     const result = await this.deps.processor.processFile(asset, file, { etag });
     if (result.outcome === 'duplicate' && result.asset?.duplicateOf) {
-      const holder = await this.deps.assets.get(result.asset.duplicateOf);
+      const holder = await this.deps.processor.settled(result.asset.duplicateOf);
       if (holder) return { status: 'duplicate', asset: holder };
     }
     return { status: 'created', asset: result.asset ?? (await this.deps.assets.get(asset.id)) ?? asset };
@@ -156,7 +156,7 @@ export class Uploads {
 
   private async existing(libraryId: string, checksum: string): Promise<Asset | undefined> {
     const holder = await this.deps.assets.findChecksum(libraryId, checksum);
-    const asset = holder ? await this.deps.assets.get(holder) : undefined;
+    const asset = holder ? await this.deps.processor.settled(holder) : undefined;
     return asset && asset.state !== 'failed' ? asset : undefined;
   }
 

@@ -21,7 +21,8 @@ export const parseMultipart = async (contentType: string | undefined, body: Buff
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { 'content-type': contentType }, limits: LIMITS });
+    // Clients send file names as raw UTF-8 (browsers, curl, httpx); busboy's default reads them as Latin-1.
+    parser = busboy({ headers: { 'content-type': contentType }, limits: LIMITS, defParamCharset: 'utf8' });
   } catch {
     throw new MalformedRequest('the multipart boundary is missing');
   }

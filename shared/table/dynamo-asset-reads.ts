@@ -18,6 +18,10 @@ export class DynamoAssetReads {
   ) {}
 
   async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    // Exclusive bounds that meet or cross hold nothing; DynamoDB would refuse the reversed BETWEEN.
+    if (query.after && query.before && sortableInstant(query.after) >= sortableInstant(query.before)) {
+      return { assets: [], hasMore: false };
+    }
     const index = query.libraryId ? INDEXES.libraryTimeline : INDEXES.ownerTimeline;
     const partition = query.libraryId ? `LIB#${query.libraryId}` : `USER#${query.owner}`;
     const values: Item = { ':pk': partition };

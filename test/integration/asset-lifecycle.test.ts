@@ -124,6 +124,17 @@ describe('reading', () => {
     const asset = await settled(stack().apiUrl, key, created.body.asset_id);
     expect(asset.original_file_name).toBe('x.png');
   });
+
+  it('keeps a UTF-8 file name intact through both flows', async () => {
+    const key = await newKey();
+    const direct = await directUpload(stack().apiUrl, key, await fresh(), '写真-é.png');
+    expect(direct.body.original_file_name).toBe('写真-é.png');
+    expect(new URL(direct.body.download_url).searchParams.get('response-content-disposition')).toContain(
+      "filename*=UTF-8''%E5%86%99%E7%9C%9F-%C3%A9.png",
+    );
+    const { created } = await presignedUpload(stack().apiUrl, key, await fresh(), '写真-é.png', 'image/png');
+    expect((await settled(stack().apiUrl, key, created.body.asset_id)).original_file_name).toBe('写真-é.png');
+  });
 });
 
 describe('exist', () => {

@@ -13,10 +13,14 @@ describe('the same bytes, ten times at once', () => {
   it('through both flows in one library: one asset, every upload resolving to it, one original kept', async () => {
     const key = await newKey();
     const bytes = await uniquePng(31337);
+    const direct: { id: string; state: string }[] = [];
     const uploads = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         i % 2 === 0
-          ? directUpload(stack().apiUrl, key, bytes, `${i}.png`).then((r) => r.body.id as string)
+          ? directUpload(stack().apiUrl, key, bytes, `${i}.png`).then((r) => {
+              direct.push(r.body);
+              return r.body.id as string;
+            })
           : presignedUpload(stack().apiUrl, key, bytes, `${i}.png`, 'image/png').then(
               (r) => r.created.body.asset_id as string,
             ),
@@ -27,6 +31,8 @@ describe('the same bytes, ten times at once', () => {
     );
     expect(new Set(resolved).size).toBe(1);
     const [winner] = resolved;
+    // A direct upload answers only once processed: with the ready winner, never a pending holder.
+    expect(direct.map((a) => [a.id, a.state])).toEqual(direct.map(() => [winner, 'ready']));
     const listed = await api(stack().apiUrl, key).get('/api/assets?limit=200');
     expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([winner]);
 

@@ -52,6 +52,16 @@ describe('the local API Gateway adapter', () => {
     expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
   });
 
+  it('answers 400 with a detail, not a 5xx, for a malformed % escape in a path parameter', async () => {
+    received = undefined;
+    for (const path of ['/echo/%ZZ', '/echo/%E0%A4%A', '/echo/%ff']) {
+      const res = await fetch(`${adapter.url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(await res.json(), path).toEqual({ detail: 'the path has a malformed % escape' });
+    }
+    expect(received).toBeUndefined();
+  });
+
   it('prefers a literal route over a parameterised one', async () => {
     await fetch(`${adapter.url}/echo/fixed`);
     expect(received?.routeKey).toBe('GET /echo/fixed');

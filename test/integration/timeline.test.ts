@@ -73,6 +73,21 @@ describe('the timeline', () => {
     expect(after.body.data).toHaveLength(COUNT - 1 - 240);
   });
 
+  it('answers an empty page for bounds that meet or cross, in both orders', async () => {
+    for (const [after, before] of [
+      [at(20), at(10)],
+      [at(15), at(15)],
+    ]) {
+      for (const order of ['asc', 'desc']) {
+        const res = await api(stack().apiUrl, key).get(
+          `/api/assets?order=${order}&local_datetime_after=${after}&local_datetime_before=${before}`,
+        );
+        expect(res.status, `${after} ${before} ${order}`).toBe(200);
+        expect(res.body).toEqual({ data: [], has_more: false });
+      }
+    }
+  });
+
   it('stays stable when assets arrive between pages', async () => {
     const client = api(stack().apiUrl, key);
     const first = await client.get('/api/assets?limit=100');

@@ -87,3 +87,29 @@ describe('the processor and a direct upload of the same original', () => {
     expect((await processor.handleObject(event)).outcome).toBe('stale');
   });
 });
+
+describe('waiting for a checksum holder', () => {
+  it('answers the holder once it has written its record, not while it is pending', async () => {
+    const { assets, processor } = setup();
+    const holder = pendingAsset({ size: 10 });
+    await assets.create(holder);
+    setTimeout(() => void assets.save({ ...holder, state: 'ready' }), 300);
+    expect((await processor.settled(holder.id))?.state).toBe('ready');
+  });
+
+  it('gives up after its bound on a holder that never settles', async () => {
+    const assets = new MemoryAssets();
+    let now = Date.now();
+    // Each read of the clock moves it two seconds: the bound passes after a few polls.
+    const clock = {
+      now: () => {
+        now += 2_000;
+        return new Date(now);
+      },
+    };
+    const processor = new AssetProcessor({ assets, storage: new MemoryStorage(), media: unusedMedia, clock });
+    const holder = pendingAsset({ size: 10 });
+    await assets.create(holder);
+    expect((await processor.settled(holder.id))?.state).toBe('pending');
+  });
+});
