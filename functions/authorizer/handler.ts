@@ -1,3 +1,5 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { Unauthenticated } from '../../shared/domain/errors.ts';
 import type { AuthContext } from '../../shared/http/routes.ts';
@@ -11,7 +13,7 @@ const accounts = composeAccounts();
  * handler, because an HTTP API authorizer can only refuse with a bare 403 and the contract is
  * 401 with a `{"detail"}` body. The API handler refuses every authenticated route without `user_id`.
  */
-export const handler = async (
+const authorize = async (
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthContext>> => {
   try {
@@ -23,3 +25,5 @@ export const handler = async (
     return { isAuthorized: true, context: { auth_error: error.message } };
   }
 };
+
+export const handler = middy(authorize).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,4 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseObjectCreated } from '../../shared/domain/object-event.ts';
 import { logger } from '../../shared/logger.ts';
@@ -33,5 +35,6 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
   }
 };
 
-export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, batch, { context });
+export const handler = middy((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, batch, { context }),
+).use(injectLambdaContext(logger, { resetKeys: true }));

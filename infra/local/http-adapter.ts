@@ -23,6 +23,7 @@ const TOO_LARGE = {
 type ApiHandler = (event: any, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResultV2<any>>;
 type Authorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
+  context: ReturnType<typeof lambdaContext>,
   // biome-ignore lint/suspicious/noExplicitAny: the context is the authorizer's own business.
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<any>>;
 
@@ -95,7 +96,7 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
 
     const event = toEvent(req, url, body, `${entry.route.method} ${entry.route.path}`, params ?? undefined);
     if (entry.route.auth && options.authorizer) {
-      const verdict = await options.authorizer(toAuthorizerEvent(event));
+      const verdict = await options.authorizer(toAuthorizerEvent(event), lambdaContext('authorizer', 10_000));
       if (!verdict.isAuthorized) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
       event.requestContext = {
         ...event.requestContext,

@@ -1,4 +1,5 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -272,6 +273,27 @@ describe('presigned upload requests', () => {
     expect(svg).toMatchObject({ status: 415, body: { detail: expect.stringMatching(/^mime_type/) } });
     const fresh = await client.post('/api/assets/uploads', body, { 'idempotency-key': 'retry-2' });
     expect(fresh.body.asset_id).not.toBe(first.body.asset_id);
+  });
+
+  it('hold an Idempotency-Key in progress only until the invocation’s timeout, not for the record’s 24 hours', async () => {
+    const client = api(stack().apiUrl, await newKey());
+    const body = { ...deviceMetadata(), file_name: 'x.jpg', mime_type: 'image/jpeg', file_size_bytes: 10 };
+    const before = Date.now();
+    expect((await client.post('/api/assets/uploads', body, { 'idempotency-key': 'deadline-1' })).status).toBe(201);
+    const config = loadConfig();
+    const { Items = [] } = await createClients(config).dynamo.send(
+      new QueryCommand({
+        TableName: config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY' },
+      }),
+    );
+    expect(Items.length).toBeGreaterThan(0);
+    // The local adapter gives the API invocation 30 s, as the deployed function has.
+    for (const item of Items) {
+      expect(item.in_progress_expiration).toBeGreaterThan(before);
+      expect(item.in_progress_expiration).toBeLessThanOrEqual(Date.now() + 30_000);
+    }
   });
 });
 

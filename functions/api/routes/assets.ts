@@ -1,4 +1,10 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { z } from 'zod';
 import type { AssetQueries } from '../../../shared/domain/asset-queries.ts';
@@ -51,14 +57,12 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
     return { statusCode: 201, body: uploadTargetResponse(result) };
   };
   // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
-  const createUploadOnce = makeIdempotent(createUpload, {
-    persistenceStore: deps.idempotency,
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: '[owner, key]',
-      payloadValidationJmesPath: 'body',
-      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-    }),
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: '[owner, key]',
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
   });
+  const createUploadOnce = makeIdempotent(createUpload, { persistenceStore: deps.idempotency, config: idempotency });
 
   return {
     uploadAsset: async (event, userId) => {
@@ -85,7 +89,9 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       }
     },
 
-    createUpload: async (event, userId) => {
+    createUpload: async (event, userId, context) => {
+      // An invocation that dies mid-request leaves its key in progress only until the Lambda timeout.
+      idempotency.registerLambdaContext(context);
       const body = jsonBody(event, z.unknown());
       const key = event.headers['idempotency-key'];
       if (key !== undefined && (key.length < 1 || key.length > 255))
@@ -139,13 +145,12 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
 };
 
 const translateIdempotencyError = (error: Error): never => {
-  if (error.name === 'IdempotencyValidationError') {
+  if (error instanceof IdempotencyValidationError) {
     throw new Invalid('Idempotency-Key: already used with a different request body');
   }
-  if (error.name === 'IdempotencyAlreadyInProgressError') {
+  if (error instanceof IdempotencyAlreadyInProgressError) {
     throw new Conflict('Idempotency-Key: a request with this key is still in progress');
   }
-  // makeIdempotent wraps what the function threw; unwrap domain errors so they map as usual.
-  const cause = (error as { cause?: unknown }).cause;
-  throw cause instanceof Error && cause.name !== 'Error' ? cause : error;
+  // The store's own failure (a DynamoDB error) maps like any other storage error.
+  throw error instanceof IdempotencyPersistenceLayerError && error.cause instanceof Error ? error.cause : error;
 };
