@@ -30,6 +30,8 @@ export const LOCAL_NAMES = {
 export const PROCESSING_QUEUE = {
   maxReceiveCount: 5,
   batchSize: 10,
+  /** AWS's rule for a queue feeding Lambda: hide a message at least six timeouts, so a slow invocation never runs twice at once. */
+  visibilityPerTimeout: 6,
 } as const;
 
 /**

@@ -28,7 +28,7 @@ export class UploadEvents extends Construct {
       enforceSSL: true,
     });
     this.queue = new Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(props.processorTimeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(props.processorTimeout.toSeconds() * PROCESSING_QUEUE.visibilityPerTimeout),
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

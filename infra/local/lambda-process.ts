@@ -2,14 +2,17 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-type Reply = { id: number; result?: unknown; error?: string; ready?: boolean };
+type Reply = { result?: unknown; error?: string; ready?: boolean };
 
-/** A handler module run in its own Node process (see lambda-worker.ts), started on first use. */
+/**
+ * A handler module run the way Lambda runs a function: each invocation in an execution
+ * environment of its own (a Node process, see lambda-worker.ts) that serves one invocation at a
+ * time and is reused while warm. An invocation past its timeout has its environment killed, as
+ * Lambda does, so timed-out work never keeps running beside its retry.
+ */
 export class LambdaProcess {
-  private child?: ChildProcess;
-  private starting?: Promise<ChildProcess>;
-  private next = 0;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly idle: Environment[] = [];
+  private readonly live = new Set<Environment>();
 
   constructor(
     private readonly modulePath: string,
@@ -17,64 +20,134 @@ export class LambdaProcess {
   ) {}
 
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
-    const child = await this.start();
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      child.send({ id, event, timeoutMs });
+    const environment = this.idle.pop() ?? (await this.start());
+    try {
+      const result = await environment.invoke(event, timeoutMs);
+      if (this.live.has(environment)) this.idle.push(environment);
+      return result;
+    } catch (error) {
+      if (environment.alive) this.idle.push(environment);
+      else this.live.delete(environment);
+      throw error;
+    }
+  }
+
+  /** Peak resident memory of any environment since it started (or the last reset), from the kernel: VmHWM. */
+  async peakRssBytes(): Promise<number | undefined> {
+    const peaks = await Promise.all([...this.live].map((e) => e.peakRssBytes()));
+    const known = peaks.filter((p): p is number => p !== undefined);
+    return known.length > 0 ? Math.max(...known) : undefined;
+  }
+
+  /** Resets every environment's peak to its current resident size (Linux: clear_refs 5). */
+  async resetPeak(): Promise<void> {
+    await Promise.all([...this.live].map((e) => e.resetPeak()));
+  }
+
+  /** Kills every environment at once (SIGKILL), as a crash of the host would. */
+  kill(): void {
+    for (const environment of this.live) environment.kill();
+  }
+
+  async stop(): Promise<void> {
+    const environments = [...this.live];
+    this.live.clear();
+    this.idle.length = 0;
+    await Promise.all(environments.map((e) => e.stop()));
+  }
+
+  private async start(): Promise<Environment> {
+    const environment = await Environment.start(this.modulePath, this.functionName);
+    this.live.add(environment);
+    return environment;
+  }
+}
+
+/** One execution environment: a child process, one invocation at a time. */
+class Environment {
+  private waiter?: { resolve(v: unknown): void; reject(e: Error): void };
+  /** Set when the kill is sent: the process may take a moment to exit, but must get no more work. */
+  private killed = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly functionName: string,
+  ) {
+    child.on('message', (reply: Reply) => {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
+      else waiter?.resolve(reply.result);
+    });
+    child.on('exit', (code, signal) => {
+      this.waiter?.reject(new Error(`the ${functionName} process exited (${signal ?? code})`));
+      this.waiter = undefined;
     });
   }
 
-  /** Peak resident memory since start (or the last reset), from the kernel: VmHWM. */
+  static start(modulePath: string, functionName: string): Promise<Environment> {
+    return new Promise((resolve, reject) => {
+      const child = fork(join(import.meta.dirname, 'lambda-worker.ts'), [modulePath, functionName], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const failed = (code: number | null, signal: string | null) =>
+        reject(new Error(`the ${functionName} process exited while starting (${signal ?? code})`));
+      child.once('exit', failed);
+      child.once('message', (reply: Reply) => {
+        if (!reply.ready) return;
+        child.off('exit', failed);
+        resolve(new Environment(child, functionName));
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.killed && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  invoke(event: unknown, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        this.kill();
+        reject(new Error(`the ${this.functionName} invocation timed out after ${timeoutMs} ms; its environment was killed`));
+      }, timeoutMs);
+      this.waiter = {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.child.send({ event, timeoutMs });
+    });
+  }
+
   async peakRssBytes(): Promise<number | undefined> {
-    if (!this.child?.pid) return undefined;
     const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8').catch(() => '');
     const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
     return kb ? Number(kb) * 1024 : undefined;
   }
 
-  /** Resets the peak to the current resident size (Linux: clear_refs 5). */
   async resetPeak(): Promise<void> {
-    if (this.child?.pid) await writeFile(`/proc/${this.child.pid}/clear_refs`, '5').catch(() => undefined);
+    await writeFile(`/proc/${this.child.pid}/clear_refs`, '5').catch(() => undefined);
+  }
+
+  kill(): void {
+    if (!this.alive) return;
+    this.killed = true;
+    this.child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill();
+      this.child.once('exit', resolve);
+      this.child.kill();
     });
-  }
-
-  private start(): Promise<ChildProcess> {
-    if (this.child) return Promise.resolve(this.child);
-    this.starting ??= new Promise<ChildProcess>((resolve, reject) => {
-      const child = fork(join(import.meta.dirname, 'lambda-worker.ts'), [this.modulePath, this.functionName], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      child.on('message', (reply: Reply) => {
-        if (reply.ready) {
-          this.child = child;
-          this.starting = undefined;
-          return resolve(child);
-        }
-        const waiter = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
-        else waiter?.resolve(reply.result);
-      });
-      child.on('exit', (code, signal) => {
-        if (this.child === child) this.child = undefined;
-        this.starting = undefined;
-        const error = new Error(`the ${this.functionName} process exited (${signal ?? code})`);
-        for (const waiter of this.pending.values()) waiter.reject(error);
-        this.pending.clear();
-        reject(error);
-      });
-    });
-    return this.starting;
   }
 }

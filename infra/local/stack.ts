@@ -12,6 +12,7 @@ import { startHttpAdapter } from './http-adapter.ts';
 import { LambdaProcess } from './lambda-process.ts';
 import { startPostGate } from './post-gate.ts';
 import { LocalQueue } from './queue.ts';
+import { type QueueConfigInput, queueConfig } from './queue-config.ts';
 import { startS3 } from './s3.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
@@ -25,7 +26,7 @@ export interface LocalStackOptions {
   processor?: SqsHandler;
   /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
   isolateProcessor?: boolean;
-  queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; timeoutMs?: number; concurrency?: number };
+  queue?: QueueConfigInput;
   /** Origins allowed to call the API and upload from a browser; default any. */
   corsOrigins?: string[];
 }
@@ -46,6 +47,7 @@ export interface LocalStack {
 
 /** The whole system in one process: S3 behind a POST-policy gate, DynamoDB, events, queue, API. */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const queueOptions = queueConfig.parse(options.queue ?? {});
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'darkroom-')));
   const dynamo = await startDynamo(options.dataDir && join(dataDir, 'dynamo'));
   const origins = options.corsOrigins ?? ['*'];
@@ -76,11 +78,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   await ensureTable(dynamo.url, LOCAL_NAMES.table);
 
   const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
-  const visibilityTimeoutMs = options.queue?.visibilityTimeoutMs ?? 30_000;
+  const { visibilityTimeoutMs } = queueOptions;
   const deadLetterQueue = new LocalQueue(LOCAL_NAMES.deadLetterQueue, { visibilityTimeoutMs, ...persist('dlq') });
   const queue = new LocalQueue(LOCAL_NAMES.queue, {
     visibilityTimeoutMs,
-    maxReceiveCount: options.queue?.maxReceiveCount ?? PROCESSING_QUEUE.maxReceiveCount,
+    maxReceiveCount: queueOptions.maxReceiveCount,
     deadLetter: deadLetterQueue,
     ...persist('queue'),
   });
@@ -102,8 +104,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     handler: processor,
     functionName: 'process',
     batchSize: PROCESSING_QUEUE.batchSize,
-    concurrency: options.queue?.concurrency ?? 2,
-    timeoutMs: options.queue?.timeoutMs ?? 120_000,
+    concurrency: queueOptions.concurrency,
+    timeoutMs: queueOptions.timeoutMs,
   });
   const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
   const http = await startHttpAdapter({

@@ -88,8 +88,9 @@ const handler = async (event: SQSEvent) => {
   return { batchItemFailures };
 };
 
-// Long enough that a slow first attempt is never redelivered while it still runs, short enough to retry quickly.
-const stack = useLocalStack({ processor: handler, queue: { visibilityTimeoutMs: 1500 } });
+// Both timeouts shrunk in the cloud's ratio, so a redelivery comes within seconds. An attempt slower
+// than the timeout on a busy machine is retried too (an extra attempt, which the processor must bear).
+const stack = useLocalStack({ processor: handler, queue: { timeoutMs: 1_000 } });
 
 describe('a processor that dies mid-way', () => {
   for (const point of ['after hashing', 'after thumbnails', 'after the claim', 'before the final write'] as const) {
@@ -101,7 +102,7 @@ describe('a processor that dies mid-way', () => {
       );
       const asset = await settled(stack().apiUrl, key, created.body.asset_id);
       expect(asset.state).toBe('ready');
-      expect(attempts.get(asset.id)).toBe(2);
+      expect(attempts.get(asset.id)).toBeGreaterThanOrEqual(2);
       expect(crashes.has(asset.id)).toBe(false);
 
       const config = loadConfig();

@@ -32,7 +32,8 @@ const processor = async (event: SQSEvent) => {
 
 const stack = useLocalStack({
   processor,
-  queue: { visibilityTimeoutMs: 100, maxReceiveCount: MAX_RECEIVES, concurrency: 1 },
+  // The fake handler answers at once; both timeouts shrink in the cloud's ratio so retries come quickly.
+  queue: { timeoutMs: 100, visibilityTimeoutMs: 600, maxReceiveCount: MAX_RECEIVES, concurrency: 1 },
 });
 const s3 = () => createClients(loadConfig()).s3;
 const put = (bucket: string, key: string) => s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));

@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaProcess } from '../../infra/local/lambda-process.ts';
+import { queueConfig } from '../../infra/local/queue-config.ts';
+
+let dir = '';
+let functions: LambdaProcess;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'darkroom-lambda-'));
+  const module = join(dir, 'handler.mjs');
+  // `spin` never yields, like a decoder stuck on a hostile file; `pid` says which environment answered.
+  await writeFile(
+    module,
+    `export const handler = async (event) => {
+      if (event.spin) for (;;) {}
+      return { pid: process.pid };
+    };`,
+  );
+  functions = new LambdaProcess(module, 'test');
+});
+afterAll(async () => {
+  await functions.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the local Lambda runtime', () => {
+  it('kills an invocation that outlives its timeout, and serves the next one from a fresh environment', async () => {
+    const { pid: warm } = (await functions.invoke({}, 10_000)) as { pid: number };
+    expect((await functions.invoke({}, 10_000)) as { pid: number }).toEqual({ pid: warm });
+    await expect(functions.invoke({ spin: true }, 500)).rejects.toThrow(/timed out after 500 ms/);
+    await expect.poll(() => alive(warm)).toBe(false);
+    const { pid: fresh } = (await functions.invoke({}, 10_000)) as { pid: number };
+    expect(fresh).not.toBe(warm);
+  });
+
+  it('runs concurrent invocations in separate environments, so one timing out leaves the other alone', async () => {
+    const [stuck, fine] = await Promise.allSettled([
+      functions.invoke({ spin: true }, 1_500),
+      functions.invoke({}, 10_000),
+    ]);
+    expect(stuck.status).toBe('rejected');
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { pid: expect.any(Number) } });
+  });
+});
+
+describe('the local queue configuration', () => {
+  it('keeps the cloud ratio: visibility at least six handler timeouts, by default exactly six', () => {
+    expect(queueConfig.parse({})).toMatchObject({ timeoutMs: 120_000, visibilityTimeoutMs: 720_000 });
+    expect(queueConfig.parse({ timeoutMs: 100 }).visibilityTimeoutMs).toBe(600);
+    expect(queueConfig.safeParse({ timeoutMs: 120_000, visibilityTimeoutMs: 30_000 }).success).toBe(false);
+    expect(queueConfig.safeParse({ timeoutMs: 100, visibilityTimeoutMs: 599 }).success).toBe(false);
+    expect(queueConfig.safeParse({ timeoutMs: 100, visibilityTimeoutMs: 600 }).success).toBe(true);
+  });
+});
