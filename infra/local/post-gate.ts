@@ -1,13 +1,14 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import busboy from 'busboy';
 import { multipartShim } from './multipart-shim.ts';
+import { canonicalForm, readPostForm } from './post-form.ts';
 import { type PostRejection, verifyPostPolicy } from './post-policy.ts';
+import { checkRequestPath, keyRejection } from './request-path.ts';
 import { isSigned, verifySigV4 } from './sigv4.ts';
 
 export interface PostGate {
@@ -24,12 +25,10 @@ interface Target {
   onForward?: (req: IncomingMessage) => void;
 }
 
-// POST to a bucket's root, no sub-resource: a browser-based upload.
-const POST_OBJECT = /^\/([^/?]+)\/?$/;
-
 /**
  * A reverse proxy in front of s3rver that refuses what S3 would refuse: presigned POSTs outside
- * their policy, and any other request without a valid SigV4 signature (CORS preflights aside).
+ * their policy, and any other request without a valid SigV4 signature (CORS preflights aside);
+ * and, for every request, a bucket or key that s3rver would map outside the bucket's folder.
  */
 export const startPostGate = async (target: Target): Promise<PostGate> => {
   const shim = multipartShim(target.directory);
@@ -49,18 +48,26 @@ export const startPostGate = async (target: Target): Promise<PostGate> => {
     res.writeHead(answer.status, answer.xml ? { 'content-type': 'application/xml' } : {});
     res.end(answer.xml);
   };
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = checkRequestPath(req.url ?? '/', req.headers);
+    if ('code' in path) return sendError(res, path);
+    // POST to a bucket's root, no sub-resource: a browser-based upload.
+    if (
+      req.method === 'POST' &&
+      path.bucket !== undefined &&
+      path.key === undefined &&
+      !req.url?.includes('?') &&
+      /multipart\/form-data/i.test(req.headers['content-type'] ?? '')
+    ) {
+      return gate(req, res, path.bucket, target);
+    }
+    return req.method === 'OPTIONS' ? forward(req, res, target) : signed(req, res);
+  };
   const server = createServer((req, res) => {
-    const bucket = POST_OBJECT.exec(req.url ?? '')?.[1];
-    const isPostObject =
-      req.method === 'POST' && bucket !== undefined && /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
-    const work = isPostObject
-      ? gate(req, res, decodeURIComponent(bucket), target)
-      : req.method === 'OPTIONS'
-        ? forward(req, res, target)
-        : signed(req, res);
-    work.catch((error: Error) => {
-      if (!res.headersSent) sendError(res, { status: 500, code: 'InternalError', message: error.message });
-      else res.destroy(error);
+    handle(req, res).catch(() => {
+      // Once the answer has begun, an error can only cut it short.
+      if (res.headersSent) res.destroy();
+      else sendError(res, internalError);
     });
   });
   // Large uploads take longer than Node's default request timeout.
@@ -73,81 +80,64 @@ export const startPostGate = async (target: Target): Promise<PostGate> => {
   };
 };
 
-const forward = (req: IncomingMessage, res: ServerResponse, target: Target, body?: string): Promise<void> =>
+/** A body the gate built itself, sent in place of the client's. */
+interface Body {
+  headers: IncomingHttpHeaders;
+  content: Readable;
+}
+
+const forward = (req: IncomingMessage, res: ServerResponse, target: Target, body?: Body): Promise<void> =>
   new Promise((resolve, reject) => {
     target.onForward?.(req);
     const upstream = request(
-      { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: body?.headers ?? req.headers,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
-        answer.on('error', reject);
+        pipeline(answer, res).then(resolve, reject);
       },
     );
-    upstream.on('error', reject);
-    if (body) createReadStream(body).pipe(upstream);
-    else req.pipe(upstream);
+    pipeline(body?.content ?? req, upstream).catch(reject);
   });
 
 const gate = async (req: IncomingMessage, res: ServerResponse, bucket: string, target: Target) => {
   const dir = await mkdtemp(join(tmpdir(), 'darkroom-post-'));
-  const body = join(dir, 'body');
   try {
-    const form = await spool(req, body).catch(() => undefined);
-    if (!form) {
-      return sendError(res, {
-        status: 400,
-        code: 'MalformedPOSTRequest',
-        message: 'The body of your POST request is not well-formed multipart/form-data.',
-      });
-    }
+    const form = await readPostForm(req, join(dir, 'file'));
+    if ('code' in form) return sendError(res, form);
+    const key = form.fields.get('key');
     const rejection =
-      form.files !== 1
-        ? { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' }
-        : verifyPostPolicy({
-            bucket,
-            fields: form.fields,
-            fileSize: form.fileSize,
-            now: new Date(),
-            secretFor: target.secretFor,
-          });
+      verifyPostPolicy({
+        bucket,
+        fields: form.fields,
+        fileSize: form.file.size,
+        now: new Date(),
+        secretFor: target.secretFor,
+      }) ?? (key === undefined ? undefined : keyRejection(key));
     if (rejection) return sendError(res, rejection);
-    req.headers['content-length'] = String((await stat(body)).size);
-    await forward(req, res, target, body);
+    await forward(req, res, target, canonicalForm(form, req.headers));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 };
 
-/** Writes the raw body to disk and, in the same pass, reads the fields and the file's size. */
-const spool = async (req: IncomingMessage, path: string) => {
-  const fields: [string, string][] = [];
-  let files = 0;
-  let fileSize = 0;
-  const parser = busboy({ headers: req.headers, limits: { fieldSize: 64 * 1024 } });
-  parser.on('field', (name, value) => {
-    if (files === 0) fields.push([name, value]);
-  });
-  parser.on('file', (_name, stream) => {
-    files++;
-    stream.on('data', (chunk: Buffer) => {
-      if (files === 1) fileSize += chunk.length;
-    });
-  });
-  const parsed = new Promise<void>((resolve, reject) => {
-    parser.on('close', resolve);
-    parser.on('error', reject);
-  });
-  req.pipe(parser);
-  await Promise.all([pipeline(req, createWriteStream(path)), parsed]);
-  return { fields, files, fileSize };
-};
-
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const internalError: PostRejection = {
+  status: 500,
+  code: 'InternalError',
+  message: 'We encountered an internal error. Please try again.',
+};
+
 const sendError = (res: ServerResponse, { status, code, message }: PostRejection) => {
-  res.writeHead(status, { 'content-type': 'application/xml' });
+  // Refused before its body was read, a request leaves the socket unusable for the next one.
+  const close = res.req.complete ? {} : { connection: 'close' };
+  res.writeHead(status, { 'content-type': 'application/xml', ...close });
   res.end(
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${Date.now().toString(16)}</RequestId></Error>`,
   );

@@ -11,8 +11,8 @@ export interface PostRejection {
 
 export interface PostForm {
   bucket: string;
-  /** Form fields before the file part, names as sent. */
-  fields: [string, string][];
+  /** Form fields before the file part, by lower-case name, each name once. */
+  fields: Map<string, string>;
   fileSize: number;
   now: Date;
   secretFor: (accessKeyId: string) => string | undefined;
@@ -36,8 +36,7 @@ const signingKey = (secret: string, date: string, region: string, service: strin
   hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
 
 export const verifyPostPolicy = (form: PostForm): PostRejection | undefined => {
-  const fields = new Map<string, string>();
-  for (const [name, value] of form.fields) fields.set(name.toLowerCase(), value);
+  const { fields } = form;
   const policyB64 = fields.get('policy');
   if (!policyB64) return deny('Access Denied');
 

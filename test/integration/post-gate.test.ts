@@ -1,37 +1,21 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { LOCAL_NAMES } from '../../shared/names.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
+import { type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
 
 const stack = useLocalStack();
 const bucket = LOCAL_NAMES.originalsBucket;
 const s3 = (): S3Client => createClients(loadConfig()).s3;
 
-const presign = (key: string, size: number, expires = 900) =>
-  createPresignedPost(s3(), {
-    Bucket: bucket,
-    Key: key,
-    Fields: { 'Content-Type': 'image/jpeg' },
-    Conditions: [
-      ['eq', '$Content-Type', 'image/jpeg'],
-      ['content-length-range', size, size],
-    ],
-    Expires: expires,
-  });
+const presign = (key: string, size: number, expires = 900) => presignPost(s3(), key, size, { expires });
 
-type Presigned = Awaited<ReturnType<typeof presign>>;
+type Presigned = PresignedPost;
 
-const post = async ({ url, fields }: Presigned, body: Buffer, override: Record<string, string> = {}) => {
-  const form = new FormData();
-  for (const [name, value] of Object.entries({ ...fields, ...override })) form.append(name, value);
-  form.append('file', new Blob([body], { type: 'image/jpeg' }), 'photo.jpg');
-  const res = await fetch(url, { method: 'POST', body: form });
-  const text = await res.text();
-  return { status: res.status, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1], text };
-};
+const post = ({ url, fields }: Presigned, body: Buffer, override: Record<string, string> = {}) =>
+  postForm(url, [...Object.entries({ ...fields, ...override }), ['file', new Blob([body], { type: 'image/jpeg' })]]);
 
 const stored = async (key: string) =>
   s3()
