@@ -50,6 +50,8 @@ export const startS3 = async (
     address: '127.0.0.1',
     port: 0,
     silent: true,
+    // A presigned POST's Host is not signed; s3rver would take an unknown Host for a bucket name.
+    vhostBuckets: false,
     directory,
     configureBuckets: buckets.map((b) => ({ name: b.name, configs: b.configs ?? [] })),
   });
