@@ -20,7 +20,8 @@ export const writeStackFile = (dataDir: string, stack: StackFile) =>
 
 export const removeStackFile = (dataDir: string) => rm(path(dataDir), { force: true });
 
-const alive = (pid: number) => {
+/** Whether a process of this id exists (signal 0 checks without sending anything). */
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -33,7 +34,7 @@ const alive = (pid: number) => {
 export const readRunningStack = async (dataDir: string): Promise<StackFile | undefined> => {
   try {
     const stack = JSON.parse(await readFile(path(dataDir), 'utf8')) as StackFile;
-    return alive(stack.pid) ? stack : undefined;
+    return isAlive(stack.pid) ? stack : undefined;
   } catch {
     return undefined;
   }

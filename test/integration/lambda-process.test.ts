@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaProcess } from '../../infra/local/lambda-process.ts';
 import { queueConfig } from '../../infra/local/queue-config.ts';
+import { isAlive } from '../../infra/local/stack-file.ts';
 
 let dir = '';
 let functions: LambdaProcess;
@@ -26,21 +27,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('the local Lambda runtime', () => {
   it('kills an invocation that outlives its timeout, and serves the next one from a fresh environment', async () => {
     const { pid: warm } = (await functions.invoke({}, 10_000)) as { pid: number };
     expect((await functions.invoke({}, 10_000)) as { pid: number }).toEqual({ pid: warm });
     await expect(functions.invoke({ spin: true }, 500)).rejects.toThrow(/timed out after 500 ms/);
-    await expect.poll(() => alive(warm)).toBe(false);
+    await expect.poll(() => isAlive(warm)).toBe(false);
     const { pid: fresh } = (await functions.invoke({}, 10_000)) as { pid: number };
     expect(fresh).not.toBe(warm);
   });
