@@ -111,7 +111,9 @@ class Environment {
       const timer = setTimeout(() => {
         this.waiter = undefined;
         this.kill();
-        reject(new Error(`the ${this.functionName} invocation timed out after ${timeoutMs} ms; its environment was killed`));
+        reject(
+          new Error(`the ${this.functionName} invocation timed out after ${timeoutMs} ms; its environment was killed`),
+        );
       }, timeoutMs);
       this.waiter = {
         resolve: (value) => {
