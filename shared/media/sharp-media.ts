@@ -8,6 +8,7 @@ import { displaySize, videoReading } from '../domain/video-metadata.ts';
 import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
+import { imageDecodeError } from './media-errors.ts';
 import { loadHeicDecoder, loadSharp } from './native.ts';
 import { sniffType } from './sniff.ts';
 
@@ -25,9 +26,6 @@ const BMFF = new Set([
   'video/x-m4v',
 ]);
 const HEVC = new Set(['image/heic', 'image/heif']);
-
-const decodeError = (error: unknown) =>
-  new MediaRejected(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
 
 /** A path or URL ffmpeg can read. */
 const videoInput = (file: LocalFile) => file.path ?? file.url ?? '';
@@ -73,7 +71,7 @@ export class SharpMedia implements MediaProcessor {
     const header = await sharp(file.path, { limitInputPixels: false })
       .metadata()
       .catch((error) => {
-        throw decodeError(error);
+        throw imageDecodeError(error);
       });
     const pixels = (header.width ?? 0) * (header.height ?? 0);
     if (pixels > MAX_PIXELS) {
@@ -118,7 +116,7 @@ export class SharpMedia implements MediaProcessor {
       };
     } catch (error) {
       if (error instanceof MediaRejected) throw error;
-      throw decodeError(error);
+      throw imageDecodeError(error);
     }
   }
 
