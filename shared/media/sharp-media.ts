@@ -8,6 +8,7 @@ import { displaySize, videoReading } from '../domain/video-metadata.ts';
 import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
+import { iccDescription } from './icc-description.ts';
 import { imageDecodeError } from './media-errors.ts';
 import { loadHeicDecoder, loadSharp } from './native.ts';
 import { sniffType } from './sniff.ts';
@@ -81,7 +82,9 @@ export class SharpMedia implements MediaProcessor {
     }
     // Display size: EXIF orientation applied, except in HEIF, whose header already reports it upright.
     const { width = 0, height = 0 } = header.autoOrient ?? header;
-    return { mimeType, kind: 'image', width, height, reading: normaliseExif(await readTags(file, mimeType)) };
+    const tags = await readTags(file, mimeType, header.exif);
+    const reading = normaliseExif({ ...tags, ProfileDescription: iccDescription(header.icc) });
+    return { mimeType, kind: 'image', width, height, reading };
   }
 
   async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
