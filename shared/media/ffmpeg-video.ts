@@ -3,12 +3,18 @@ import { promisify } from 'node:util';
 import { MediaRejected } from '../domain/media-types.ts';
 import { type ProbedVideo, parseRate } from '../domain/video-metadata.ts';
 import { binary } from './binaries.ts';
+import { videoError } from './media-errors.ts';
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 60_000;
 /** A poster frame is scaled to the preview's size inside ffmpeg, so it stays a few MB at most. */
 const POSTER_EDGE = 1440;
 const POSTER_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * How much of the input ffmpeg reads to find its streams: its defaults (5 MB, 5 s of media), spelled
+ * out because they, with the kill after TIMEOUT_MS, are what bounds the work a hostile file can ask for.
+ */
+const PROBE_BOUNDS = ['-probesize', '5000000', '-analyzeduration', '5000000'];
 
 interface FfprobeStream {
   codec_type?: string;
@@ -22,10 +28,11 @@ interface FfprobeStream {
   tags?: Record<string, string>;
 }
 
-const firstLine = (error: unknown) =>
-  String((error as { stderr?: string }).stderr || (error as Error).message)
-    .trim()
-    .split('\n')[0];
+/** What a failed execFile says: ffprobe's stderr, and whether the timeout killed it. */
+const failure = (error: unknown) => {
+  const { stderr, killed, message } = error as { stderr?: string; killed?: boolean; message?: string };
+  return { detail: String(stderr || message), timedOut: killed === true };
+};
 
 /** ffprobe and ffmpeg as child processes (the FfprobeVideo adapter); the input is a path or a signed URL. */
 export class FfmpegVideo {
@@ -34,11 +41,12 @@ export class FfmpegVideo {
     try {
       ({ stdout: output } = await run(
         await binary('ffprobe'),
-        ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
-        { timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+        ['-v', 'error', ...PROBE_BOUNDS, '-print_format', 'json', '-show_format', '-show_streams', input],
+        { timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       ));
     } catch (error) {
-      throw new MediaRejected(`the video cannot be read: ${firstLine(error)}`);
+      const { detail, timedOut } = failure(error);
+      throw videoError('read', detail, timedOut);
     }
     const probed = JSON.parse(output) as {
       streams?: FfprobeStream[];
@@ -71,6 +79,7 @@ export class FfmpegVideo {
       '-v',
       'error',
       '-nostdin',
+      ...PROBE_BOUNDS,
       '-ss',
       String(at),
       '-i',
@@ -97,7 +106,11 @@ const capture = (command: string, args: string[]) =>
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > POSTER_MAX_BYTES) child.kill('SIGKILL');
@@ -110,7 +123,6 @@ const capture = (command: string, args: string[]) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve(Buffer.concat(chunks));
-      const why = signal ? `ffmpeg stopped (${signal})` : stderr.trim().split('\n')[0] || `ffmpeg exited ${code}`;
-      reject(new MediaRejected(`the video cannot be decoded: ${why}`));
+      reject(videoError('decoded', stderr.trim() || `ffmpeg exited ${code ?? signal}`, timedOut));
     });
   });

@@ -8,6 +8,8 @@ import { displaySize, videoReading } from '../domain/video-metadata.ts';
 import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
+import { iccDescription } from './icc-description.ts';
+import { imageDecodeError } from './media-errors.ts';
 import { loadHeicDecoder, loadSharp } from './native.ts';
 import { sniffType } from './sniff.ts';
 
@@ -25,9 +27,6 @@ const BMFF = new Set([
   'video/x-m4v',
 ]);
 const HEVC = new Set(['image/heic', 'image/heif']);
-
-const decodeError = (error: unknown) =>
-  new MediaRejected(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
 
 /** A path or URL ffmpeg can read. */
 const videoInput = (file: LocalFile) => file.path ?? file.url ?? '';
@@ -73,7 +72,7 @@ export class SharpMedia implements MediaProcessor {
     const header = await sharp(file.path, { limitInputPixels: false })
       .metadata()
       .catch((error) => {
-        throw decodeError(error);
+        throw imageDecodeError(error);
       });
     const pixels = (header.width ?? 0) * (header.height ?? 0);
     if (pixels > MAX_PIXELS) {
@@ -83,7 +82,9 @@ export class SharpMedia implements MediaProcessor {
     }
     // Display size: EXIF orientation applied, except in HEIF, whose header already reports it upright.
     const { width = 0, height = 0 } = header.autoOrient ?? header;
-    return { mimeType, kind: 'image', width, height, reading: normaliseExif(await readTags(file, mimeType)) };
+    const tags = await readTags(file, mimeType, header.exif);
+    const reading = normaliseExif({ ...tags, ProfileDescription: iccDescription(header.icc) });
+    return { mimeType, kind: 'image', width, height, reading };
   }
 
   async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
@@ -118,7 +119,7 @@ export class SharpMedia implements MediaProcessor {
       };
     } catch (error) {
       if (error instanceof MediaRejected) throw error;
-      throw decodeError(error);
+      throw imageDecodeError(error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { assetItem } from '../../shared/table/keys.ts';
 import { api } from '../helpers/api.ts';
+import { pngChunk as chunk } from '../helpers/bombs.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 
@@ -16,15 +17,6 @@ const SVG = Buffer.from(
 );
 const HTML = Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-
-const chunk = (type: string, data: Buffer) => {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-};
 
 /** A PNG of a few hundred bytes whose header promises width × height pixels. */
 const pixelBomb = (width: number, height: number) => {
