@@ -22,6 +22,11 @@ interface Target {
   secretFor: (accessKeyId: string) => string | undefined;
   /** Told about each request before it reaches s3rver (used to name the event's reason). */
   onForward?: (req: IncomingMessage) => void;
+  /**
+   * Awaited before a success answer to a PUT or POST goes back: a client that saw it may act on
+   * it (or the process may die), so whatever the write set off must be durable first.
+   */
+  beforeAnswer?: (req: IncomingMessage, status: number) => Promise<void>;
 }
 
 // POST to a bucket's root, no sub-resource: a browser-based upload.
@@ -79,10 +84,21 @@ const forward = (req: IncomingMessage, res: ServerResponse, target: Target, body
     const upstream = request(
       { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
-        answer.on('error', reject);
+        const status = answer.statusCode ?? 502;
+        const writes = req.method === 'PUT' || req.method === 'POST';
+        const ready = writes && status < 300 && target.beforeAnswer ? target.beforeAnswer(req, status) : undefined;
+        Promise.resolve(ready).then(
+          () => {
+            res.writeHead(status, answer.headers);
+            answer.pipe(res);
+            answer.on('end', resolve);
+            answer.on('error', reject);
+          },
+          (error: Error) => {
+            answer.resume();
+            reject(error);
+          },
+        );
       },
     );
     upstream.on('error', reject);

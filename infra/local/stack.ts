@@ -62,6 +62,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     directory: join(dataDir, 's3'),
     secretFor: (id) => (id === LOCAL_CREDENTIALS.accessKeyId ? LOCAL_CREDENTIALS.secretAccessKey : undefined),
     onForward: (req) => bridge.noteRequest(req),
+    // s3rver emits an object's event before it answers, so by now the message is in the queue.
+    beforeAnswer: () => queue.flushed(),
   });
 
   const env = {
