@@ -10,7 +10,7 @@ import { INDEXES } from '../../shared/table/schema.ts';
 import { api } from '../helpers/api.ts';
 import { uniquePng } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
-import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 
 // Read by the sweep's handler when the stack loads it: every pending upload is old enough.
 process.env.DARKROOM_SWEEP_GRACE_SECONDS = '0';
@@ -72,6 +72,11 @@ describe('the pending sweep on the local stack', () => {
     const normal = await presignedUpload(stack().apiUrl, key, await uniquePng(9001), 'a.png', 'image/png');
     const normalId: string = normal.created.body.asset_id;
     expect((await settled(stack().apiUrl, key, normalId)).state).toBe('ready');
+    // And one of each other way out of pending: processed inline, and failed.
+    expect((await directUpload(stack().apiUrl, key, await uniquePng(9003), 'c.png')).body.state).toBe('ready');
+    const junk = Buffer.from('<html>not a photo</html>');
+    const failed = await presignedUpload(stack().apiUrl, key, junk, 'd.png', 'image/png');
+    expect((await settled(stack().apiUrl, key, failed.created.body.asset_id)).state).toBe('failed');
 
     const upload = await presignedUpload(
       stack().apiUrl,
@@ -87,7 +92,7 @@ describe('the pending sweep on the local stack', () => {
     await eventually(() => (lost.includes(lostId) ? true : undefined));
     await drained();
     expect((await client.get(`/api/assets/${lostId}`)).body.state).toBe('pending');
-    // The sparse index holds the pending upload and nothing else: not the ready asset.
+    // The sparse index holds the pending upload and nothing else: none of the settled assets.
     expect(await pendingIndex()).toEqual([lostId]);
 
     expect(await sweep()).toEqual({ examined: 1, enqueued: 1, abandoned: 0, waiting: 0 });
