@@ -7,6 +7,7 @@ export interface Reviewed {
   derived: IConstruct;
   table: IConstruct;
   healthRoute: IConstruct;
+  sweeperFunction: IConstruct;
 }
 
 const logicalId = (stack: Stack, construct: IConstruct) =>
@@ -44,6 +45,11 @@ export const acknowledgeFindings = (stack: Stack, reviewed: Reviewed) => {
     stack,
     `AwsSolutions-IAM5[Resource::<${logicalId(stack, reviewed.table)}.Arn>/index/*]`,
     "The API queries the table's two timeline indexes; the grant names the table and its indexes only.",
+  );
+  acknowledge(
+    stack,
+    `AwsSolutions-IAM5[Resource::<${logicalId(stack, reviewed.sweeperFunction)}.Arn>:*]`,
+    "EventBridge Scheduler's role may invoke the sweeper function and its versions (the L2 target's grant); it can invoke nothing else.",
   );
   acknowledge(
     reviewed.healthRoute,

@@ -5,6 +5,7 @@ import { AssetTable } from './constructs/asset-table.ts';
 import { FfmpegLayer } from './constructs/ffmpeg-layer.ts';
 import { MediaBuckets } from './constructs/media-buckets.ts';
 import { PROCESSOR_TIMEOUT, Processor } from './constructs/processor.ts';
+import { Sweeper } from './constructs/sweeper.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
 import { acknowledgeFindings } from './nag-suppressions.ts';
 
@@ -40,6 +41,12 @@ export class DarkroomStack extends Stack {
       ffmpeg,
       environment,
     });
+    const sweeper = new Sweeper(this, 'Sweeper', {
+      queue: events.queue,
+      table,
+      originals: media.originals,
+      environment,
+    });
     const api = new Api(this, 'Api', {
       table,
       originals: media.originals,
@@ -59,6 +66,7 @@ export class DarkroomStack extends Stack {
       ArchiveName: events.archive.archiveName,
       ProcessingRuleArn: events.rule.ruleArn,
       ProcessorFunction: processor.function.functionName,
+      SweeperFunction: sweeper.function.functionName,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     acknowledgeFindings(this, {
@@ -66,6 +74,7 @@ export class DarkroomStack extends Stack {
       derived: media.derived,
       table,
       healthRoute: api.healthRoute,
+      sweeperFunction: sweeper.function,
     });
   }
 }

@@ -25,8 +25,23 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const parsed = schema.safeParse(env);
+/** The sweep's own settings on top of the shared ones: it sends to the processing queue. */
+const sweepSchema = schema.extend({
+  PROCESSING_QUEUE_URL: z.url(),
+  /** Pending uploads younger than this are left to their own S3 event. */
+  DARKROOM_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** Set by the local stack only: its SQS endpoint. */
+  DARKROOM_SQS_ENDPOINT: z.url().optional(),
+});
+
+export type SweepConfig = z.infer<typeof sweepSchema>;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => parse(schema, env);
+
+export const loadSweepConfig = (env: NodeJS.ProcessEnv = process.env): SweepConfig => parse(sweepSchema, env);
+
+const parse = <T extends z.ZodType>(target: T, env: NodeJS.ProcessEnv): z.infer<T> => {
+  const parsed = target.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration: ${problems.join('; ')}`);

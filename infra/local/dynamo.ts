@@ -38,7 +38,15 @@ const gsi = (index: (typeof INDEXES)[keyof typeof INDEXES]) => ({
 export const ensureTable = async (endpoint: string, tableName: string): Promise<void> => {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // dynalite cannot add an index to an existing table (UpdateTable has no GSI Create).
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = Object.values(INDEXES).filter((i) => !have.has(i.name));
+    if (missing.length > 0) {
+      console.warn(
+        `The local table predates index ${missing.map((i) => i.name).join(', ')}; what needs it (the pending-upload sweep) fails until \`npm start -- --reset\` rebuilds the data.`,
+      );
+    }
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     await createTable(client, tableName);

@@ -25,9 +25,15 @@ process.on('unhandledRejection', (error) => logger.error('unhandled rejection', 
 const corsOrigins = process.env.DARKROOM_CORS_ORIGINS?.split(',')
   .map((o) => o.trim())
   .filter(Boolean);
+const sweepIntervalSeconds = Number(process.env.DARKROOM_SWEEP_INTERVAL_SECONDS ?? 60);
+if (!(sweepIntervalSeconds > 0)) {
+  console.error('DARKROOM_SWEEP_INTERVAL_SECONDS must be a positive number of seconds');
+  process.exit(2);
+}
 const stack = await startLocalStack({
   dataDir,
   port,
+  sweepIntervalMs: sweepIntervalSeconds * 1000,
   isolateProcessor: true,
   ...(corsOrigins?.length && { corsOrigins }),
 });

@@ -23,6 +23,12 @@ interface Target {
   secretFor: (accessKeyId: string) => string | undefined;
   /** Told about each request before it reaches s3rver (used to name the event's reason). */
   onForward?: (req: IncomingMessage) => void;
+  /**
+   * Awaited before a success answer (2xx, or a POST's 303 redirect) to a PUT or POST goes back:
+   * a client that saw it may act on it (or the process may die), so whatever the write set off
+   * must be durable first.
+   */
+  beforeAnswer?: (req: IncomingMessage, status: number) => Promise<void>;
 }
 
 /**
@@ -98,8 +104,19 @@ const forward = (req: IncomingMessage, res: ServerResponse, target: Target, body
         headers: body?.headers ?? req.headers,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        pipeline(answer, res).then(resolve, reject);
+        const status = answer.statusCode ?? 502;
+        const writes = req.method === 'PUT' || req.method === 'POST';
+        // 3xx included: a POST with success_action_redirect answers 303 once the object is stored.
+        const ready = writes && status < 400 && target.beforeAnswer ? target.beforeAnswer(req, status) : undefined;
+        Promise.resolve(ready)
+          .then(() => {
+            res.writeHead(status, answer.headers);
+            return pipeline(answer, res);
+          })
+          .then(resolve, (error: Error) => {
+            answer.resume();
+            reject(error);
+          });
       },
     );
     pipeline(body?.content ?? req, upstream).catch(reject);

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export interface QueueMessage {
   messageId: string;
@@ -117,7 +118,10 @@ export class LocalQueue {
     this.changes.emit('change');
   }
 
-  /** Waits until pending snapshot writes are on disk. */
+  /**
+   * Resolves once every change made before the call is on disk (fsync'd), so a caller can hold
+   * back an answer that promises a message exists. Rejects if that snapshot could not be written.
+   */
   flushed(): Promise<void> {
     return this.saving;
   }
@@ -131,17 +135,20 @@ export class LocalQueue {
   private changed() {
     this.changes.emit('change');
     const path = this.options.persistPath;
+    // A snapshot queued but not started yet serialises the map when it runs, so it covers this change too.
     if (!path || this.dirty) return;
     this.dirty = true;
-    this.saving = this.saving.then(async () => {
-      this.dirty = false;
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify([...this.messages.values()]));
-      await rename(tmp, path);
-    });
+    // One failed write must not stop every later one: the next snapshot carries the same messages.
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        this.dirty = false;
+        await writeAtomically(path, JSON.stringify([...this.messages.values()]));
+      });
   }
 
   private load(path: string) {
+    removeStaleSnapshots(path);
     let saved: QueueMessage[] = [];
     try {
       saved = JSON.parse(readFileSync(path, 'utf8')) as QueueMessage[];
@@ -151,5 +158,41 @@ export class LocalQueue {
     for (const message of saved) this.messages.set(message.messageId, message);
   }
 }
+
+/**
+ * tmp + fsync + rename: a crash at any point leaves either the old snapshot or the new one, whole.
+ * The directory is synced too, or a power cut could forget the rename.
+ */
+const writeAtomically = async (path: string, text: string) => {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const file = await open(tmp, 'w');
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+};
+
+/** A process killed mid-write leaves its `<file>.<pid>.tmp`; only one stack owns a data folder, so none is live. */
+const removeStaleSnapshots = (path: string) => {
+  const prefix = `${basename(path)}.`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(path), name), { force: true });
+  }
+};
 
 export const md5 = (body: string): string => createHash('md5').update(body).digest('hex');

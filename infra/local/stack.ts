@@ -14,6 +14,7 @@ import { startPostGate } from './post-gate.ts';
 import { LocalQueue } from './queue.ts';
 import { type QueueConfigInput, queueConfig } from './queue-config.ts';
 import { startS3 } from './s3.ts';
+import { startSchedule } from './schedule.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
@@ -29,6 +30,8 @@ export interface LocalStackOptions {
   queue?: QueueConfigInput;
   /** Origins allowed to call the API and upload from a browser; default any. */
   corsOrigins?: string[];
+  /** How often the pending-upload sweep runs (it also runs at start); default a minute. */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -64,6 +67,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     directory: join(dataDir, 's3'),
     secretFor: (id) => (id === LOCAL_CREDENTIALS.accessKeyId ? LOCAL_CREDENTIALS.secretAccessKey : undefined),
     onForward: (req) => bridge.noteRequest(req),
+    // s3rver emits an object's event before it answers, so by now the message is in the queue.
+    beforeAnswer: () => queue.flushed(),
   });
 
   const env = {
@@ -108,6 +113,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     timeoutMs: queueOptions.timeoutMs,
   });
   const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
+  // The sweep reaches the queue over the SQS API, as on AWS; its handler reads this at import.
+  const sweepEnv = { PROCESSING_QUEUE_URL: sqs.queueUrl, DARKROOM_SQS_ENDPOINT: sqs.url };
+  Object.assign(env, sweepEnv);
+  Object.assign(process.env, sweepEnv);
+  const { handler: sweep } = await import('../../functions/sweep/handler.ts');
+  const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
   const http = await startHttpAdapter({
     port: options.port ?? 0,
     authorizer,
@@ -136,6 +147,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     deadLetterQueue,
     ...(isolated && { processorProcess: isolated }),
     stop: async () => {
+      await sweeper.stop();
       await http.close();
       await sqs.close();
       await consumer.stop();

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from '../config.ts';
+import type { Config, SweepConfig } from '../config.ts';
 
 /** The embedded servers accept any key pair but verify SigV4 with this one. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -40,3 +41,10 @@ export const createClients = (config: Config): AwsClients => {
   });
   return { s3, dynamo, dynamoClient };
 };
+
+/** Apart from createClients, so the API and processor bundles do not carry the SQS client. */
+export const createSqsClient = (config: SweepConfig): SQSClient =>
+  new SQSClient({
+    region: config.AWS_REGION,
+    ...(config.DARKROOM_SQS_ENDPOINT && { endpoint: config.DARKROOM_SQS_ENDPOINT, credentials: LOCAL_CREDENTIALS }),
+  });

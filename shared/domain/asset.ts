@@ -64,5 +64,8 @@ export const compareSequencers = (a: string, b: string): number => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/** What a pending upload reads once its target expired with nothing uploaded. */
+export const NEVER_ARRIVED = 'the upload never arrived before its target expired';
+
 /** The timeline shows processed assets; pending uploads and resolved duplicates stay out of it. */
 export const isListed = (asset: Asset): boolean => asset.state === 'ready' || asset.state === 'failed';

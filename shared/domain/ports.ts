@@ -2,6 +2,7 @@
 // implement them.
 import type { Asset } from './asset.ts';
 import type { ExifReading } from './exif.ts';
+import type { ObjectCreated } from './object-event.ts';
 
 export interface Clock {
   now(): Date;
@@ -74,6 +75,8 @@ export interface SignedPart {
 export interface ObjectStorage {
   /** Streams an original to local disk through the hashers; 'missing' when gone or replaced. */
   download(key: string, etag?: string): Promise<Download>;
+  /** Whether an original is there, without reading it: its bare ETag and size, or 'missing'. */
+  head(key: string): Promise<{ etag: string; size: number } | 'missing'>;
   putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }>;
   putDerived(key: string, body: Buffer, contentType: string): Promise<void>;
   deleteOriginal(key: string): Promise<void>;
@@ -137,4 +140,13 @@ export interface AssetRepository {
   remove(asset: Asset): Promise<void>;
   timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }>;
   exist(query: ExistQuery): Promise<ExistMatch[]>;
+  /** Pages of pending assets created before the instant, oldest first, from the sparse pending index. */
+  pendingUploads(createdBefore: string): AsyncIterable<Asset[]>;
+  /** Replaces the record only while it is still pending; answers whether it did. */
+  saveIfPending(asset: Asset): Promise<boolean>;
+}
+
+/** The processing queue: what it is sent takes the same path as an S3 event. */
+export interface ProcessingQueue {
+  enqueue(objects: ObjectCreated[]): Promise<void>;
 }

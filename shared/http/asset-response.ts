@@ -1,4 +1,4 @@
-import type { Asset, AssetState } from '../domain/asset.ts';
+import { type Asset, type AssetState, NEVER_ARRIVED } from '../domain/asset.ts';
 import { formatInstant } from '../domain/datetime.ts';
 import { isMediaType } from '../domain/media-types.ts';
 import type { ObjectStorage } from '../domain/ports.ts';
@@ -10,7 +10,7 @@ const instant = (iso: string) => formatInstant(new Date(iso));
 /** A pending upload whose target expired will never arrive: say so instead of "pending" forever. */
 const stateOf = (asset: Asset, now: Date): { state: AssetState; error: string | null } =>
   asset.state === 'pending' && asset.uploadExpiresAt && Date.parse(asset.uploadExpiresAt) < now.getTime()
-    ? { state: 'failed', error: 'the upload never arrived before its target expired' }
+    ? { state: 'failed', error: NEVER_ARRIVED }
     : { state: asset.state, error: asset.error ?? null };
 
 /** The contract's AssetResponse, with URLs signed for the caller. */

@@ -1,6 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
@@ -58,6 +64,17 @@ export class S3Storage implements ObjectStorage {
       const spooled = await spoolToDisk(object.Body as Readable, { keep });
       if (!keep) spooled.file.url = await this.readUrl(key);
       return spooled;
+    } catch (error) {
+      if (isMissing(error)) return 'missing';
+      throw error;
+    }
+  }
+
+  /** S3 answers a missing key with 404 only to callers that may list the bucket; 403 otherwise. */
+  async head(key: string): Promise<{ etag: string; size: number } | 'missing'> {
+    try {
+      const object = await this.s3.send(new HeadObjectCommand({ Bucket: this.buckets.originals, Key: key }));
+      return { etag: normaliseEtag(object.ETag ?? ''), size: object.ContentLength ?? 0 };
     } catch (error) {
       if (isMissing(error)) return 'missing';
       throw error;

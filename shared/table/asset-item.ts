@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Asset } from '../domain/asset.ts';
 import { isListed } from '../domain/asset.ts';
 import { sortableInstant } from '../domain/datetime.ts';
-import { assetItem, timelineKeys } from './keys.ts';
+import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
 
 const text = z.string().nullable();
 const num = z.number().nullable();
@@ -78,6 +78,8 @@ export const toItem = (asset: Asset): Record<string, unknown> => ({
   ...(asset.sequencer && { sequencerKey: sequencerKey(asset.sequencer) }),
   // Only processed assets take a place on the timelines.
   ...(isListed(asset) && timelineKeys(asset.libraryId, asset.owner, sortableInstant(asset.localDatetime), asset.id)),
+  // Every write is a whole-item put, so an asset that leaves pending drops out of the sparse index.
+  ...(asset.state === 'pending' && pendingUploadKeys(asset.createdAt, asset.id)),
 });
 
 export const fromItem = (item: Record<string, unknown>): Asset => assetSchema.parse(item);

@@ -3,12 +3,21 @@ import type { Asset } from '../domain/asset.ts';
 import { sortableInstant } from '../domain/datetime.ts';
 import type { ExistMatch, ExistQuery, TimelineQuery } from '../domain/ports.ts';
 import { fromItem } from './asset-item.ts';
-import { assetItem, checksumClaim, deviceEntry, sha1Entry, timelineKeys } from './keys.ts';
+import {
+  assetItem,
+  checksumClaim,
+  deviceEntry,
+  PENDING_UPLOAD_SHARDS,
+  pendingUploadPartition,
+  sha1Entry,
+  timelineKeys,
+} from './keys.ts';
 import { INDEXES } from './schema.ts';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 const BATCH_GET_MAX = 100;
+const PENDING_PAGE = 100;
 
 /** The multi-item reads of assets: timeline pages (a key-range query) and `exist` (batched gets). */
 export class DynamoAssetReads {
@@ -16,6 +25,29 @@ export class DynamoAssetReads {
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
+
+  /** Each shard of the pending index in turn, a page at a time; the sort key starts with created_at. */
+  async *pendingUploads(createdBefore: string): AsyncIterable<Asset[]> {
+    const index = INDEXES.pendingUploads;
+    for (let shard = 0; shard < PENDING_UPLOAD_SHARDS; shard++) {
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index.name,
+            KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :before`,
+            ExpressionAttributeValues: { ':pk': pendingUploadPartition(shard), ':before': createdBefore },
+            Limit: PENDING_PAGE,
+            ExclusiveStartKey,
+          }),
+        );
+        const assets = (page.Items ?? []).map(fromItem);
+        if (assets.length > 0) yield assets;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+  }
 
   async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
     // Exclusive bounds that meet or cross hold nothing; DynamoDB would refuse the reversed BETWEEN.

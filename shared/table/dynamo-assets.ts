@@ -126,6 +126,22 @@ export class DynamoAssets implements AssetRepository {
     return this.reads.exist(query);
   }
 
+  pendingUploads(createdBefore: string): AsyncIterable<Asset[]> {
+    return this.reads.pendingUploads(createdBefore);
+  }
+
+  saveIfPending(asset: Asset): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: toItem(asset),
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    );
+  }
+
   private async holder(key: Key): Promise<string | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     return typeof Item?.assetId === 'string' ? Item.assetId : undefined;

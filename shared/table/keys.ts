@@ -28,3 +28,16 @@ export const timelineKeys = (libraryId: string, owner: string, sortableLocal: st
   gsi2pk: `USER#${owner}`,
   gsi2sk: `${sortableLocal}#${id}`,
 });
+/**
+ * Every new upload writes the pending index and every processed one removes itself from it; with
+ * a time-ordered sort key those writes all land at the end of one partition, so they are spread
+ * over a few partitions the sweep reads in turn.
+ */
+export const PENDING_UPLOAD_SHARDS = 4;
+export const pendingUploadPartition = (shard: number) => `PENDING#${shard}`;
+const shardOf = (id: string) => [...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % PENDING_UPLOAD_SHARDS;
+/** A pending asset's place in the pending index, oldest first. */
+export const pendingUploadKeys = (createdAt: string, id: string) => ({
+  gsi3pk: pendingUploadPartition(shardOf(id)),
+  gsi3sk: `${createdAt}#${id}`,
+});

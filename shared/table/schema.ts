@@ -7,6 +7,11 @@ export const INDEXES = {
   libraryTimeline: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   /** A user's timeline across their libraries: USER#{owner} / {local_datetime}#{asset_id}. */
   ownerTimeline: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /**
+   * Sparse: only pending assets carry its keys, so the sweep reads the few uploads still waiting
+   * instead of scanning the table. PENDING#{shard} / {created_at}#{asset_id}.
+   */
+  pendingUploads: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
 } as const;
 
 export const STRING_ATTRIBUTES = [
@@ -16,4 +21,6 @@ export const STRING_ATTRIBUTES = [
   INDEXES.libraryTimeline.sortKey,
   INDEXES.ownerTimeline.partitionKey,
   INDEXES.ownerTimeline.sortKey,
+  INDEXES.pendingUploads.partitionKey,
+  INDEXES.pendingUploads.sortKey,
 ] as const;

@@ -1,5 +1,6 @@
 import type { Asset } from '../../shared/domain/asset.ts';
 import { compareSequencers } from '../../shared/domain/asset.ts';
+import type { ObjectCreated } from '../../shared/domain/object-event.ts';
 import type {
   AssetRepository,
   Download,
@@ -8,6 +9,7 @@ import type {
   LocalFile,
   ObjectStorage,
   PresignedUpload,
+  ProcessingQueue,
   SignedPart,
   TimelineQuery,
   UploadedPart,
@@ -66,14 +68,44 @@ export class MemoryAssets implements AssetRepository {
   async exist(_query: ExistQuery): Promise<ExistMatch[]> {
     return [];
   }
+  /** Like the sparse index: only pending assets, oldest first, in pages of `pageSize`. */
+  async *pendingUploads(createdBefore: string) {
+    const pending = [...this.assets.values()]
+      .filter((a) => a.state === 'pending' && a.createdAt < createdBefore)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    this.pendingReads++;
+    for (let i = 0; i < pending.length; i += this.pageSize)
+      yield pending.slice(i, i + this.pageSize).map((a) => structuredClone(a));
+  }
+  pendingReads = 0;
+  pageSize = 2;
+  async saveIfPending(asset: Asset) {
+    if (this.assets.get(asset.id)?.state !== 'pending') return false;
+    this.assets.set(asset.id, structuredClone(asset));
+    return true;
+  }
+}
+
+/** A processing queue that only records what it was sent. */
+export class MemoryQueue implements ProcessingQueue {
+  readonly sent: ObjectCreated[] = [];
+  async enqueue(objects: ObjectCreated[]) {
+    this.sent.push(...objects);
+  }
 }
 
 export class MemoryStorage implements ObjectStorage {
   readonly derived = new Map<string, Buffer>();
   readonly deletedOriginals: string[] = [];
 
+  /** Originals the sweep's HEAD finds, by key. */
+  readonly originals = new Map<string, { etag: string; size: number }>();
+
   async download(): Promise<Download> {
     return 'missing';
+  }
+  async head(key: string) {
+    return this.originals.get(key) ?? 'missing';
   }
   async putOriginal() {
     return { etag: 'etag' };

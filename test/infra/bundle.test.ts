@@ -69,6 +69,14 @@ describe('the synthesized bundles', () => {
     }
   });
 
+  it('keep the sweeper free of media code: it only finds work and queues it', async () => {
+    const dir = assets.SweeperFunction ?? '';
+    const bundle = await readFile(join(dir, 'index.mjs'), 'utf8');
+    expect(bundle).not.toMatch(/sharp|heic-decode|ffmpeg/);
+    expect(bundle).toContain('SendMessageBatch');
+    await expect(stat(join(dir, 'node_modules'))).rejects.toThrow();
+  });
+
   it('keep the authorizer free of media code', async () => {
     const bundle = await readFile(join(assets.ApiAuthorizer ?? '', 'index.mjs'), 'utf8');
     expect(bundle).not.toMatch(/sharp|heic|ffmpeg/);

@@ -196,7 +196,7 @@ describe('events', () => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with JSON logs kept a month, never allowed to loop recursively', () => {
     const fns = resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotifications'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const [, fn] of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -281,6 +281,82 @@ describe('least privilege', () => {
   });
 });
 
+describe('the sweeper', () => {
+  const sweeper = () => logicalIdOf('AWS::Lambda::Function', 'SweeperFunction');
+
+  it('keeps a sparse index of pending uploads, keyed as shared/table/keys.ts writes it', () => {
+    const table = only(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.GlobalSecondaryIndexes).toContainEqual({
+      IndexName: 'gsi3',
+      KeySchema: [
+        { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(INDEXES.pendingUploads).toEqual({ name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' });
+  });
+
+  it('runs every 5 minutes from EventBridge Scheduler, never retrying a run the next one makes up for', () => {
+    const schedule = only(template, 'AWS::Scheduler::Schedule');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [sweeper(), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 },
+      },
+    });
+    const role = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
+    const statements = resources(template, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [sweeper(), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [sweeper(), 'Arn'] }, ':*']] },
+        ],
+      },
+    ]);
+    expect(only(template, 'AWS::IAM::Role', role).Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
+    ]);
+  });
+
+  it('is a small function without media code that finishes before the next run and knows the queue', () => {
+    const fn = functionNamed('SweeperFunction');
+    expect(fn.Properties).toMatchObject({ MemorySize: 512, Timeout: 240 });
+    expect(fn.Properties.Layers).toBeUndefined();
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      PROCESSING_QUEUE_URL: { Ref: logicalIdOf('AWS::SQS::Queue', 'UploadEventsQueue') },
+      TABLE_NAME: { Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets') },
+    });
+  });
+
+  it('may query the pending index, read and conditionally rewrite records, HEAD originals and send to the queue, nothing more', () => {
+    const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
+    expect(policyOf('SweeperFunctionServiceRole')).toEqual([
+      {
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/gsi3']] },
+      },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: prefixOf(originals(), 'originals/*') },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [originals(), 'Arn'] } },
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'UploadEventsQueue'), 'Arn'] },
+      },
+    ]);
+  });
+});
+
 describe('the HTTP API', () => {
   it('has every route of the route table, all but health behind the key authorizer', () => {
     const authorizer = logicalIdOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpApiApiKey');
@@ -338,6 +414,7 @@ describe('the HTTP API', () => {
         'ProcessingRuleArn',
         'ProcessorFunction',
         'QueueUrl',
+        'SweeperFunction',
         'TableName',
       ].sort(),
     );

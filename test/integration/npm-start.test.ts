@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api } from '../helpers/api.ts';
+import { killGroup, startNpm } from '../helpers/npm-start.ts';
 
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 let dataDir = '';
@@ -12,38 +13,13 @@ const running: ChildProcess[] = [];
 
 const env = () => ({ ...process.env, PORT: '0', DARKROOM_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN' });
 
-/** Starts `npm start`'s entry point and waits for the banner with its URL and development key. */
-const start = async (...args: string[]) => {
-  const child = spawn(tsx, ['infra/local/main.ts', ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let output = '';
-  const banner = await new Promise<{ url: string; devKey: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /running at (http:\/\/\S+)/.exec(output)?.[1];
-      const devKey = /development API key:\s+(dk_\S+)/.exec(output)?.[1];
-      if (url && devKey) {
-        clearTimeout(timer);
-        resolve({ url, devKey });
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
-  });
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
-  };
-  return { ...banner, stop };
-};
+const start = (...args: string[]) => startNpm(env(), args, running);
 
 const keys = async (...args: string[]) =>
   (await promisify(execFile)(tsx, ['infra/cli/keys.ts', ...args], { env: env() })).stdout;
 
 afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
+  for (const child of running.splice(0)) killGroup(child);
 });
 
 describe('npm start', () => {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,31 @@ describe('the local queue', () => {
       ['in flight', 1],
       ['waiting', 0],
     ]);
+  });
+
+  it('has every message sent before flushed() on disk when it resolves, even while a snapshot is being written', async () => {
+    const persistPath = join(await mkdtemp(join(tmpdir(), 'queue-')), 'q.json');
+    const queue = new LocalQueue('q', { visibilityTimeoutMs: 1000, persistPath });
+    const bodies = Array.from({ length: 20 }, (_, i) => `upload ${i}`);
+    for (const body of bodies) {
+      queue.send(body);
+      await queue.flushed();
+      // What a process killed right now would restart from.
+      const onDisk = JSON.parse(readFileSync(persistPath, 'utf8')) as { body: string }[];
+      expect(onDisk.map((m) => m.body)).toContain(body);
+    }
+  });
+
+  it('removes the temporary snapshots a killed process left behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'queue-'));
+    const persistPath = join(dir, 'q.json');
+    writeFileSync(join(dir, 'q.json.12345.tmp'), '[{"half":');
+    writeFileSync(join(dir, 'other.json.1.tmp'), 'not ours');
+    const queue = new LocalQueue('q', { visibilityTimeoutMs: 1000, persistPath });
+    expect(readdirSync(dir).sort()).toEqual(['other.json.1.tmp']);
+    queue.send('x');
+    await queue.flushed();
+    expect(readdirSync(dir).sort()).toEqual(['other.json.1.tmp', 'q.json']);
   });
 
   it('redrives dead letters back with fresh receive counts', () => {

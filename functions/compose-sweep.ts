@@ -1,0 +1,27 @@
+import { createClients, createSqsClient } from '../shared/aws/clients.ts';
+import { loadSweepConfig } from '../shared/config.ts';
+import { systemClock } from '../shared/domain/ports.ts';
+import { PendingSweep } from '../shared/domain/sweep-pending.ts';
+import { SqsProcessingQueue } from '../shared/queue/sqs-processing-queue.ts';
+import { S3Storage } from '../shared/storage/s3-storage.ts';
+import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
+
+// The sweep's composition root: no media code, since it only finds work and queues it.
+
+export const composeSweep = () => {
+  const config = loadSweepConfig();
+  const clients = createClients(config);
+  const storage = new S3Storage(
+    clients.s3,
+    { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
+    config.DARKROOM_DISK_LIMIT_BYTES,
+  );
+  return new PendingSweep({
+    assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME),
+    storage,
+    queue: new SqsProcessingQueue(createSqsClient(config), config.PROCESSING_QUEUE_URL),
+    clock: systemClock,
+    originalsBucket: config.ORIGINALS_BUCKET,
+    graceMs: config.DARKROOM_SWEEP_GRACE_SECONDS * 1000,
+  });
+};
