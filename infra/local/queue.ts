@@ -155,7 +155,13 @@ export class LocalQueue {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    for (const message of saved) this.messages.set(message.messageId, message);
+    // The process that received the in-flight messages is gone (one stack owns a data folder), so
+    // no invocation can still be working on them: they are visible again at once rather than after
+    // a visibility timeout of many minutes.
+    const now = Date.now();
+    for (const { receiptHandle: _, ...message } of saved) {
+      this.messages.set(message.messageId, { ...message, visibleAt: Math.min(message.visibleAt, now) });
+    }
   }
 }
 

@@ -41,7 +41,7 @@ describe('a crash right after S3 answered', () => {
     const second = await startNpm(env, [], running);
     expect(await tmpFiles(dataDir)).toEqual([]);
     const client = api(second.url, second.devKey);
-    // Messages in flight at the crash come back after their visibility timeout (30 s), as in SQS.
+    // Messages in flight at the crash are visible again as soon as the stack restarts.
     const states = await eventually(async () => {
       const assets = await Promise.all(ids.map(async (id) => (await client.get(`/api/assets/${id}`)).body));
       const decided = assets.map((a) => (a.state === 'pending' || a.error ? undefined : a.state));

@@ -44,17 +44,22 @@ describe('the local queue', () => {
     expect(queue.peek()).toHaveLength(0);
   });
 
-  it('keeps its messages, in flight ones too, across a restart', async () => {
+  it('keeps its messages across a restart, in flight ones visible again at once', async () => {
     const persistPath = join(await mkdtemp(join(tmpdir(), 'queue-')), 'q.json');
-    const before = new LocalQueue('q', { visibilityTimeoutMs: 1000, persistPath });
-    before.send('in flight', 0);
-    before.send('waiting', 1);
-    before.receive(1, 2);
+    const before = new LocalQueue('q', { visibilityTimeoutMs: 720_000, persistPath });
+    before.send('in flight');
+    before.send('waiting');
+    expect(before.receive(1).map((m) => m.body)).toEqual(['in flight']);
     await before.flushed();
-    const after = new LocalQueue('q', { visibilityTimeoutMs: 1000, persistPath });
+    // The process that received it died with the old stack: nothing can still be working on it.
+    const after = new LocalQueue('q', { visibilityTimeoutMs: 720_000, persistPath });
     expect(after.peek().map((m) => [m.body, m.receiveCount])).toEqual([
       ['in flight', 1],
       ['waiting', 0],
+    ]);
+    expect(after.receive(10).map((m) => [m.body, m.receiveCount])).toEqual([
+      ['in flight', 2],
+      ['waiting', 1],
     ]);
   });
 
