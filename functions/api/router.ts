@@ -1,4 +1,8 @@
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { Unauthenticated } from '../../shared/domain/errors.ts';
 import { errorResponse } from '../../shared/http/errors.ts';
 import { json } from '../../shared/http/response.ts';
@@ -7,14 +11,14 @@ import { logger } from '../../shared/logger.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
-export type RouteHandler = (event: ApiEvent, userId: string) => Promise<ApiResult>;
+export type RouteHandler = (event: ApiEvent, userId: string, context?: Context) => Promise<ApiResult>;
 
 const byRouteKey = new Map(Object.entries(ROUTES).map(([name, route]) => [routeKey(route), name as RouteName]));
 
 /** Dispatches on API Gateway's routeKey; every route named in ROUTES must have a handler. */
 export const router =
   (handlers: Record<RouteName, RouteHandler>) =>
-  async (event: ApiEvent): Promise<ApiResult> => {
+  async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
     const started = Date.now();
     const name = byRouteKey.get(event.routeKey);
     let result: ApiResult;
@@ -23,11 +27,13 @@ export const router =
         result = json(404, { detail: 'not found' });
       } else {
         const userId = ROUTES[name].auth ? authenticatedUser(event) : '';
-        result = await handlers[name](event, userId);
+        result = await handlers[name](event, userId, context);
       }
     } catch (error) {
       const mapped = errorResponse(error);
       if (mapped.unexpected) logger.error('request failed', { route: event.routeKey, error: error as Error });
+      else if (mapped.response.statusCode === 502)
+        logger.warn('a store stayed unavailable through the retries', { route: event.routeKey, error: error as Error });
       result = mapped.response;
     }
     logger.info('request', {

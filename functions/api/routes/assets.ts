@@ -9,6 +9,7 @@ import { assetResponse } from '../../../shared/http/asset-response.ts';
 import { parseMultipart } from '../../../shared/http/multipart.ts';
 import { jsonBody, parseInput } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/response.ts';
+import { logger } from '../../../shared/logger.ts';
 import type { ApiEvent, RouteHandler } from '../router.ts';
 import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
 import { uploadTargetResponse } from './uploads.ts';
@@ -51,13 +52,14 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
     return { statusCode: 201, body: uploadTargetResponse(result) };
   };
   // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: '[owner, key]',
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+  });
   const createUploadOnce = makeIdempotent(createUpload, {
     persistenceStore: deps.idempotency,
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: '[owner, key]',
-      payloadValidationJmesPath: 'body',
-      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-    }),
+    config: idempotencyConfig,
   });
 
   return {
@@ -79,17 +81,28 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
           file.local,
           file.fileName,
         );
+        if (result.deferred !== undefined) {
+          logger.warn('inline processing failed; the S3 event will finish it', {
+            assetId: result.asset.id,
+            error: result.deferred as Error,
+          });
+        }
         return respond(result.status === 'created' ? 201 : 200, result.asset);
       } finally {
         await file?.release();
       }
     },
 
-    createUpload: async (event, userId) => {
+    createUpload: async (event, userId, context) => {
       const body = jsonBody(event, z.unknown());
       const key = event.headers['idempotency-key'];
       if (key !== undefined && (key.length < 1 || key.length > 255))
         throw new Invalid('Idempotency-Key: 1 to 255 characters');
+      // Without the context an in-progress record never expires: one whose write landed but whose
+      // answer was lost (and which the SDK's retry then found "in progress") would refuse the key
+      // with 409 for the whole TTL. With it, the record expires with this invocation's deadline.
+      // A Lambda environment runs one invocation at a time, so the shared config is this request's.
+      if (context) idempotencyConfig.registerLambdaContext(context);
       const result = key
         ? await createUploadOnce({ owner: userId, key, body }).catch(translateIdempotencyError)
         : await createUpload({ owner: userId, key: '', body });
