@@ -25,6 +25,11 @@ export class LambdaProcess {
     });
   }
 
+  /** The running process's id; undefined before it has started (or while it starts again). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Peak resident memory since start (or the last reset), from the kernel: VmHWM. */
   async peakRssBytes(): Promise<number | undefined> {
     if (!this.child?.pid) return undefined;
@@ -36,6 +41,20 @@ export class LambdaProcess {
   /** Resets the peak to the current resident size (Linux: clear_refs 5). */
   async resetPeak(): Promise<void> {
     if (this.child?.pid) await writeFile(`/proc/${this.child.pid}/clear_refs`, '5').catch(() => undefined);
+  }
+
+  /**
+   * Kills the process outright (SIGKILL), as a Lambda dies mid-invocation; the next invoke starts a
+   * new one. Answers whether there was a process to kill.
+   */
+  async kill(): Promise<boolean> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return false;
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    });
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -26,8 +26,15 @@ export interface LocalStackOptions {
   /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
   isolateProcessor?: boolean;
   queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; timeoutMs?: number; concurrency?: number };
+  /** The API function's timeout (default 30 s, as API Gateway's): the deadline its Lambda context reports. */
+  apiTimeoutMs?: number;
   /** Origins allowed to call the API and upload from a browser; default any. */
   corsOrigins?: string[];
+  /**
+   * Puts something (a fault-injecting proxy) between the functions and the servers: the functions'
+   * clients get the returned endpoints; the stack's own setup and `s3Url`/`dynamoUrl` stay direct.
+   */
+  wrapEndpoints?: (direct: { s3: string; dynamo: string }) => Promise<{ s3: string; dynamo: string }>;
 }
 
 export interface LocalStack {
@@ -64,13 +71,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     onForward: (req) => bridge.noteRequest(req),
   });
 
+  const endpoints = (await options.wrapEndpoints?.({ s3: gate.url, dynamo: dynamo.url })) ?? {
+    s3: gate.url,
+    dynamo: dynamo.url,
+  };
   const env = {
     AWS_REGION: 'us-east-1',
     TABLE_NAME: LOCAL_NAMES.table,
     ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
     DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
-    DARKROOM_S3_ENDPOINT: gate.url,
-    DARKROOM_DYNAMODB_ENDPOINT: dynamo.url,
+    DARKROOM_S3_ENDPOINT: endpoints.s3,
+    DARKROOM_DYNAMODB_ENDPOINT: endpoints.dynamo,
   };
   Object.assign(process.env, env);
   await ensureTable(dynamo.url, LOCAL_NAMES.table);
@@ -108,6 +119,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
   const http = await startHttpAdapter({
     port: options.port ?? 0,
+    ...(options.apiTimeoutMs && { timeoutMs: options.apiTimeoutMs }),
     authorizer,
     routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
     cors: { origins, ...API_CORS },
