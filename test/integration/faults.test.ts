@@ -306,8 +306,8 @@ describe('faults injected into S3 and DynamoDB', () => {
     expect((await scanAssets()).map((a) => a.pk)).toEqual(before.assets);
     expect(await list(config.ORIGINALS_BUCKET)).toEqual(before.originals);
 
-    const retried = await post();
-    expect(retried.status).toBe(201);
-    expect(((await retried.json()) as { state: string }).state).toBe('ready');
+    const again = await post();
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { state: string }).state).toBe('ready');
   }, 60_000);
 });
