@@ -32,6 +32,8 @@ export const router =
     } catch (error) {
       const mapped = errorResponse(error);
       if (mapped.unexpected) logger.error('request failed', { route: event.routeKey, error: error as Error });
+      else if (mapped.response.statusCode === 502)
+        logger.warn('a store stayed unavailable through the retries', { route: event.routeKey, error: error as Error });
       result = mapped.response;
     }
     logger.info('request', {

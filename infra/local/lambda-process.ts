@@ -44,9 +44,14 @@ export class LambdaProcess {
     await Promise.all([...this.live].map((e) => e.resetPeak()));
   }
 
-  /** Kills every environment at once (SIGKILL), as a crash of the host would. */
-  kill(): void {
-    for (const environment of this.live) environment.kill();
+  /**
+   * Kills every environment outright (SIGKILL), as a Lambda dies mid-invocation; the next invoke
+   * starts a fresh one. Answers whether there was one to kill.
+   */
+  async kill(): Promise<boolean> {
+    const environments = [...this.live].filter((e) => e.alive);
+    await Promise.all(environments.map((e) => e.stop('SIGKILL')));
+    return environments.length > 0;
   }
 
   async stop(): Promise<void> {
@@ -145,11 +150,12 @@ class Environment {
     this.child.kill('SIGKILL');
   }
 
-  async stop(): Promise<void> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.killed = true;
     await new Promise((resolve) => {
       this.child.once('exit', resolve);
-      this.child.kill();
+      this.child.kill(signal);
     });
   }
 }

@@ -28,10 +28,17 @@ export interface LocalStackOptions {
   /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
   isolateProcessor?: boolean;
   queue?: QueueConfigInput;
+  /** The API function's timeout (default 30 s, as API Gateway's): the deadline its Lambda context reports. */
+  apiTimeoutMs?: number;
   /** Origins allowed to call the API and upload from a browser; default any. */
   corsOrigins?: string[];
   /** How often the pending-upload sweep runs (it also runs at start); default a minute. */
   sweepIntervalMs?: number;
+  /**
+   * Puts something (a fault-injecting proxy) between the functions and the servers: the functions'
+   * clients get the returned endpoints; the stack's own setup and `s3Url`/`dynamoUrl` stay direct.
+   */
+  wrapEndpoints?: (direct: { s3: string; dynamo: string }) => Promise<{ s3: string; dynamo: string }>;
 }
 
 export interface LocalStack {
@@ -71,13 +78,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     beforeAnswer: () => queue.flushed(),
   });
 
+  const endpoints = (await options.wrapEndpoints?.({ s3: gate.url, dynamo: dynamo.url })) ?? {
+    s3: gate.url,
+    dynamo: dynamo.url,
+  };
   const env = {
     AWS_REGION: 'us-east-1',
     TABLE_NAME: LOCAL_NAMES.table,
     ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
     DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
-    DARKROOM_S3_ENDPOINT: gate.url,
-    DARKROOM_DYNAMODB_ENDPOINT: dynamo.url,
+    DARKROOM_S3_ENDPOINT: endpoints.s3,
+    DARKROOM_DYNAMODB_ENDPOINT: endpoints.dynamo,
   };
   Object.assign(process.env, env);
   await ensureTable(dynamo.url, LOCAL_NAMES.table);
@@ -121,6 +132,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
   const http = await startHttpAdapter({
     port: options.port ?? 0,
+    ...(options.apiTimeoutMs && { timeoutMs: options.apiTimeoutMs }),
     authorizer,
     routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
     cors: { origins, ...API_CORS },

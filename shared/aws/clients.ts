@@ -7,6 +7,27 @@ import type { Config, SweepConfig } from '../config.ts';
 /** The embedded servers accept any key pair but verify SigV4 with this one. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/**
+ * Attempts per call, the first included. The standard retry mode backs off exponentially with full
+ * jitter (100 ms base, 500 ms for throttling), so five attempts ride out about 1–8 s of
+ * throttling or 5xx before the error reaches the caller (which answers 502 or fails its message).
+ */
+export const MAX_ATTEMPTS = 5;
+
+export interface ClientTimeouts {
+  /** A TCP connection that is not up by then is abandoned (and retried). */
+  connectionMs: number;
+  /**
+   * Silence on an open socket — no response, or a body that stalls mid-stream (RELIABILITY C9) —
+   * fails the call with a TimeoutError. Bodies streamed to the caller fail their stream.
+   */
+  dynamoSocketMs: number;
+  /** Longer for S3: the local server assembles a multipart upload before it answers. */
+  s3SocketMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ClientTimeouts = { connectionMs: 3_000, dynamoSocketMs: 10_000, s3SocketMs: 60_000 };
+
 export interface AwsClients {
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
@@ -15,10 +36,13 @@ export interface AwsClients {
 }
 
 // The only place AWS clients are built, so the local-endpoint quirks live here alone.
-export const createClients = (config: Config): AwsClients => {
+export const createClients = (config: Config, timeouts: ClientTimeouts = DEFAULT_TIMEOUTS): AwsClients => {
   const region = config.AWS_REGION;
+  const retries = { maxAttempts: MAX_ATTEMPTS, retryMode: 'standard' } as const;
   const s3 = new S3Client({
     region,
+    ...retries,
+    requestHandler: { connectionTimeout: timeouts.connectionMs, socketTimeout: timeouts.s3SocketMs },
     // Without this the SDK adds streaming checksums that s3rver stores as part of the body,
     // and presigned POSTs carry checksum fields the policy does not cover.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -31,6 +55,8 @@ export const createClients = (config: Config): AwsClients => {
   });
   const dynamoClient = new DynamoDBClient({
     region,
+    ...retries,
+    requestHandler: { connectionTimeout: timeouts.connectionMs, socketTimeout: timeouts.dynamoSocketMs },
     ...(config.DARKROOM_DYNAMODB_ENDPOINT && {
       endpoint: config.DARKROOM_DYNAMODB_ENDPOINT,
       credentials: LOCAL_CREDENTIALS,

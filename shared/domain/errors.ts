@@ -24,3 +24,7 @@ export class Unsupported extends DomainError {
 export class TooLarge extends DomainError {
   override readonly name = 'TooLarge';
 }
+/** A store (S3, DynamoDB) failed in a way a later attempt can fix; nothing half-done was kept. */
+export class Unavailable extends DomainError {
+  override readonly name = 'Unavailable';
+}

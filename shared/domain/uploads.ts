@@ -48,7 +48,12 @@ export type UploadResult =
   | { status: 'multipart'; asset: Asset; multipart: MultipartPlan }
   | { status: 'duplicate'; asset: Asset };
 
-export type DirectResult = { status: 'created' | 'duplicate'; asset: Asset };
+export type DirectResult = {
+  status: 'created' | 'duplicate';
+  asset: Asset;
+  /** Why inline processing stopped: the asset is stored and pending, and its S3 event will finish it. */
+  deferred?: unknown;
+};
 
 /** Keeps only a display name: no directories, no control characters, at most 255 characters. */
 export const sanitiseFileName = (name: string): string => {
@@ -116,7 +121,7 @@ export class Uploads {
       };
     }
     asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
-    await this.deps.assets.create(asset);
+    await this.createOrDiscard(asset);
     const upload = await this.deps.storage.presignUpload({
       key,
       contentType: request.mimeType,
@@ -144,14 +149,64 @@ export class Uploads {
 
     const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
     asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
-    await this.deps.assets.create(asset);
-    const { etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType);
-    const result = await this.deps.processor.processFile(asset, file, { etag });
+    await this.createOrDiscard(asset);
+    let etag: string;
+    try {
+      ({ etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType));
+    } catch (error) {
+      // The SDK has retried; what is left is an outage. Keep nothing, so the client's retry starts clean.
+      await this.discard(asset);
+      throw error;
+    }
+    let result: Awaited<ReturnType<AssetProcessor['processFile']>>;
+    try {
+      result = await this.deps.processor.processFile(asset, file, { etag });
+    } catch (error) {
+      // The original is stored, so the upload has succeeded: its S3 event finishes the processing
+      // (every step of which is safe to repeat). Answering an error here would make the client
+      // upload the bytes again as a second asset.
+      return { status: 'created', asset: await this.releaseLease(asset), deferred: error };
+    }
     if (result.outcome === 'duplicate' && result.asset?.duplicateOf) {
       const holder = await this.deps.processor.settled(result.asset.duplicateOf);
       if (holder) return { status: 'duplicate', asset: holder };
     }
     return { status: 'created', asset: result.asset ?? (await this.deps.assets.get(asset.id)) ?? asset };
+  }
+
+  /**
+   * A create that fails after the SDK's retries may still have landed (its answer lost), so the
+   * record is removed before the error goes back: no pending asset waits for bytes that never come.
+   */
+  private async createOrDiscard(asset: Asset): Promise<void> {
+    try {
+      await this.deps.assets.create(asset);
+    } catch (error) {
+      await this.discard(asset);
+      throw error;
+    }
+  }
+
+  /**
+   * Best effort, record first: an original left behind (a put that landed though its answer was
+   * lost) has no asset any more, and its S3 event removes it as an orphan.
+   */
+  private async discard(asset: Asset): Promise<void> {
+    await this.deps.assets.remove(asset).catch(() => undefined);
+    await this.deps.storage.deleteOriginal(originalKey(asset.owner, asset.id)).catch(() => undefined);
+  }
+
+  /** Lets the S3 event take over now rather than when the lease runs out; if this fails too, the lease runs out. */
+  private async releaseLease(asset: Asset): Promise<Asset> {
+    try {
+      const current = await this.deps.assets.get(asset.id);
+      if (current?.state !== 'pending') return current ?? asset;
+      delete current.inlineUntil;
+      await this.deps.assets.save(current);
+      return current;
+    } catch {
+      return asset;
+    }
   }
 
   private async existing(libraryId: string, checksum: string): Promise<Asset | undefined> {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isTransient } from '../aws/transient.ts';
 import {
   Conflict,
   DomainError,
@@ -7,6 +8,7 @@ import {
   NotFound,
   TooLarge,
   Unauthenticated,
+  Unavailable,
   Unsupported,
 } from '../domain/errors.ts';
 import { json } from './response.ts';
@@ -19,13 +21,28 @@ const STATUS = new Map<abstract new (...args: never[]) => DomainError, number>([
   [TooLarge, 413],
   [Unsupported, 415],
   [Invalid, 422],
+  [Unavailable, 502],
 ]);
 
-/** The one mapping from domain errors to HTTP; anything else is a 500 that reveals nothing. */
+/** Seconds a client should wait before retrying a 502: the SDK has already backed off for about that long. */
+export const RETRY_AFTER_SECONDS = 1;
+
+const UNAVAILABLE_DETAIL = 'storage is temporarily unavailable; retry after the Retry-After interval';
+
+/**
+ * The one mapping from domain errors to HTTP. A store error the SDK gave up retrying is a 502 with
+ * `Retry-After` (what the Gumnut SDK documents for a transient storage error, and retries); anything
+ * else is a 500 that reveals nothing.
+ */
 export const errorResponse = (error: unknown): { response: APIGatewayProxyStructuredResultV2; unexpected: boolean } => {
-  const status = error instanceof DomainError ? STATUS.get(error.constructor as typeof DomainError) : undefined;
-  if (status && error instanceof Error) {
-    return { response: json(status, { detail: error.message }), unexpected: false };
+  const known =
+    error instanceof DomainError ? error : isTransient(error) ? new Unavailable(UNAVAILABLE_DETAIL) : undefined;
+  const status = known ? STATUS.get(known.constructor as typeof DomainError) : undefined;
+  if (known && status === 502) {
+    const response = json(status, { detail: UNAVAILABLE_DETAIL });
+    response.headers = { ...response.headers, 'retry-after': String(RETRY_AFTER_SECONDS) };
+    return { response, unexpected: false };
   }
+  if (known && status) return { response: json(status, { detail: known.message }), unexpected: false };
   return { response: json(500, { detail: 'internal error' }), unexpected: true };
 };

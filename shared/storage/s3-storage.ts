@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -13,6 +13,13 @@ import { normaliseEtag } from '../domain/object-event.ts';
 import type { Download, LocalFile, ObjectStorage, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
 import { spoolToDisk } from './local-file.ts';
 import { S3Multipart } from './s3-multipart.ts';
+
+/**
+ * An original put from the API is a direct upload, under the 6 MB Lambda payload limit: it is sent
+ * as a Buffer because the SDK retries only bodies it can re-read (a file stream is sent once, and a
+ * transient error on it is final). Anything larger reaches S3 in presigned parts, never from here.
+ */
+const MAX_PUT_ORIGINAL_BYTES = 32 * 1024 * 1024;
 
 /** Signed GETs live an hour; signing at the start of a half-hour window keeps URLs stable (cacheable) for a while. */
 const URL_LIFETIME_SECONDS = 3600;
@@ -83,11 +90,13 @@ export class S3Storage implements ObjectStorage {
 
   async putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }> {
     if (!file.path) throw new Error('putOriginal needs the bytes on disk');
+    if (file.size > MAX_PUT_ORIGINAL_BYTES)
+      throw new Error(`putOriginal buffers at most ${MAX_PUT_ORIGINAL_BYTES} bytes`);
     const result = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.buckets.originals,
         Key: key,
-        Body: createReadStream(file.path),
+        Body: await readFile(file.path),
         ContentLength: file.size,
         ContentType: contentType,
       }),

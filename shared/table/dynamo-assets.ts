@@ -35,7 +35,9 @@ export class DynamoAssets implements AssetRepository {
   }
 
   async create(asset: Asset): Promise<void> {
-    await this.db.send(
+    // Ids are fresh random values, so an item already under this one is this very write, landed on
+    // an attempt whose answer was lost (a reset connection) before the SDK retried it.
+    await this.conditional(
       new PutCommand({ TableName: this.table, Item: toItem(asset), ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   }

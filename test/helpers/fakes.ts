@@ -22,8 +22,8 @@ export class MemoryAssets implements AssetRepository {
   readonly entries = new Map<string, string>();
 
   async create(asset: Asset) {
-    if (this.assets.has(asset.id)) throw new Error('exists');
-    this.assets.set(asset.id, structuredClone(asset));
+    // As DynamoAssets: ids are fresh, so an existing item is this create's own earlier attempt.
+    if (!this.assets.has(asset.id)) this.assets.set(asset.id, structuredClone(asset));
   }
   async get(id: string) {
     const asset = this.assets.get(id);
@@ -107,7 +107,7 @@ export class MemoryStorage implements ObjectStorage {
   async head(key: string) {
     return this.originals.get(key) ?? 'missing';
   }
-  async putOriginal() {
+  async putOriginal(_key: string, _file: LocalFile, _contentType: string) {
     return { etag: 'etag' };
   }
   async putDerived(key: string, body: Buffer) {

@@ -15,6 +15,7 @@ import { assetResponse } from '../../../shared/http/asset-response.ts';
 import { parseMultipart } from '../../../shared/http/multipart.ts';
 import { jsonBody, parseInput } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/response.ts';
+import { logger } from '../../../shared/logger.ts';
 import type { ApiEvent, RouteHandler } from '../router.ts';
 import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
 import { uploadTargetResponse } from './uploads.ts';
@@ -83,6 +84,12 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
           file.local,
           file.fileName,
         );
+        if (result.deferred !== undefined) {
+          logger.warn('inline processing failed; the S3 event will finish it', {
+            assetId: result.asset.id,
+            error: result.deferred as Error,
+          });
+        }
         return respond(result.status === 'created' ? 201 : 200, result.asset);
       } finally {
         await file?.release();
@@ -90,12 +97,15 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
     },
 
     createUpload: async (event, userId, context) => {
-      // An invocation that dies mid-request leaves its key in progress only until the Lambda timeout.
-      idempotency.registerLambdaContext(context);
       const body = jsonBody(event, z.unknown());
       const key = event.headers['idempotency-key'];
       if (key !== undefined && (key.length < 1 || key.length > 255))
         throw new Invalid('Idempotency-Key: 1 to 255 characters');
+      // Without the context an in-progress record never expires: one whose write landed but whose
+      // answer was lost (and which the SDK's retry then found "in progress") would refuse the key
+      // with 409 for the whole TTL. With it, the record expires with this invocation's deadline.
+      // A Lambda environment runs one invocation at a time, so the shared config is this request's.
+      idempotency.registerLambdaContext(context);
       const result = key
         ? await createUploadOnce({ owner: userId, key, body }).catch(translateIdempotencyError)
         : await createUpload({ owner: userId, key: '', body });

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Accounts } from '../../shared/domain/accounts.ts';
+import type { LocalFile, MediaProcessor } from '../../shared/domain/ports.ts';
+import { systemClock } from '../../shared/domain/ports.ts';
+import { AssetProcessor } from '../../shared/domain/process-asset.ts';
+import { Uploads } from '../../shared/domain/uploads.ts';
+import { MemoryAssets, MemoryStorage } from '../helpers/fakes.ts';
+
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+
+const file: LocalFile = { path: '/nowhere', size: 10, head: Buffer.alloc(10), sha256: 'sha256', sha1: 'sha1' };
+const metadata = {
+  deviceAssetId: 'IMG_1',
+  deviceId: 'phone',
+  fileCreatedAt: '2020-01-01T00:00:00Z',
+  fileModifiedAt: '2020-01-01T00:00:00Z',
+};
+
+const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolean }) => {
+  const assets = new MemoryAssets();
+  const storage = new MemoryStorage();
+  const originals = new Set<string>();
+  storage.putOriginal = async (key: string) => {
+    if (faults.put) throw throttled();
+    originals.add(key);
+    return { etag: 'etag' };
+  };
+  storage.deleteOriginal = async (key: string) => {
+    originals.delete(key);
+  };
+  if (faults.create) {
+    const create = assets.create.bind(assets);
+    // The write lands, its answer is lost, and the SDK's retries keep failing.
+    assets.create = async (asset) => {
+      await create(asset);
+      throw throttled();
+    };
+  }
+  const media = {
+    sniff: async () => 'image/jpeg',
+    inspect: async () => {
+      if (faults.inspect) throw throttled();
+      throw new Error('not reached');
+    },
+  } as unknown as MediaProcessor;
+  const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
+  const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
+  const uploads = new Uploads({
+    accounts,
+    assets,
+    storage,
+    media,
+    processor,
+    clock: systemClock,
+    multipartThreshold: 64 * 1024 * 1024,
+  });
+  return { assets, originals, uploads };
+};
+
+describe('a direct upload whose store fails after the retries', () => {
+  it('a put of the original that fails leaves no record and no object, and the error goes back', async () => {
+    const { assets, originals, uploads } = setup({ put: true });
+    await expect(uploads.directUpload('user_1', metadata, file, 'a.jpg')).rejects.toMatchObject({ name: 'SlowDown' });
+    expect([...assets.assets.values()]).toEqual([]);
+    expect(originals.size).toBe(0);
+  });
+
+  it('a create that landed although it reported failure is removed again', async () => {
+    const { assets, originals, uploads } = setup({ create: 'lost answer' });
+    await expect(uploads.directUpload('user_1', metadata, file, 'a.jpg')).rejects.toMatchObject({ name: 'SlowDown' });
+    expect([...assets.assets.values()]).toEqual([]);
+    expect(originals.size).toBe(0);
+  });
+
+  it('processing that fails once the original is stored answers the pending asset and lets its S3 event finish', async () => {
+    const { assets, originals, uploads } = setup({ inspect: true });
+    const result = await uploads.directUpload('user_1', metadata, file, 'a.jpg');
+    expect(result.status).toBe('created');
+    expect(result.asset.state).toBe('pending');
+    expect(result.deferred).toMatchObject({ name: 'SlowDown' });
+    // The lease is given up, so the processor takes the event at once instead of waiting a minute.
+    const stored = await assets.get(result.asset.id);
+    expect(stored?.state).toBe('pending');
+    expect(stored?.inlineUntil).toBeUndefined();
+    expect(originals.size).toBe(1);
+  });
+});
