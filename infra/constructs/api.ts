@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type CfnStage, type CorsHttpMethod, HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CorsHttpMethod,
+  HttpApi,
+  type HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -72,6 +79,8 @@ export class Api extends Construct {
     });
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Darkroom asset API',
+      // The $default stage is made below, with its access logs and throttling.
+      createDefaultStage: false,
       corsPreflight: {
         allowOrigins: props.corsOrigins,
         allowMethods: API_CORS.methods.map((m) => m as CorsHttpMethod),
@@ -79,22 +88,26 @@ export class Api extends Construct {
         maxAge: Duration.seconds(API_CORS.maxAgeSeconds),
       },
     });
-    // The default stage's L2 has no logging or throttling options (and a second $default stage
-    // collides with it), so they are set on its CloudFormation resource.
-    const stage = this.httpApi.defaultStage?.node.defaultChild as CfnStage;
-    stage.accessLogSettings = {
-      destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        time: '$context.requestTime',
-        route: '$context.routeKey',
-        status: '$context.status',
-        latencyMs: '$context.responseLatency',
-        error: '$context.authorizer.error',
-      }),
-    };
-    stage.defaultRouteSettings = { throttlingRateLimit: 200, throttlingBurstLimit: 400 };
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            error: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
 
     // No identity source and no cache: a missing header still reaches the authorizer (401 with a
     // detail, not API Gateway's bare answer) and a revoked key stops working at once.
