@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { json } from '../../shared/http/response.ts';
+import { json } from '#shared/http/response.ts';
 import { logger } from '../../shared/logger.ts';
 import { composeAssets } from '../compose-assets.ts';
 import { router } from './router.ts';
