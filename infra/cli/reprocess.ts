@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import cliProgress from 'cli-progress';
 import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import { objectCreatedEvent, type ReprocessFilter, selectForReprocessing } from '../../shared/domain/reprocess.ts';
+import { type ReprocessFilter, reprocessObject, selectForReprocessing } from '../../shared/domain/reprocess.ts';
+import { objectCreatedEvent } from '../../shared/events/object-created.ts';
 import { DynamoAssetReads } from '../../shared/table/dynamo-asset-reads.ts';
 import { operatorTarget } from './operator-target.ts';
 
@@ -63,7 +64,9 @@ for (let i = 0; i < selected.length; i += 10) {
       QueueUrl: target.queueUrl,
       Entries: batch.map((asset, n) => ({
         Id: String(n),
-        MessageBody: JSON.stringify(objectCreatedEvent(asset, target.originalsBucket, filter.mode === 'all')),
+        MessageBody: JSON.stringify(
+          objectCreatedEvent(reprocessObject(asset, target.originalsBucket, filter.mode === 'all')),
+        ),
       })),
     }),
   );
