@@ -6,6 +6,7 @@ import { loadConfig } from '../shared/config.ts';
 import type { Asset } from '../shared/domain/asset.ts';
 import { toItem } from '../shared/table/asset-item.ts';
 import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
+import { libraryTimelinePartition } from '../shared/table/keys.ts';
 import { INDEXES } from '../shared/table/schema.ts';
 import { compare, record } from './harness.ts';
 
@@ -72,7 +73,7 @@ try {
       TableName: config.TABLE_NAME,
       IndexName: INDEXES.libraryTimeline.name,
       KeyConditionExpression: `${INDEXES.libraryTimeline.partitionKey} = :p`,
-      ExpressionAttributeValues: { ':p': 'LIB#lib_bench' },
+      ExpressionAttributeValues: { ':p': libraryTimelinePartition('lib_bench') },
       ScanIndexForward: true,
       Limit: 101,
     }),

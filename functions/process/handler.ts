@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseObjectCreated } from '../../shared/domain/object-event.ts';
+import { parseObjectCreated } from '../../shared/events/object-created.ts';
 import { logger } from '../../shared/logger.ts';
 import { composeAssets } from '../compose-assets.ts';
 

@@ -1,12 +1,11 @@
 import '../local/node20.ts';
 import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import cliProgress from 'cli-progress';
 import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import { objectCreatedEvent, type ReprocessFilter, selectForReprocessing } from '../../shared/domain/reprocess.ts';
-import { fromItem } from '../../shared/table/asset-item.ts';
-import { INDEXES } from '../../shared/table/schema.ts';
+import { type ReprocessFilter, reprocessObject, selectForReprocessing } from '../../shared/domain/reprocess.ts';
+import { objectCreatedEvent } from '../../shared/events/object-created.ts';
+import { DynamoAssetReads } from '../../shared/table/dynamo-asset-reads.ts';
 import { operatorTarget } from './operator-target.ts';
 
 const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--stack NAME]
@@ -36,35 +35,11 @@ const filter: ReprocessFilter = {
 };
 const target = await operatorTarget(values.stack);
 
-// A library's processed assets are its timeline (an index query); all assets need a scan, which
-// an operator's batch job can afford.
-const pages = async function* () {
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await target.dynamo.send(
-      filter.libraryId
-        ? new QueryCommand({
-            TableName: target.tableName,
-            IndexName: INDEXES.libraryTimeline.name,
-            KeyConditionExpression: `${INDEXES.libraryTimeline.partitionKey} = :lib`,
-            ExpressionAttributeValues: { ':lib': `LIB#${filter.libraryId}` },
-            ExclusiveStartKey,
-          })
-        : new ScanCommand({
-            TableName: target.tableName,
-            FilterExpression: 'sk = :asset',
-            ExpressionAttributeValues: { ':asset': 'ASSET' },
-            ExclusiveStartKey,
-          }),
-    );
-    yield (page.Items ?? []).map(fromItem);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-};
+const reads = new DynamoAssetReads(target.dynamo, target.tableName);
 
 const selected = [];
 let seen = 0;
-for await (const assets of pages()) {
+for await (const assets of reads.everyAsset(filter.libraryId)) {
   seen += assets.length;
   selected.push(...assets.filter((asset) => selectForReprocessing(asset, filter)));
 }
@@ -89,7 +64,9 @@ for (let i = 0; i < selected.length; i += 10) {
       QueueUrl: target.queueUrl,
       Entries: batch.map((asset, n) => ({
         Id: String(n),
-        MessageBody: JSON.stringify(objectCreatedEvent(asset, target.originalsBucket, filter.mode === 'all')),
+        MessageBody: JSON.stringify(
+          objectCreatedEvent(reprocessObject(asset, target.originalsBucket, filter.mode === 'all')),
+        ),
       })),
     }),
   );

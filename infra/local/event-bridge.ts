@@ -1,26 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { type ObjectCreatedEvent, objectCreatedEvent } from '../../shared/events/object-created.ts';
 import type { S3Event } from './s3.ts';
-
-export interface ObjectCreatedEvent {
-  version: '0';
-  id: string;
-  'detail-type': 'Object Created';
-  source: 'aws.s3';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
-    version: '0';
-    bucket: { name: string };
-    object: { key: string; size: number; etag: string; sequencer: string };
-    'request-id': string;
-    requester: string;
-    'source-ip-address': string;
-    reason: 'PutObject' | 'PostObject' | 'CopyObject' | 'CompleteMultipartUpload';
-  };
-}
 
 type Pattern = { [field: string]: Pattern | (string | { prefix: string })[] };
 
@@ -33,6 +14,15 @@ export const matchesPattern = (pattern: Pattern, event: unknown): boolean =>
       typeof rule === 'string' ? actual === rule : typeof actual === 'string' && actual.startsWith(rule.prefix),
     );
   });
+
+/**
+ * s3rver reports the client's socket address, IPv4-mapped or `::1` on a dual-stack listener; S3's
+ * schema (and Powertools') takes IPv4, and every local client is loopback.
+ */
+const ipv4 = (address = '127.0.0.1') => {
+  const bare = address.replace(/^::ffff:/, '');
+  return isIPv4(bare) ? bare : '127.0.0.1';
+};
 
 /**
  * Turns s3rver's notifications into S3's EventBridge "Object Created" events, filtered by the
@@ -71,26 +61,17 @@ export const createEventBridge = (pattern: Pattern, deliver: (event: ObjectCreat
             : kind === 'Copy'
               ? 'CopyObject'
               : 'PostObject';
-        const event: ObjectCreatedEvent = {
-          version: '0',
-          id: randomUUID(),
-          'detail-type': 'Object Created',
-          source: 'aws.s3',
-          account: '000000000000',
-          time: record.eventTime.replace(/\.\d{3}Z$/, 'Z'),
-          region: 'us-east-1',
-          resources: [`arn:aws:s3:::${bucket.name}`],
-          detail: {
-            version: '0',
-            bucket: { name: bucket.name },
-            // EventBridge carries the key as stored, not URL-encoded like classic notifications.
-            object: { key: object.key, size: object.size ?? 0, etag: object.eTag ?? '', sequencer: sequencer() },
-            'request-id': randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase(),
-            requester: '000000000000',
-            'source-ip-address': record.requestParameters?.sourceIPAddress ?? '127.0.0.1',
-            reason,
+        // EventBridge carries the key as stored, not URL-encoded like classic notifications.
+        const event = objectCreatedEvent(
+          {
+            bucket: bucket.name,
+            key: object.key,
+            size: object.size ?? 0,
+            etag: object.eTag ?? '',
+            sequencer: sequencer(),
           },
-        };
+          { reason, time: new Date(record.eventTime), sourceIp: ipv4(record.requestParameters?.sourceIPAddress) },
+        );
         if (matchesPattern(pattern, event)) deliver(event);
       }
     },

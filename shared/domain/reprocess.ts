@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { originalKey } from '../names.ts';
 import { type Asset, PIPELINE_VERSION } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
@@ -19,41 +18,14 @@ export const selectForReprocessing = (asset: Asset, filter: ReprocessFilter): bo
   (filter.mode === 'all' || (asset.pipelineVersion ?? 0) < PIPELINE_VERSION);
 
 /**
- * The S3 "Object Created" event EventBridge would deliver for the asset's original, so reprocessing
- * takes exactly the path of an upload. `force` makes the processor redo assets it would skip.
+ * The original as the processor would hear of it from S3, so reprocessing takes exactly the path
+ * of an upload. `force` makes the processor redo assets it would skip.
  */
-export const objectCreatedEvent = (asset: Asset, bucket: string, force: boolean, now = new Date()) =>
-  objectCreatedMessage(
-    {
-      bucket,
-      key: originalKey(asset.owner, asset.id),
-      size: asset.fileSizeBytes,
-      etag: asset.etag ?? '',
-      sequencer: asset.sequencer ?? '',
-    },
-    force,
-    now,
-  );
-
-/** The same event for any object, e.g. one the sweep found by HEAD. */
-export const objectCreatedMessage = (
-  object: Pick<ObjectCreated, 'bucket' | 'key' | 'size' | 'etag' | 'sequencer'>,
-  force: boolean,
-  now = new Date(),
-) => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': 'Object Created',
-  source: 'aws.s3',
-  account: '000000000000',
-  time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region: 'us-east-1',
-  resources: [`arn:aws:s3:::${object.bucket}`],
-  detail: {
-    version: '0',
-    bucket: { name: object.bucket },
-    object: { key: object.key, size: object.size, etag: object.etag, sequencer: object.sequencer },
-    reason: 'PutObject',
-  },
-  ...(force && { 'darkroom-reprocess': true }),
+export const reprocessObject = (asset: Asset, bucket: string, force: boolean): ObjectCreated => ({
+  bucket,
+  key: originalKey(asset.owner, asset.id),
+  size: asset.fileSizeBytes,
+  etag: asset.etag ?? '',
+  sequencer: asset.sequencer ?? '',
+  ...(force && { force: true }),
 });

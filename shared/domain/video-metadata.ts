@@ -1,4 +1,4 @@
-import { parseWallClock } from './datetime.ts';
+import { formatExifDate, parseWallClock } from './datetime.ts';
 import { EMPTY_EXIF, type ExifReading, MAX_TEXT } from './exif.ts';
 
 /** What ffprobe says of a file, reduced to what we read. */
@@ -50,7 +50,7 @@ export const videoReading = (video: ProbedVideo): ExifReading => {
     ...EMPTY_EXIF,
     make: text(tags['com.apple.quicktime.make'] ?? tags['com.android.manufacturer'] ?? tags.make),
     model: text(tags['com.apple.quicktime.model'] ?? tags['com.android.model'] ?? tags.model),
-    original_datetime: captured ? `${captured.local}${captured.offset ?? 'Z'}` : null,
+    original_datetime: captured ? formatExifDate(captured) : null,
     latitude: place?.latitude ?? null,
     longitude: place?.longitude ?? null,
     altitude: place?.altitude ?? null,

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ObjectCreated } from '../domain/object-event.ts';
 import type { ProcessingQueue } from '../domain/ports.ts';
-import { objectCreatedMessage } from '../domain/reprocess.ts';
+import { objectCreatedEvent } from '../events/object-created.ts';
 
 /** SQS's limit per SendMessageBatch. */
 const BATCH_MAX = 10;
@@ -21,7 +21,7 @@ export class SqsProcessingQueue implements ProcessingQueue {
           QueueUrl: this.queueUrl,
           Entries: batch.map((object, n) => ({
             Id: String(n),
-            MessageBody: JSON.stringify(objectCreatedMessage(object, false)),
+            MessageBody: JSON.stringify(objectCreatedEvent(object)),
           })),
         }),
       );

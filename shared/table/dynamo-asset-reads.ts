@@ -1,18 +1,21 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '../domain/asset.ts';
 import { sortableInstant } from '../domain/datetime.ts';
 import type { ExistMatch, ExistQuery, TimelineQuery } from '../domain/ports.ts';
 import { fromItem } from './asset-item.ts';
 import {
+  ASSET_SK,
   assetItem,
   checksumClaim,
   deviceEntry,
+  libraryTimelinePartition,
+  ownerTimelinePartition,
   PENDING_UPLOAD_SHARDS,
   pendingUploadPartition,
   sha1Entry,
   timelineKeys,
 } from './keys.ts';
-import { INDEXES } from './schema.ts';
+import { INDEXES, TABLE_KEY } from './schema.ts';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -49,13 +52,42 @@ export class DynamoAssetReads {
     }
   }
 
+  /**
+   * Every asset of one library (its timeline index) or of the whole table (a scan, which an
+   * operator's batch job can afford), a page at a time: what `reprocess` chooses from.
+   */
+  async *everyAsset(libraryId?: string): AsyncIterable<Asset[]> {
+    const index = INDEXES.libraryTimeline;
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.db.send(
+        libraryId
+          ? new QueryCommand({
+              TableName: this.table,
+              IndexName: index.name,
+              KeyConditionExpression: `${index.partitionKey} = :pk`,
+              ExpressionAttributeValues: { ':pk': libraryTimelinePartition(libraryId) },
+              ExclusiveStartKey,
+            })
+          : new ScanCommand({
+              TableName: this.table,
+              FilterExpression: `${TABLE_KEY.sortKey} = :asset`,
+              ExpressionAttributeValues: { ':asset': ASSET_SK },
+              ExclusiveStartKey,
+            }),
+      );
+      yield (page.Items ?? []).map(fromItem);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
     // Exclusive bounds that meet or cross hold nothing; DynamoDB would refuse the reversed BETWEEN.
     if (query.after && query.before && sortableInstant(query.after) >= sortableInstant(query.before)) {
       return { assets: [], hasMore: false };
     }
     const index = query.libraryId ? INDEXES.libraryTimeline : INDEXES.ownerTimeline;
-    const partition = query.libraryId ? `LIB#${query.libraryId}` : `USER#${query.owner}`;
+    const partition = query.libraryId ? libraryTimelinePartition(query.libraryId) : ownerTimelinePartition(query.owner);
     const values: Item = { ':pk': partition };
     // Bounds are exclusive: "#~" sorts after every id at that instant, "#" before all of them.
     let range = '';

@@ -2,8 +2,8 @@
 
 export const keyItem = (hash: string) => ({ pk: `KEY#${hash}`, sk: 'KEY' });
 /** One partition lists every key (few and small), so `keys list` and `keys revoke` need no scan. */
-export const keyListing = (keyId: string) => ({ pk: 'KEYS', sk: `KEY#${keyId}` });
 export const KEY_LISTING_PK = 'KEYS';
+export const keyListing = (keyId: string) => ({ pk: KEY_LISTING_PK, sk: `KEY#${keyId}` });
 export const userNameClaim = (name: string) => ({ pk: `USERNAME#${name}`, sk: 'USERNAME' });
 export const userItem = (owner: string) => ({ pk: `USER#${owner}`, sk: 'USER' });
 export const libraryItem = (owner: string, libraryId: string) => ({
@@ -11,7 +11,9 @@ export const libraryItem = (owner: string, libraryId: string) => ({
   sk: `LIB#${libraryId}`,
 });
 export const LIBRARY_SK_PREFIX = 'LIB#';
-export const assetItem = (id: string) => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
+/** The sort key every asset record has, so a scan can tell assets from the other item kinds. */
+export const ASSET_SK = 'ASSET';
+export const assetItem = (id: string) => ({ pk: `ASSET#${id}`, sk: ASSET_SK });
 export const checksumClaim = (libraryId: string, checksum: string) => ({
   pk: `LIB#${libraryId}`,
   sk: `SHA256#${checksum}`,
@@ -21,11 +23,14 @@ export const deviceEntry = (libraryId: string, deviceId: string, deviceAssetId: 
   pk: `LIB#${libraryId}`,
   sk: `DEV#${deviceId}#${deviceAssetId}`,
 });
+/** The partitions of the two timeline indexes: a library's, and its owner's across libraries. */
+export const libraryTimelinePartition = (libraryId: string) => `LIB#${libraryId}`;
+export const ownerTimelinePartition = (owner: string) => `USER#${owner}`;
 /** Timeline positions: the sort key orders by capture time, then id, in both indexes. */
 export const timelineKeys = (libraryId: string, owner: string, sortableLocal: string, id: string) => ({
-  gsi1pk: `LIB#${libraryId}`,
+  gsi1pk: libraryTimelinePartition(libraryId),
   gsi1sk: `${sortableLocal}#${id}`,
-  gsi2pk: `USER#${owner}`,
+  gsi2pk: ownerTimelinePartition(owner),
   gsi2sk: `${sortableLocal}#${id}`,
 });
 /**

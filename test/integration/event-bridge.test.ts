@@ -1,11 +1,11 @@
+import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ObjectCreatedEvent } from '../../infra/local/event-bridge.ts';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { parseObjectCreated } from '../../shared/domain/object-event.ts';
+import { type ObjectCreatedEvent, parseObjectCreated } from '../../shared/events/object-created.ts';
 import { LOCAL_NAMES } from '../../shared/names.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 
@@ -54,6 +54,8 @@ describe('the local event bridge', () => {
       detail: { bucket: { name: LOCAL_NAMES.originalsBucket }, object: { key, size: 1 }, reason: 'PutObject' },
     });
     expect(delivery?.event.detail.object.etag).toMatch(/^[0-9a-f]{32}$/);
+    // What a consumer using Powertools' schema would accept, as it accepts S3's own.
+    expect(S3EventNotificationEventBridgeSchema.safeParse(delivery?.event).error).toBeUndefined();
   });
 
   it('delivers a presigned POST upload with reason PostObject', async () => {
@@ -69,6 +71,7 @@ describe('the local event bridge', () => {
     expect((await fetch(url, { method: 'POST', body: form })).status).toBe(204);
     const [delivery] = await eventually(() => (deliveredFor(key).length ? deliveredFor(key) : undefined));
     expect(delivery?.event.detail).toMatchObject({ object: { key, size: 6 }, reason: 'PostObject' });
+    expect(S3EventNotificationEventBridgeSchema.safeParse(delivery?.event).error).toBeUndefined();
   });
 
   it('gives each event for one key a growing sequencer', async () => {

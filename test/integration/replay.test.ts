@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { derivedKeys } from '../../shared/domain/process-asset.ts';
 import { LOCAL_NAMES, originalKey } from '../../shared/names.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
+import { s3ObjectCreated } from '../helpers/events.ts';
 import { jpeg } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
@@ -25,18 +26,12 @@ const snapshot = async (id: string) => {
 };
 
 const objectCreated = (key: string, etag: string, sequencer: string, size: number) =>
-  JSON.stringify({
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    'replay-name': 'test-replay',
-    detail: {
-      bucket: { name: LOCAL_NAMES.originalsBucket },
-      object: { key, size, etag, sequencer },
-      reason: 'PostObject',
-    },
-  });
+  JSON.stringify(
+    s3ObjectCreated(
+      { bucket: LOCAL_NAMES.originalsBucket, key, size, etag, sequencer, replayName: 'test-replay' },
+      { reason: 'PostObject' },
+    ),
+  );
 
 const drained = () =>
   eventually(() => {

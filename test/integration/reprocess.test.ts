@@ -12,6 +12,7 @@ import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
 import { derivedKeys } from '../../shared/domain/process-asset.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
 import { assetItem } from '../../shared/table/keys.ts';
+import { s3ObjectCreated } from '../helpers/events.ts';
 import { uniquePng } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 import { directUpload, newKey } from '../helpers/uploads.ts';
@@ -110,13 +111,7 @@ describe('npm run reprocess and npm run redrive', () => {
   }, 60_000);
 
   it('redrive moves dead letters back to be processed', async () => {
-    stack().deadLetterQueue.send(
-      JSON.stringify({
-        source: 'aws.s3',
-        'detail-type': 'Object Created',
-        detail: { bucket: { name: 'x' }, object: { key: 'elsewhere/x' } },
-      }),
-    );
+    stack().deadLetterQueue.send(JSON.stringify(s3ObjectCreated({ bucket: 'x', key: 'elsewhere/x' })));
     expect(await cli('redrive')).toMatch(/moved 1 of 1 messages/);
     await drained();
     expect(stack().deadLetterQueue.peek()).toEqual([]);

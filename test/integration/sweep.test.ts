@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SqsHandler } from '../../infra/local/consumer.ts';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { parseObjectCreated } from '../../shared/domain/object-event.ts';
+import { parseObjectCreated } from '../../shared/events/object-created.ts';
 import { parseOriginalKey } from '../../shared/names.ts';
 import { PENDING_UPLOAD_SHARDS, pendingUploadPartition } from '../../shared/table/keys.ts';
 import { INDEXES } from '../../shared/table/schema.ts';

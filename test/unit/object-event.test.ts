@@ -1,23 +1,14 @@
+import { S3EventNotificationEventBridgeSchema, S3Schema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { describe, expect, it } from 'vitest';
-import { decodeNotificationKey, normaliseEtag, parseObjectCreated } from '../../shared/domain/object-event.ts';
+import { normaliseEtag } from '../../shared/domain/object-event.ts';
+import { decodeNotificationKey, objectCreatedEvent, parseObjectCreated } from '../../shared/events/object-created.ts';
+import { s3Notification, s3ObjectCreated, sqsBatch } from '../helpers/events.ts';
 
 const bridged = (key: string) =>
-  JSON.stringify({
-    source: 'aws.s3',
-    'detail-type': 'Object Created',
-    detail: { bucket: { name: 'b' }, object: { key, size: 3, etag: 'abc', sequencer: '01' } },
-  });
+  JSON.stringify(s3ObjectCreated({ bucket: 'b', key, size: 3, etag: 'abc', sequencer: '01' }));
 
-const classic = (key: string) =>
-  JSON.stringify({
-    Records: [
-      {
-        eventSource: 'aws:s3',
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'b' }, object: { key, size: 3, eTag: '"abc"', sequencer: '01' } },
-      },
-    ],
-  });
+const classic = (encodedKey: string) =>
+  JSON.stringify(s3Notification({ bucket: 'b', encodedKey, size: 3, etag: 'abc', sequencer: '01' }));
 
 describe('object-created events', () => {
   it('decode classic notification keys as AWS encodes them', () => {
@@ -40,7 +31,50 @@ describe('object-created events', () => {
     expect(parseObjectCreated('not json')).toBeUndefined();
     expect(parseObjectCreated('{"source":"aws.ec2"}')).toBeUndefined();
     expect(
-      parseObjectCreated(JSON.stringify({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectRemoved:Delete' }] })),
+      parseObjectCreated(JSON.stringify(s3Notification({ bucket: 'b', encodedKey: 'k' }, 'ObjectRemoved:Delete'))),
     ).toBeUndefined();
+  });
+
+  it('are what S3 sends, by the schemas Powertools ships', () => {
+    const event = objectCreatedEvent(
+      { bucket: 'b', key: 'originals/u/a', size: 3, etag: 'abc', sequencer: '01', versionId: 'v1' },
+      { reason: 'PostObject', sourceIp: '10.0.0.1' },
+    );
+    expect(S3EventNotificationEventBridgeSchema.safeParse(event).error).toBeUndefined();
+    expect(
+      S3EventNotificationEventBridgeSchema.safeParse(s3ObjectCreated({ bucket: 'b', key: 'k' })).error,
+    ).toBeUndefined();
+    expect(S3Schema.safeParse(s3Notification({ bucket: 'b', encodedKey: 'k' })).error).toBeUndefined();
+    expect(SqsSchema.safeParse(sqsBatch([event, 'x'])).error).toBeUndefined();
+  });
+
+  it('read back what was built, the reprocess flag and a replay included', () => {
+    const object = { bucket: 'b', key: 'a b+c', size: 3, etag: 'abc', sequencer: '01', versionId: 'v1' };
+    expect(parseObjectCreated(JSON.stringify(objectCreatedEvent(object)))).toEqual([object]);
+    const again = { ...object, force: true, replayName: 'replay-1' };
+    expect(parseObjectCreated(JSON.stringify(objectCreatedEvent(again)))).toEqual([again]);
+  });
+
+  it('keep accepting the fields S3 leaves out or Powertools would refuse', () => {
+    const minimal = {
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { bucket: { name: 'b' }, object: { key: 'k' } },
+    };
+    expect(parseObjectCreated(JSON.stringify(minimal))).toEqual([
+      { bucket: 'b', key: 'k', size: 0, etag: '', sequencer: '' },
+    ]);
+    const ipv6 = s3ObjectCreated({ bucket: 'b', key: 'k' });
+    const fromIpv6 = { ...ipv6, detail: { ...ipv6.detail, 'source-ip-address': '2001:db8::1' } };
+    expect(parseObjectCreated(JSON.stringify(fromIpv6))?.[0]?.key).toBe('k');
+  });
+
+  it('parse record by record out of an SQS batch', () => {
+    const batch = sqsBatch([s3ObjectCreated({ bucket: 'b', key: 'one' }), classic('two+2'), 'junk']);
+    expect(batch.Records.map((record) => parseObjectCreated(record.body)?.[0]?.key)).toEqual([
+      'one',
+      'two 2',
+      undefined,
+    ]);
   });
 });
