@@ -1,22 +1,20 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import type { PostRejection } from './post-policy.ts';
+import { escapeXml, type S3Error } from './s3-error.ts';
 
 // s3rver implements CreateMultipartUpload, UploadPart and CompleteMultipartUpload but not
 // ListParts or AbortMultipartUpload, and happily writes parts for an upload that does not exist.
 // This fills those gaps from s3rver's own upload folders.
 
-export type ShimAnswer = { status: number; xml?: string } | PostRejection;
+export type ShimAnswer = { status: number; xml?: string } | S3Error;
 
-const noSuchUpload: PostRejection = {
+const noSuchUpload: S3Error = {
   status: 404,
   code: 'NoSuchUpload',
   message:
     'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
 };
-
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const multipartShim = (s3Directory: string) => {
   const uploadDir = (bucket: string, uploadId: string) => join(s3Directory, bucket, '._S3rver_uploads', uploadId);
