@@ -23,6 +23,8 @@ export type ToS3Process = { ack: number; error?: string };
 
 export interface EmbeddedS3 {
   port: number;
+  /** The S3 process's id (a test kills it to see the stack survive). */
+  pid: number;
   /** Called for each notification; the S3 answer that caused it waits for the returned promise. */
   onEvent(listener: (event: S3Event) => void | Promise<void>): void;
   close(): Promise<void>;
@@ -41,6 +43,18 @@ export const startS3 = (directory: string, buckets: S3ProcessOptions['buckets'])
     });
     const listeners: ((event: S3Event) => void | Promise<void>)[] = [];
     let closing = false;
+    // One at a time: an acknowledgement covers every event before it, so none may overtake another.
+    let delivering = Promise.resolve();
+    const deliver = async ({ event, seq }: { event: S3Event; seq: number }) => {
+      const answer: ToS3Process = { ack: seq };
+      try {
+        for (const listener of listeners) await listener(event);
+      } catch (error) {
+        answer.error = (error as Error).message ?? String(error);
+        logger.error('a local S3 event could not be delivered', { error: error as Error });
+      }
+      if (child.connected) child.send(answer);
+    };
     const failedToStart = (code: number | null, signal: string | null) =>
       reject(new Error(`the local S3 process exited while starting (${signal ?? code})`));
     child.once('exit', failedToStart);
@@ -48,11 +62,12 @@ export const startS3 = (directory: string, buckets: S3ProcessOptions['buckets'])
       // The gate then answers 500 to each S3 call (connection refused): loud, not hung.
       if (!closing) logger.error('the local S3 process exited', { code, signal });
     });
-    child.on('message', async (message: FromS3Process) => {
+    child.on('message', (message: FromS3Process) => {
       if ('port' in message) {
         child.off('exit', failedToStart);
         return resolve({
           port: message.port,
+          pid: child.pid ?? 0,
           onEvent: (listener) => listeners.push(listener),
           close: async () => {
             closing = true;
@@ -64,13 +79,6 @@ export const startS3 = (directory: string, buckets: S3ProcessOptions['buckets'])
           },
         });
       }
-      const answer: ToS3Process = { ack: message.seq };
-      try {
-        for (const listener of listeners) await listener(message.event);
-      } catch (error) {
-        answer.error = (error as Error).message ?? String(error);
-        logger.error('a local S3 event could not be delivered', { error: error as Error });
-      }
-      if (child.connected) child.send(answer);
+      delivering = delivering.then(() => deliver(message));
     });
   });

@@ -1,10 +1,16 @@
 import crypto from 'node:crypto';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it, vi } from 'vitest';
+import { startS3 } from '../../infra/local/s3.ts';
+import { startS3Gate } from '../../infra/local/s3-gate.ts';
+import { createClients, LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { logger } from '../../shared/logger.ts';
 import { LOCAL_NAMES } from '../../shared/names.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 
 // Captured before the stack starts: whatever s3rver needs must not replace these here.
 const { createCipheriv, createDecipheriv } = crypto;
@@ -33,5 +39,38 @@ describe('s3rver in a process of its own', () => {
       token = page.NextContinuationToken;
     } while (token);
     expect(seen).toEqual(keys);
+  });
+});
+
+describe('a crash of the S3 process', () => {
+  it('is logged, and the gate answers 500 instead of hanging', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'darkroom-s3-crash-'));
+    const s3rver = await startS3(directory, [{ name: 'crashing' }]);
+    const gate = await startS3Gate({
+      port: s3rver.port,
+      directory,
+      secretFor: () => LOCAL_CREDENTIALS.secretAccessKey,
+    });
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      process.kill(s3rver.pid, 'SIGKILL');
+      await eventually(() => (errors.mock.calls.length > 0 ? true : undefined));
+      expect(errors).toHaveBeenCalledWith('the local S3 process exited', { code: null, signal: 'SIGKILL' });
+      const client = new S3Client({
+        endpoint: gate.url,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      await expect(
+        client.send(new PutObjectCommand({ Bucket: 'crashing', Key: 'k', Body: 'x' })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    } finally {
+      errors.mockRestore();
+      await gate.close();
+      await s3rver.close();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
