@@ -42,6 +42,32 @@ describe('s3rver in a process of its own', () => {
   });
 });
 
+describe("the S3 process's answers", () => {
+  it('wait until the stack has taken the event a write set off', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'darkroom-s3-order-'));
+    const s3rver = await startS3(directory, [{ name: 'ordered' }]);
+    const taken: string[] = [];
+    s3rver.onEvent(async (event) => {
+      // Slower than any IPC round trip: an answer that did not wait would come first.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      taken.push(...event.Records.map((r) => r.s3.object.key));
+    });
+    try {
+      const client = new S3Client({
+        endpoint: `http://127.0.0.1:${s3rver.port}`,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      await client.send(new PutObjectCommand({ Bucket: 'ordered', Key: 'first', Body: 'x' }));
+      expect(taken).toEqual(['first']);
+    } finally {
+      await s3rver.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a crash of the S3 process', () => {
   it('is logged, and the gate answers 500 instead of hanging', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'darkroom-s3-crash-'));
