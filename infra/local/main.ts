@@ -41,7 +41,7 @@ const { composeAccounts } = await import('../../functions/compose-accounts.ts');
 const key = await devApiKey(composeAccounts(), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}
-  S3 (presigned POST gate): ${stack.s3Url}
+  S3 (SigV4 gate):          ${stack.s3Url}
   DynamoDB:                 ${stack.dynamoUrl}
   data:                     ${dataDir}
   development API key:      ${key}

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import type { PostRejection } from './post-policy.ts';
+import type { S3Error } from './s3-error.ts';
 
 // s3rver parses a POST form again, with another major version of busboy, reads only an exact
 // `key`, takes any part named `file` as the file and ignores what follows. So the gate parses the
@@ -25,13 +25,13 @@ const PRE_DATA_LIMIT = 64 * 1024;
 // A name is written back into a quoted Content-Disposition; an HTTP token cannot break out of it.
 const FIELD_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 
-const invalid = (message: string): PostRejection => ({ status: 400, code: 'InvalidArgument', message });
-const malformed: PostRejection = {
+const invalid = (message: string): S3Error => ({ status: 400, code: 'InvalidArgument', message });
+const malformed: S3Error = {
   status: 400,
   code: 'MalformedPOSTRequest',
   message: 'The body of your POST request is not well-formed multipart/form-data.',
 };
-const tooLarge: PostRejection = {
+const tooLarge: S3Error = {
   status: 400,
   code: 'MaxPostPreDataLengthExceeded',
   message: 'Your POST request fields preceding the upload file were too large.',
@@ -40,7 +40,7 @@ const notOneFile = invalid('POST requires exactly one file upload per request.')
 const afterFile = invalid('The file must be the last field in the form.');
 
 /** Reads the form, spooling the file to `filePath`; the first reason to refuse it wins. */
-export const readPostForm = async (req: IncomingMessage, filePath: string): Promise<ParsedForm | PostRejection> => {
+export const readPostForm = async (req: IncomingMessage, filePath: string): Promise<ParsedForm | S3Error> => {
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: req.headers, limits: { fieldSize: PRE_DATA_LIMIT + 1, fieldNameSize: 256 } });
@@ -48,10 +48,10 @@ export const readPostForm = async (req: IncomingMessage, filePath: string): Prom
     return malformed;
   }
   const fields = new Map<string, string>();
-  let refusal: PostRejection | undefined;
+  let refusal: S3Error | undefined;
   let preData = 0;
   let spooled: Promise<void> | undefined;
-  const refuse = (why: PostRejection) => {
+  const refuse = (why: S3Error) => {
     refusal ??= why;
   };
 

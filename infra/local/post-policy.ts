@@ -1,13 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type S3Error, signatureMismatch, unknownAccessKey } from './s3-error.ts';
+import { hmac, signatureMatches, signingKey } from './signing.ts';
 
 // Verifies a browser-based (presigned) POST the way S3 does, because s3rver checks nothing:
 // SigV4 over the base64 policy, expiry, every condition, and no field the policy does not cover.
-
-export interface PostRejection {
-  status: number;
-  code: string;
-  message: string;
-}
 
 export interface PostForm {
   bucket: string;
@@ -20,8 +15,8 @@ export interface PostForm {
 
 type Condition = Record<string, unknown> | unknown[];
 
-const deny = (message: string): PostRejection => ({ status: 403, code: 'AccessDenied', message });
-const invalidPolicy = (message: string): PostRejection => ({
+const deny = (message: string): S3Error => ({ status: 403, code: 'AccessDenied', message });
+const invalidPolicy = (message: string): S3Error => ({
   status: 400,
   code: 'InvalidPolicyDocument',
   message: `Invalid Policy: ${message}`,
@@ -30,12 +25,7 @@ const invalidPolicy = (message: string): PostRejection => ({
 // S3 never requires these to be covered by a condition.
 const UNCHECKED = new Set(['policy', 'x-amz-signature', 'file']);
 
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest();
-
-const signingKey = (secret: string, date: string, region: string, service: string): Buffer =>
-  hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-
-export const verifyPostPolicy = (form: PostForm): PostRejection | undefined => {
+export const verifyPostPolicy = (form: PostForm): S3Error | undefined => {
   const { fields } = form;
   const policyB64 = fields.get('policy');
   if (!policyB64) return deny('Access Denied');
@@ -48,22 +38,9 @@ export const verifyPostPolicy = (form: PostForm): PostRejection | undefined => {
     return { status: 400, code: 'InvalidArgument', message: 'the x-amz-credential field is malformed' };
   }
   const secret = form.secretFor(accessKeyId);
-  if (!secret) {
-    return {
-      status: 403,
-      code: 'InvalidAccessKeyId',
-      message: 'The AWS Access Key Id you provided does not exist in our records.',
-    };
-  }
+  if (!secret) return unknownAccessKey;
   const expected = hmac(signingKey(secret, date, region, service), policyB64);
-  const given = Buffer.from(fields.get('x-amz-signature') ?? '', 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return {
-      status: 403,
-      code: 'SignatureDoesNotMatch',
-      message: 'The request signature we calculated does not match the signature you provided.',
-    };
-  }
+  if (!signatureMatches(expected, fields.get('x-amz-signature') ?? '')) return signatureMismatch;
 
   let policy: { expiration?: unknown; conditions?: unknown };
   try {
@@ -93,7 +70,7 @@ const checkCondition = (
   fields: Map<string, string>,
   form: PostForm,
   covered: Set<string>,
-): PostRejection | undefined => {
+): S3Error | undefined => {
   const fieldValue = (name: string) => (name === 'bucket' ? form.bucket : (fields.get(name) ?? ''));
   const failed = () => deny(`Invalid according to Policy: Policy Condition failed: ${JSON.stringify(condition)}`);
 

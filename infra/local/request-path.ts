@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { PostRejection } from './post-policy.ts';
+import type { S3Error } from './s3-error.ts';
 
 // s3rver joins bucket, key, copy source and part number straight onto its folder (path.join), so a
 // `..` in any of them reaches files outside the bucket, and a malformed `%` escape makes it throw.
@@ -10,12 +10,12 @@ export interface RequestPath {
   key?: string;
 }
 
-const invalidUri: PostRejection = { status: 400, code: 'InvalidURI', message: "Couldn't parse the specified URI." };
-const invalid = (message: string): PostRejection => ({ status: 400, code: 'InvalidArgument', message });
+const invalidUri: S3Error = { status: 400, code: 'InvalidURI', message: "Couldn't parse the specified URI." };
+const invalid = (message: string): S3Error => ({ status: 400, code: 'InvalidArgument', message });
 
 // S3's naming rules, which also keep a bucket to one folder name.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const invalidBucket: PostRejection = {
+const invalidBucket: S3Error = {
   status: 400,
   code: 'InvalidBucketName',
   message: 'The specified bucket is not valid.',
@@ -30,7 +30,7 @@ const decode = (s: string) => {
 };
 
 /** Why s3rver must not be given this key: one that names a path outside its bucket's folder. */
-export const keyRejection = (key: string): PostRejection | undefined =>
+export const keyRejection = (key: string): S3Error | undefined =>
   /[\\\0]/.test(key) || key.split('/').some((segment) => segment === '.' || segment === '..')
     ? invalid('Object key must not contain "." or ".." segments, backslashes or NUL characters.')
     : undefined;
@@ -59,7 +59,7 @@ const queryRejection = (query: [string, string][]) => {
 };
 
 /** The bucket and key a request names, or the S3 error that keeps it from s3rver. */
-export const checkRequestPath = (url: string, headers: IncomingHttpHeaders): RequestPath | PostRejection => {
+export const checkRequestPath = (url: string, headers: IncomingHttpHeaders): RequestPath | S3Error => {
   const [rawPath = '', rawQuery = ''] = url.split(/\?(.*)/s);
   const query: [string, string][] = [];
   for (const pair of rawQuery.split('&').filter(Boolean)) {

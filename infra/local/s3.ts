@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import S3rver from 's3rver';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { logger } from '../../shared/logger.ts';
 
 export interface S3Event {
   Records: {
@@ -12,53 +11,74 @@ export interface S3Event {
   }[];
 }
 
+export interface S3ProcessOptions {
+  directory: string;
+  buckets: { name: string; configs?: string[] }[];
+}
+
+/** What s3-server.ts sends: its port once listening, then each notification, numbered. */
+export type FromS3Process = { port: number } | { event: S3Event; seq: number };
+/** The answer to a notification: s3rver holds its HTTP answer back until this arrives. */
+export type ToS3Process = { ack: number; error?: string };
+
 export interface EmbeddedS3 {
   port: number;
-  onEvent(listener: (event: S3Event) => void): void;
+  /** The S3 process's id (a test kills it to see the stack survive). */
+  pid: number;
+  /** Called for each notification; the S3 answer that caused it waits for the returned promise. */
+  onEvent(listener: (event: S3Event) => void | Promise<void>): void;
   close(): Promise<void>;
 }
 
 /**
- * s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 (Node 20)
- * only has in its legacy provider. The token is opaque to clients, so any reversible cipher
- * does; this swaps DES for AES-128 in that one place instead of loading the legacy provider.
+ * s3rver in a child process of its own (s3-server.ts), forked like the processor's environments,
+ * so nothing it needs (a DES shim on the global crypto) reaches the API's process.
  */
-const shimDes = () => {
-  const widen = (b: crypto.BinaryLike) => Buffer.concat([Buffer.from(b as Buffer), Buffer.alloc(16)]).subarray(0, 16);
-  const { createCipheriv, createDecipheriv } = crypto;
-  if ((createCipheriv as { desShim?: boolean }).desShim) return;
-  const cipher = ((algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) =>
-    algorithm === 'des'
-      ? createCipheriv('aes-128-cbc', widen(key as Buffer), widen(iv as Buffer))
-      : createCipheriv(algorithm, key, iv, options as never)) as typeof createCipheriv;
-  const decipher = ((algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) =>
-    algorithm === 'des'
-      ? createDecipheriv('aes-128-cbc', widen(key as Buffer), widen(iv as Buffer))
-      : createDecipheriv(algorithm, key, iv, options as never)) as typeof createDecipheriv;
-  Object.assign(cipher, { desShim: true });
-  crypto.createCipheriv = cipher;
-  crypto.createDecipheriv = decipher;
-};
-
-export const startS3 = async (
-  directory: string,
-  buckets: { name: string; configs?: string[] }[],
-): Promise<EmbeddedS3> => {
-  shimDes();
-  await mkdir(directory, { recursive: true });
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    // A presigned POST's Host is not signed; s3rver would take an unknown Host for a bucket name.
-    vhostBuckets: false,
-    directory,
-    configureBuckets: buckets.map((b) => ({ name: b.name, configs: b.configs ?? [] })),
+export const startS3 = (directory: string, buckets: S3ProcessOptions['buckets']): Promise<EmbeddedS3> =>
+  new Promise((resolve, reject) => {
+    const options: S3ProcessOptions = { directory, buckets };
+    const child = fork(join(import.meta.dirname, 's3-server.ts'), [JSON.stringify(options)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const listeners: ((event: S3Event) => void | Promise<void>)[] = [];
+    let closing = false;
+    // One at a time: an acknowledgement covers every event before it, so none may overtake another.
+    let delivering = Promise.resolve();
+    const deliver = async ({ event, seq }: { event: S3Event; seq: number }) => {
+      const answer: ToS3Process = { ack: seq };
+      try {
+        for (const listener of listeners) await listener(event);
+      } catch (error) {
+        answer.error = (error as Error).message ?? String(error);
+        logger.error('a local S3 event could not be delivered', { error: error as Error });
+      }
+      if (child.connected) child.send(answer);
+    };
+    const failedToStart = (code: number | null, signal: string | null) =>
+      reject(new Error(`the local S3 process exited while starting (${signal ?? code})`));
+    child.once('exit', failedToStart);
+    child.on('exit', (code, signal) => {
+      // The gate then answers 500 to each S3 call (connection refused): loud, not hung.
+      if (!closing) logger.error('the local S3 process exited', { code, signal });
+    });
+    child.on('message', (message: FromS3Process) => {
+      if ('port' in message) {
+        child.off('exit', failedToStart);
+        return resolve({
+          port: message.port,
+          pid: child.pid ?? 0,
+          onEvent: (listener) => listeners.push(listener),
+          close: async () => {
+            closing = true;
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            await new Promise((exited) => {
+              child.once('exit', exited);
+              child.kill();
+            });
+          },
+        });
+      }
+      delivering = delivering.then(() => deliver(message));
+    });
   });
-  const address = (await server.run()) as AddressInfo;
-  return {
-    port: address.port,
-    onEvent: (listener) => server.on('event', listener),
-    close: () => server.close() as Promise<void>,
-  };
-};

@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { PostRejection } from './post-policy.ts';
+import { type S3Error, signatureMismatch, unknownAccessKey } from './s3-error.ts';
+import { hmac, sha256Hex, signatureMatches, signingKey } from './signing.ts';
 
 // SigV4 verification of header-signed and presigned (query) requests, because s3rver accepts
 // any signature: locally as on AWS, a wrong secret, a tampered or expired URL, or a part of
@@ -9,7 +9,7 @@ import type { PostRejection } from './post-policy.ts';
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
 
-const denied = (code: string, message: string, status = 403): PostRejection => ({ status, code, message });
+const denied = (code: string, message: string, status = 403): S3Error => ({ status, code, message });
 
 /** RFC 3986 encoding, as SigV4 wants it: everything but unreserved characters. */
 const encode = (s: string) =>
@@ -29,8 +29,6 @@ const parseDate = (amz: string) => {
     ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
     : Number.NaN;
 };
-
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 
 interface Parts {
   credential: string;
@@ -67,7 +65,7 @@ export const verifySigV4 = (
   request: { method: string; url: string; headers: IncomingHttpHeaders },
   secretFor: (accessKeyId: string) => string | undefined,
   now = Date.now(),
-): PostRejection | undefined => {
+): S3Error | undefined => {
   const query = rawQuery(request.url);
   const param = (name: string) => query.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
   let parts: Parts;
@@ -114,7 +112,7 @@ export const verifySigV4 = (
 
   const [accessKeyId, date, region, service, terminator] = parts.credential.split('/');
   const secret = accessKeyId ? secretFor(accessKeyId) : undefined;
-  if (!secret) return denied('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  if (!secret) return unknownAccessKey;
   if (!date || !region || !service || terminator !== 'aws4_request' || !parts.amzDate.startsWith(date)) {
     return denied('AuthorizationQueryParametersError', 'The credential scope is malformed', 400);
   }
@@ -137,20 +135,7 @@ export const verifySigV4 = (
     parts.payloadHash,
   ].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = [
-    'AWS4-HMAC-SHA256',
-    parts.amzDate,
-    scope,
-    createHash('sha256').update(canonicalRequest).digest('hex'),
-  ].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-  const expected = hmac(key, stringToSign);
-  const given = Buffer.from(parts.signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return denied(
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided.',
-    );
-  }
-  return undefined;
+  const stringToSign = ['AWS4-HMAC-SHA256', parts.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  const expected = hmac(signingKey(secret, date, region, service), stringToSign);
+  return signatureMatches(expected, parts.signature) ? undefined : signatureMismatch;
 };

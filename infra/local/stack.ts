@@ -10,10 +10,10 @@ import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
 import { startHttpAdapter } from './http-adapter.ts';
 import { LambdaProcess } from './lambda-process.ts';
-import { startPostGate } from './post-gate.ts';
 import { LocalQueue } from './queue.ts';
 import { type QueueConfigInput, queueConfig } from './queue-config.ts';
 import { startS3 } from './s3.ts';
+import { startS3Gate } from './s3-gate.ts';
 import { startSchedule } from './schedule.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
@@ -55,7 +55,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The whole system in one process: S3 behind a POST-policy gate, DynamoDB, events, queue, API. */
+/** The whole system: S3 (in a process of its own) behind a signature-checking gate, DynamoDB, events, queue, API. */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const queueOptions = queueConfig.parse(options.queue ?? {});
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'darkroom-')));
@@ -69,12 +69,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const bridge = createEventBridge(objectCreatedPattern(LOCAL_NAMES.originalsBucket), (event) =>
     queue.send(JSON.stringify(event)),
   );
-  const gate = await startPostGate({
+  const gate = await startS3Gate({
     port: s3.port,
     directory: join(dataDir, 's3'),
     secretFor: (id) => (id === LOCAL_CREDENTIALS.accessKeyId ? LOCAL_CREDENTIALS.secretAccessKey : undefined),
     onForward: (req) => bridge.noteRequest(req),
-    // s3rver emits an object's event before it answers, so by now the message is in the queue.
+    // s3rver answers only once this process took the object's event (s3.ts): it is in the queue.
     beforeAnswer: () => queue.flushed(),
   });
 

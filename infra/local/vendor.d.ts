@@ -13,6 +13,8 @@ declare module 's3rver' {
   }
   export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
+    /** Koa's middleware chain (s3rver is a Koa app), composed when the server starts. */
+    middleware: ((ctx: unknown, next: () => Promise<void>) => Promise<void>)[];
     run(): Promise<unknown>;
     close(): Promise<unknown>;
   }

@@ -7,11 +7,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { multipartShim } from './multipart-shim.ts';
 import { canonicalForm, readPostForm } from './post-form.ts';
-import { type PostRejection, verifyPostPolicy } from './post-policy.ts';
+import { verifyPostPolicy } from './post-policy.ts';
 import { checkRequestPath, keyRejection } from './request-path.ts';
+import { errorXml, type S3Error } from './s3-error.ts';
 import { isSigned, verifySigV4 } from './sigv4.ts';
 
-export interface PostGate {
+export interface S3Gate {
   url: string;
   close(): Promise<void>;
 }
@@ -36,7 +37,7 @@ interface Target {
  * their policy, and any other request without a valid SigV4 signature (CORS preflights aside);
  * and, for every request, a bucket or key that s3rver would map outside the bucket's folder.
  */
-export const startPostGate = async (target: Target): Promise<PostGate> => {
+export const startS3Gate = async (target: Target): Promise<S3Gate> => {
   const shim = multipartShim(target.directory);
   const signed = async (req: IncomingMessage, res: ServerResponse) => {
     if (!isSigned(req.url ?? '', req.headers)) {
@@ -143,19 +144,15 @@ const gate = async (req: IncomingMessage, res: ServerResponse, bucket: string, t
   }
 };
 
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const internalError: PostRejection = {
+const internalError: S3Error = {
   status: 500,
   code: 'InternalError',
   message: 'We encountered an internal error. Please try again.',
 };
 
-const sendError = (res: ServerResponse, { status, code, message }: PostRejection) => {
+const sendError = (res: ServerResponse, error: S3Error) => {
   // Refused before its body was read, a request leaves the socket unusable for the next one.
   const close = res.req.complete ? {} : { connection: 'close' };
-  res.writeHead(status, { 'content-type': 'application/xml', ...close });
-  res.end(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${Date.now().toString(16)}</RequestId></Error>`,
-  );
+  res.writeHead(error.status, { 'content-type': 'application/xml', ...close });
+  res.end(errorXml(error));
 };
