@@ -153,8 +153,11 @@ export class MemoryStorage implements ObjectStorage {
   async deleteDerived(keys: string[]) {
     for (const key of keys) this.derived.delete(key);
   }
-  async presignUpload(): Promise<PresignedUpload> {
-    return { url: 'memory://', fields: {}, expiresAt: new Date().toISOString() };
+  /** What each presigned POST was pinned to. */
+  readonly presigned: Parameters<ObjectStorage['presignUpload']>[0][] = [];
+  async presignUpload(input: Parameters<ObjectStorage['presignUpload']>[0]): Promise<PresignedUpload> {
+    this.presigned.push(input);
+    return { url: 'memory://', fields: { key: input.key }, expiresAt: new Date().toISOString() };
   }
   /** Open multipart uploads by upload id, with the parts S3 holds; completing or aborting forgets one. */
   readonly multipart = new Map<string, { key: string; parts: UploadedPart[] }>();
