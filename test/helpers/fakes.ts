@@ -1,8 +1,10 @@
+import type { AccountStore, ApiKeyRecord, Library, User } from '../../shared/domain/accounts.ts';
 import type { Asset } from '../../shared/domain/asset.ts';
-import { compareSequencers } from '../../shared/domain/asset.ts';
+import { compareSequencers, isListed } from '../../shared/domain/asset.ts';
 import type { ObjectCreated } from '../../shared/domain/object-event.ts';
 import type {
   AssetRepository,
+  Clock,
   Download,
   ExistMatch,
   ExistQuery,
@@ -60,13 +62,43 @@ export class MemoryAssets implements AssetRepository {
   }
   async remove(asset: Asset) {
     await this.releaseChecksum(asset);
+    for (const [key, id] of this.entries) if (id === asset.id) this.entries.delete(key);
     this.assets.delete(asset.id);
   }
-  async timeline(_query: TimelineQuery) {
-    return { assets: [...this.assets.values()], hasMore: false };
+  /** Like the timeline indexes: listed assets of one library, or of one owner, by capture time. */
+  async timeline(query: TimelineQuery) {
+    const sign = query.order === 'asc' ? 1 : -1;
+    const listed = [...this.assets.values()]
+      .filter((a) => isListed(a) && (query.libraryId ? a.libraryId === query.libraryId : a.owner === query.owner))
+      .sort((a, b) => sign * a.localDatetime.localeCompare(b.localDatetime));
+    return {
+      assets: listed.slice(0, query.limit).map((a) => structuredClone(a)),
+      hasMore: listed.length > query.limit,
+    };
   }
-  async exist(_query: ExistQuery): Promise<ExistMatch[]> {
-    return [];
+  /** Like the batched gets: the claims and entries of the named libraries only. */
+  async exist(query: ExistQuery): Promise<ExistMatch[]> {
+    const ids = new Set<string>();
+    for (const libraryId of query.libraryIds) {
+      for (const checksum of query.checksums ?? []) ids.add(this.claims.get(`${libraryId}#${checksum}`) ?? '');
+      for (const sha1 of query.checksumSha1s ?? []) ids.add(this.entries.get(`${libraryId}#SHA1#${sha1}`) ?? '');
+      for (const id of query.device?.deviceAssetIds ?? [])
+        ids.add(this.entries.get(`${libraryId}#DEV#${query.device?.deviceId}#${id}`) ?? '');
+    }
+    return [...ids].flatMap((id) => {
+      const asset = this.assets.get(id);
+      return asset
+        ? [
+            {
+              id,
+              checksum: asset.checksum,
+              checksumSha1: asset.checksumSha1,
+              deviceAssetId: asset.deviceAssetId,
+              deviceId: asset.deviceId,
+            },
+          ]
+        : [];
+    });
   }
   /** Like the sparse index: only pending assets, oldest first, in pages of `pageSize`. */
   async *pendingUploads(createdBefore: string) {
@@ -107,32 +139,57 @@ export class MemoryStorage implements ObjectStorage {
   async head(key: string) {
     return this.originals.get(key) ?? 'missing';
   }
-  async putOriginal(_key: string, _file: LocalFile, _contentType: string) {
+  async putOriginal(key: string, file: LocalFile, _contentType: string) {
+    this.originals.set(key, { etag: 'etag', size: file.size });
     return { etag: 'etag' };
   }
   async putDerived(key: string, body: Buffer) {
     this.derived.set(key, body);
   }
   async deleteOriginal(key: string) {
+    this.originals.delete(key);
     this.deletedOriginals.push(key);
   }
   async deleteDerived(keys: string[]) {
     for (const key of keys) this.derived.delete(key);
   }
-  async presignUpload(): Promise<PresignedUpload> {
-    return { url: 'memory://', fields: {}, expiresAt: new Date().toISOString() };
+  /** What each presigned POST was pinned to. */
+  readonly presigned: Parameters<ObjectStorage['presignUpload']>[0][] = [];
+  async presignUpload(input: Parameters<ObjectStorage['presignUpload']>[0]): Promise<PresignedUpload> {
+    this.presigned.push(input);
+    return { url: 'memory://', fields: { key: input.key }, expiresAt: new Date().toISOString() };
   }
-  async createMultipart() {
-    return 'upload';
+  /** Open multipart uploads by upload id, with the parts S3 holds; completing or aborting forgets one. */
+  readonly multipart = new Map<string, { key: string; parts: UploadedPart[] }>();
+  readonly completed: { key: string; uploadId: string; parts: { partNumber: number; etag: string }[] }[] = [];
+  readonly aborted: string[] = [];
+
+  async createMultipart(key: string) {
+    const uploadId = `upload_${this.multipart.size + this.completed.length + this.aborted.length + 1}`;
+    this.multipart.set(uploadId, { key, parts: [] });
+    return uploadId;
   }
-  async signParts(): Promise<SignedPart[]> {
-    return [];
+  /** What a client's UploadPart leaves in S3. */
+  uploadPart(uploadId: string, part: UploadedPart) {
+    const upload = this.multipart.get(uploadId);
+    if (!upload) throw new Error(`no multipart upload ${uploadId}`);
+    upload.parts = [...upload.parts.filter((p) => p.partNumber !== part.partNumber), part];
   }
-  async listParts(): Promise<UploadedPart[]> {
-    return [];
+  async signParts(key: string, uploadId: string, parts: { partNumber: number; size: number }[]): Promise<SignedPart[]> {
+    return parts.map((p) => ({ ...p, url: `memory://${key}?uploadId=${uploadId}&partNumber=${p.partNumber}` }));
   }
-  async completeMultipart() {}
-  async abortMultipart() {}
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
+    const upload = this.multipart.get(uploadId);
+    return upload && upload.key === key ? structuredClone(upload.parts) : 'missing';
+  }
+  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) {
+    this.multipart.delete(uploadId);
+    this.completed.push({ key, uploadId, parts });
+  }
+  async abortMultipart(_key: string, uploadId: string) {
+    this.multipart.delete(uploadId);
+    this.aborted.push(uploadId);
+  }
   async originalUrl(key: string) {
     return `memory://${key}`;
   }
@@ -158,3 +215,78 @@ export const pendingAsset = (file: Pick<LocalFile, 'size'>, overrides: Partial<A
   updatedAt: '2020-01-01T00:00:00Z',
   ...overrides,
 });
+
+/** A clock that moves only when told to. */
+export class FakeClock implements Clock {
+  private ms: number;
+  constructor(start = '2024-01-15T08:30:00Z') {
+    this.ms = Date.parse(start);
+  }
+  now() {
+    return new Date(this.ms);
+  }
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}
+
+/** Accounts in memory: the same rules as DynamoAccounts (names claimed once, items written only if new). */
+export class MemoryAccounts implements AccountStore {
+  readonly userNames = new Map<string, User>();
+  readonly users = new Map<string, User>();
+  readonly libraries = new Map<string, Library>();
+  readonly keysByHash = new Map<string, ApiKeyRecord>();
+  readonly keysById = new Map<string, ApiKeyRecord>();
+
+  async claimUserName(candidate: User) {
+    if (!this.userNames.has(candidate.name)) this.userNames.set(candidate.name, structuredClone(candidate));
+    return structuredClone(this.userNames.get(candidate.name) ?? candidate);
+  }
+  async ensureUser(user: User, defaultLibrary: Library) {
+    if (!this.users.has(user.id)) this.users.set(user.id, structuredClone(user));
+    const key = `${defaultLibrary.owner}#${defaultLibrary.id}`;
+    if (!this.libraries.has(key)) this.libraries.set(key, structuredClone(defaultLibrary));
+  }
+  async createLibrary(library: Library) {
+    const key = `${library.owner}#${library.id}`;
+    if (this.libraries.has(key)) throw new Error(`library id collision: ${library.id}`);
+    this.libraries.set(key, structuredClone(library));
+  }
+  async getLibrary(owner: string, id: string) {
+    const library = this.libraries.get(`${owner}#${id}`);
+    return library && structuredClone(library);
+  }
+  async getUser(owner: string) {
+    const user = this.users.get(owner);
+    return user && structuredClone(user);
+  }
+  async listLibraries(owner: string) {
+    return [...this.libraries.values()]
+      .filter((l) => l.owner === owner)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((l) => structuredClone(l));
+  }
+  async putApiKey(key: ApiKeyRecord) {
+    if (!this.keysById.has(key.id)) this.keysById.set(key.id, structuredClone(key));
+    if (!this.keysByHash.has(key.hash)) this.keysByHash.set(key.hash, structuredClone(key));
+  }
+  async findApiKeyByHash(hash: string) {
+    const key = this.keysByHash.get(hash);
+    return key && structuredClone(key);
+  }
+  async getApiKey(id: string) {
+    const key = this.keysById.get(id);
+    return key && structuredClone(key);
+  }
+  async listApiKeys() {
+    return [...this.keysById.values()]
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((k) => structuredClone(k));
+  }
+  async revokeApiKey(key: ApiKeyRecord, at: string) {
+    for (const item of [this.keysByHash.get(key.hash), this.keysById.get(key.id)]) {
+      if (!item) throw new Error('ConditionalCheckFailed: no such key');
+      item.revokedAt ??= at;
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
 import type { MediaProcessor } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
@@ -26,24 +26,52 @@ const setup = () => {
   };
 };
 
+// Fake timers fake Date too, so systemClock follows them: the processor's polls and its reads of
+// the clock move only when the test advances time.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('the processor and a direct upload of the same original', () => {
   it('waits for the upload’s own processing instead of doing the work twice', async () => {
     const { assets, processor } = setup();
     const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() + 60_000).toISOString() });
     await assets.create(asset);
-    setTimeout(() => {
-      void assets.save({
-        ...asset,
-        state: 'ready',
-        etag: 'abc',
-        pipelineVersion: PIPELINE_VERSION,
-        inlineUntil: undefined,
-      });
-    }, 300);
-    const started = Date.now();
-    const { outcome } = await processor.handleObject(eventFor(asset, 'abc', '01'));
-    expect(outcome).toBe('skipped');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    let settled: string | undefined;
+    const handled = processor.handleObject(eventFor(asset, 'abc', '01')).then(({ outcome }) => {
+      settled = outcome;
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(settled).toBeUndefined();
+    await assets.save({
+      ...asset,
+      state: 'ready',
+      etag: 'abc',
+      pipelineVersion: PIPELINE_VERSION,
+      inlineUntil: undefined,
+    });
+    await vi.advanceTimersByTimeAsync(250);
+    await handled;
+    expect(settled).toBe('skipped');
+  });
+
+  it('does the work itself when the lease runs out while it waits', async () => {
+    const { assets, processor } = setup();
+    const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() + 60_000).toISOString() });
+    await assets.create(asset);
+    let settled: string | undefined;
+    const handled = processor.handleObject(eventFor(asset, 'abc', '01')).then(({ outcome }) => {
+      settled = outcome;
+    });
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_250);
+    await handled;
+    // MemoryStorage has no objects: the download finds the original gone.
+    expect(settled).toBe('superseded');
   });
 
   it('does the work itself once the lease has run out', async () => {
@@ -93,23 +121,25 @@ describe('waiting for a checksum holder', () => {
     const { assets, processor } = setup();
     const holder = pendingAsset({ size: 10 });
     await assets.create(holder);
-    setTimeout(() => void assets.save({ ...holder, state: 'ready' }), 300);
-    expect((await processor.settled(holder.id))?.state).toBe('ready');
+    const settled = processor.settled(holder.id);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await assets.save({ ...holder, state: 'ready' });
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await settled)?.state).toBe('ready');
   });
 
-  it('gives up after its bound on a holder that never settles', async () => {
-    const assets = new MemoryAssets();
-    let now = Date.now();
-    // Each read of the clock moves it two seconds: the bound passes after a few polls.
-    const clock = {
-      now: () => {
-        now += 2_000;
-        return new Date(now);
-      },
-    };
-    const processor = new AssetProcessor({ assets, storage: new MemoryStorage(), media: unusedMedia, clock });
+  it('gives up after its bound of ten seconds on a holder that never settles', async () => {
+    const { assets, processor } = setup();
     const holder = pendingAsset({ size: 10 });
     await assets.create(holder);
-    expect((await processor.settled(holder.id))?.state).toBe('pending');
+    let answered: string | undefined;
+    const settled = processor.settled(holder.id).then((asset) => {
+      answered = asset?.state;
+    });
+    await vi.advanceTimersByTimeAsync(9_500);
+    expect(answered).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(750);
+    await settled;
+    expect(answered).toBe('pending');
   });
 });

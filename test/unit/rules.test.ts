@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareSequencers } from '../../shared/domain/asset.ts';
 import { sanitiseFileName } from '../../shared/domain/uploads.ts';
@@ -16,17 +17,57 @@ describe('sequencers', () => {
     expect(compareSequencers('ff', 'FF')).toBe(0);
   });
 
-  it('agree with padding-then-text order on random pairs', () => {
-    for (let i = 0; i < 500; i++) {
-      const hex = () =>
-        Math.floor(Math.random() * 16 ** 8)
-          .toString(16)
-          .slice(0, 1 + Math.floor(Math.random() * 8));
-      const [a, b] = [hex(), hex()];
-      const width = Math.max(a.length, b.length);
-      const [x, y] = [a.padEnd(width, '0'), b.padEnd(width, '0')];
-      expect(compareSequencers(a, b)).toBe(x < y ? -1 : x > y ? 1 : 0);
-    }
+  // As S3 writes them: hex digits, of either case, of varying length.
+  const sequencer = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 1, maxLength: 24 });
+  const sign = (n: number) => Math.sign(n) + 0;
+  /** An oracle that shares no code with the comparator: right-padding is scaling by 16 per digit. */
+  const scaled = (hex: string, width: number) => BigInt(`0x${hex}`) * 16n ** BigInt(width - hex.length);
+
+  it('order like the numbers they are once right-padded with zeros to the same width', () => {
+    fc.assert(
+      fc.property(sequencer, sequencer, (a, b) => {
+        const width = Math.max(a.length, b.length);
+        const [x, y] = [scaled(a, width), scaled(b, width)];
+        expect(compareSequencers(a, b)).toBe(x < y ? -1 : x > y ? 1 : 0);
+      }),
+    );
+  });
+
+  it('are a total order: reflexive, antisymmetric and transitive', () => {
+    fc.assert(
+      fc.property(sequencer, sequencer, sequencer, (a, b, c) => {
+        expect(compareSequencers(a, a)).toBe(0);
+        expect(sign(compareSequencers(a, b))).toBe(sign(-compareSequencers(b, a)));
+        const [p, q, r] = [a, b, c].sort(compareSequencers);
+        expect(compareSequencers(p as string, r as string)).toBeLessThanOrEqual(0);
+        if (compareSequencers(p as string, q as string) < 0 || compareSequencers(q as string, r as string) < 0) {
+          expect(compareSequencers(p as string, r as string)).toBeLessThan(0);
+        }
+      }),
+    );
+  });
+
+  it('ignore trailing zeros and letter case', () => {
+    fc.assert(
+      fc.property(sequencer, sequencer, fc.nat({ max: 8 }), (a, b, zeros) => {
+        expect(compareSequencers(a, a + '0'.repeat(zeros))).toBe(0);
+        expect(compareSequencers(a + '0'.repeat(zeros), b)).toBe(compareSequencers(a, b));
+        expect(compareSequencers(a.toLowerCase(), b.toUpperCase())).toBe(compareSequencers(a, b));
+      }),
+    );
+  });
+
+  it('a later event of the same key, which S3 gives a longer or larger sequencer, sorts after', () => {
+    fc.assert(
+      fc.property(
+        sequencer,
+        fc.string({ unit: fc.constantFrom(...'123456789ABCDEF'), minLength: 1, maxLength: 4 }),
+        (a, more) => {
+          expect(compareSequencers(a, a + more)).toBe(-1);
+          expect(compareSequencers(a + more, a)).toBe(1);
+        },
+      ),
+    );
   });
 });
 
