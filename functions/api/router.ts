@@ -3,7 +3,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { Unauthenticated } from '../../shared/domain/errors.ts';
+import { Unauthenticated, Unavailable } from '../../shared/domain/errors.ts';
 import { errorResponse } from '../../shared/http/errors.ts';
 import { json } from '../../shared/http/response.ts';
 import { type AuthContext, ROUTES, type RouteName, routeKey } from '../../shared/http/routes.ts';
@@ -47,6 +47,7 @@ export const router =
 
 const authenticatedUser = (event: ApiEvent): string => {
   const context = event.requestContext.authorizer?.lambda;
+  if (context?.auth_unavailable) throw new Unavailable('the API key could not be checked just now; retry shortly');
   if (!context?.user_id) {
     throw new Unauthenticated(context?.auth_error ?? 'missing Authorization: Bearer <api key>');
   }

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { isTransient } from '../../shared/aws/transient.ts';
 import { Unauthenticated } from '../../shared/domain/errors.ts';
 import type { AuthContext } from '../../shared/http/routes.ts';
 import { logger } from '../../shared/logger.ts';
@@ -20,6 +21,12 @@ const authorize = async (
     const identity = await accounts.authenticate(event.headers?.authorization);
     return { isAuthorized: true, context: { user_id: identity.userId, key_id: identity.keyId } };
   } catch (error) {
+    // A throttled or unreachable table is no verdict on the key: the API answers 502 + Retry-After
+    // (a thrown error would be API Gateway's bare 500).
+    if (isTransient(error)) {
+      logger.warn('could not check the key', { route: event.routeKey, error: error as Error });
+      return { isAuthorized: true, context: { auth_unavailable: 'true' } };
+    }
     if (!(error instanceof Unauthenticated)) throw error;
     logger.info('unauthenticated request', { route: event.routeKey, reason: error.message });
     return { isAuthorized: true, context: { auth_error: error.message } };

@@ -26,7 +26,10 @@ export interface ClientTimeouts {
   s3SocketMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ClientTimeouts = { connectionMs: 3_000, dynamoSocketMs: 10_000, s3SocketMs: 60_000 };
+// Generous, because they only have to tell a dead peer from a slow one: on the local stack the
+// servers share an event loop with code that blocks it for seconds (the wasm HEIC decoder of an
+// inline upload), and a timer that fires when the loop comes back beats the answer already waiting.
+export const DEFAULT_TIMEOUTS: ClientTimeouts = { connectionMs: 10_000, dynamoSocketMs: 30_000, s3SocketMs: 60_000 };
 
 export interface AwsClients {
   s3: S3Client;

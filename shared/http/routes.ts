@@ -35,4 +35,6 @@ export interface AuthContext {
   user_id?: string;
   key_id?: string;
   auth_error?: string;
+  /** Set when the key could not be checked because the table was briefly unreachable. */
+  auth_unavailable?: string;
 }

@@ -19,7 +19,7 @@ export const useLocalStack = (options: LocalStackOptions = {}): (() => LocalStac
 /** Polls until `check` returns a value (not undefined) or the time is up. */
 export const eventually = async <T>(
   check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

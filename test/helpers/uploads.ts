@@ -75,7 +75,7 @@ export const presignedUpload = async (
 };
 
 /** Polls GET /api/assets/{id} until processing has decided. */
-export const settled = (baseUrl: string, key: string, id: string, timeoutMs = 30_000) =>
+export const settled = (baseUrl: string, key: string, id: string, timeoutMs = 120_000) =>
   eventually(async () => {
     const res = await api(baseUrl, key).get(`/api/assets/${id}`);
     return res.status === 200 && res.body.state !== 'pending' ? res.body : undefined;

@@ -9,7 +9,7 @@ import { CORS_ORIGIN, only, resources, synthTemplate } from '../helpers/template
 let template: Template;
 beforeAll(() => {
   ({ template } = synthTemplate());
-}, 60_000);
+});
 
 const functionNamed = (prefix: string) => only(template, 'AWS::Lambda::Function', prefix);
 const logicalIdOf = (type: string, prefix: string) => {

@@ -98,7 +98,7 @@ describe.skipIf(!executablePath)('uploads from a browser page on another origin'
     expect(parts.etags.every((e: string | null) => typeof e === 'string' && e.length > 2)).toBe(true);
     const videoAsset = await settled(stack().apiUrl, key, parts.assetId, 60_000);
     expect(videoAsset).toMatchObject({ state: 'ready', checksum: (await fileDigests(videoPath)).sha256 });
-  }, 120_000);
+  });
 
   it('refuse an origin that is not allowed', async () => {
     const key = await newKey();

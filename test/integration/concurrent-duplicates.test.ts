@@ -48,5 +48,5 @@ describe('the same bytes, ten times at once', () => {
       return Contents ?? [];
     });
     expect(originals.map((o) => o.Key)).toEqual([`originals/${owner}/${winner}`]);
-  }, 60_000);
+  });
 });

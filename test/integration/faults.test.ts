@@ -27,7 +27,7 @@ const KILLS = 3;
  * The processor's timeout, shrunk from 120 s; failed and killed batches come back after six of
  * them (the cloud's ratio, which the local queue enforces) rather than after 12 minutes.
  */
-const PROCESSOR_TIMEOUT_MS = 4_000;
+const PROCESSOR_TIMEOUT_MS = 8_000;
 
 let proxy: FaultProxy | undefined;
 afterAll(async () => {
@@ -223,7 +223,7 @@ describe('faults injected into S3 and DynamoDB', () => {
         if (stack().queue.counts().inFlight === 0 || !(await processor.kill())) return undefined;
         kills++;
         return true;
-      }, 60_000);
+      }, 600_000);
       await uploaded;
     }
     // Settled: every asset out of `pending` and the queue drained, still under faults.
@@ -237,7 +237,7 @@ describe('faults injected into S3 and DynamoDB', () => {
         if (res.status !== 200 || res.body.state === 'pending') return undefined;
       }
       return true;
-    }, 120_000).catch((error: Error) => {
+    }, 300_000).catch((error: Error) => {
       const queues = { queue: stack().queue.counts(), dlq: stack().deadLetterQueue.counts() };
       throw new Error(`${error.message}: ${JSON.stringify({ queues, unsettled })}`);
     });
@@ -312,5 +312,5 @@ describe('faults injected into S3 and DynamoDB', () => {
     const again = await post();
     expect(again.status).toBe(201);
     expect(((await again.json()) as { state: string }).state).toBe('ready');
-  }, 60_000);
+  }, 300_000);
 });

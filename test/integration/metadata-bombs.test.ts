@@ -15,7 +15,7 @@ const MB = 1000 * 1000;
  */
 const GROWTH_LIMIT = 500 * MB;
 /** Only to tell a hang from work: each of these finishes in a few seconds. */
-const HANG_MS = 30_000;
+const HANG_MS = 120_000;
 
 /** A camera's EXIF block (TIFF, without the `Exif\0\0` prefix), as libvips writes it. */
 const cameraExif = async (make: string) => {
@@ -76,7 +76,7 @@ describe('metadata bombs', () => {
   // The processor process starts on first use: started here, so no test counts its start-up.
   beforeAll(async () => {
     await processed(await pngWith(), 'warm-up.png', 'image/png');
-  }, 60_000);
+  });
 
   it('a PNG whose 1 MB iCCP chunk inflates to 1 GiB is kept without the profile, its EXIF still read', async () => {
     const iccp = pngChunk('iCCP', Buffer.concat([Buffer.from('bomb\0\0', 'latin1'), await deflatedGibibyte()]));

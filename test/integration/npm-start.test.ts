@@ -53,5 +53,5 @@ describe('npm start', () => {
     expect(reset.devKey).not.toBe(first.devKey);
     expect(await keys('list')).not.toMatch(/zed/);
     await reset.stop();
-  }, 120_000);
+  });
 });

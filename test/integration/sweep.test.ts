@@ -104,7 +104,7 @@ describe('the pending sweep on the local stack', () => {
     expect(await pendingIndex()).toEqual([]);
     expect(await sweep()).toEqual({ examined: 0, enqueued: 0, abandoned: 0, waiting: 0 });
     expect((await client.get(`/api/assets/${lostId}`)).body.updated_at).toBe(ready.updated_at);
-  }, 60_000);
+  });
 
   it('leaves an upload whose target is still valid and whose bytes have not arrived', async () => {
     const key = await newKey();

@@ -41,7 +41,7 @@ beforeAll(async () => {
     const batch = Array.from({ length: Math.min(10, COUNT - start) }, (_, j) => start + j);
     uploaded.push(...(await Promise.all(batch.map((i) => upload(i, at(i))))));
   }
-}, 120_000);
+}, 300_000);
 
 const expectedOrder = (order: 'asc' | 'desc') => {
   // Byte order, as DynamoDB sorts keys (localeCompare would fold case).

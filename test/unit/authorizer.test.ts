@@ -36,3 +36,29 @@ describe('handler log lines', () => {
     });
   });
 });
+
+describe('a key that cannot be checked', () => {
+  it('is no verdict: the authorizer says so and the API answers 502 with Retry-After, not 401 or 500', async () => {
+    const { handler } = await import('../../functions/authorizer/handler.ts');
+    const event = {
+      routeKey: 'GET /api/libraries',
+      headers: { authorization: 'Bearer dk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+    } as unknown as APIGatewayRequestAuthorizerEventV2;
+    // The table's endpoint refuses connections: the SDK retries, then gives up with a network error.
+    const verdict = await handler(event, lambdaContext('authorizer', 30_000));
+    expect(verdict).toEqual({ isAuthorized: true, context: { auth_unavailable: 'true' } });
+
+    const { router } = await import('../../functions/api/router.ts');
+    const api = router({} as Parameters<typeof router>[0]);
+    const result = await api(
+      {
+        routeKey: 'GET /api/libraries',
+        requestContext: { authorizer: { lambda: verdict.context } },
+      } as unknown as Parameters<typeof api>[0],
+      lambdaContext('api', 30_000),
+    );
+    expect(result.statusCode).toBe(502);
+    expect(result.headers).toMatchObject({ 'retry-after': expect.any(String) });
+    expect(JSON.parse(result.body ?? '{}').detail).toMatch(/temporarily unavailable/);
+  });
+});
