@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { Accounts } from '../../shared/domain/accounts.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
 import { DynamoAccounts } from '../../shared/table/dynamo-accounts.ts';
 import { ensureTable, startDynamo } from '../local/dynamo.ts';
 import { dataDirFrom, readRunningStack } from '../local/stack-file.ts';

@@ -1,9 +1,8 @@
-import { originalKey } from '../names.ts';
+import { derivedKeys, originalKey } from '../object-keys.ts';
 import type { Accounts } from './accounts.ts';
 import type { Asset } from './asset.ts';
 import { Invalid, NotFound } from './errors.ts';
 import type { AssetRepository, ExistMatch, ObjectStorage } from './ports.ts';
-import { derivedKeys } from './process-asset.ts';
 
 export interface ListQuery {
   libraryId?: string;

@@ -1,5 +1,5 @@
-import { derivedKey, originalKey, parseOriginalKey } from '../names.ts';
-import { type Asset, compareSequencers, PIPELINE_VERSION, PREVIEW_FILE, THUMBNAIL_FILE } from './asset.ts';
+import { derivedKeys, originalKey, parseOriginalKey } from '../object-keys.ts';
+import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './media-types.ts';
 import type { ObjectCreated } from './object-event.ts';
@@ -37,11 +37,6 @@ export const INLINE_LEASE_MS = 60_000;
 const INLINE_POLL_MS = 250;
 /** A claim holder has only S3 and DynamoDB writes left; this is ample for them. */
 const SETTLE_WAIT_MS = 10_000;
-
-export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
-  preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
-  thumbnail: derivedKey(asset.owner, asset.id, THUMBNAIL_FILE),
-});
 
 /**
  * Turns an uploaded original into a ready (or failed, or duplicate) asset. Every step is safe to

@@ -5,8 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ObjectCreatedEvent } from '../../infra/local/event-bridge.ts';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { parseObjectCreated } from '../../shared/domain/object-event.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 
 const MAX_RECEIVES = 3;

@@ -7,7 +7,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { type FormEntry, type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
 

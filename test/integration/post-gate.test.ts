@@ -2,7 +2,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
+import { derivedKeys } from '../../shared/object-keys.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
 import { assetItem } from '../../shared/table/keys.ts';
 import { uniquePng } from '../helpers/images.ts';

@@ -4,7 +4,7 @@ import type { SqsHandler } from '../../infra/local/consumer.ts';
 import { createClients } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseObjectCreated } from '../../shared/domain/object-event.ts';
-import { parseOriginalKey } from '../../shared/names.ts';
+import { parseOriginalKey } from '../../shared/object-keys.ts';
 import { PENDING_UPLOAD_SHARDS, pendingUploadPartition } from '../../shared/table/keys.ts';
 import { INDEXES } from '../../shared/table/schema.ts';
 import { api } from '../helpers/api.ts';
