@@ -1,7 +1,7 @@
 import { derivedKeys, originalKey, parseOriginalKey } from '../object-keys.ts';
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
-import { MediaRejected } from './media-types.ts';
+import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
 import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage } from './ports.ts';
 

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MediaRejected } from '../domain/media-types.ts';
+import { MediaRejected } from '../domain/errors.ts';
 import { type ProbedVideo, parseRate } from '../domain/video-metadata.ts';
 import { binary } from './binaries.ts';
 import { videoError } from './media-errors.ts';
@@ -34,7 +34,7 @@ const failure = (error: unknown) => {
   return { detail: String(stderr || message), timedOut: killed === true };
 };
 
-/** ffprobe and ffmpeg as child processes (the FfprobeVideo adapter); the input is a path or a signed URL. */
+/** ffprobe and ffmpeg as child processes (the FfmpegVideo adapter); the input is a path or a signed URL. */
 export class FfmpegVideo {
   async probe(input: string): Promise<ProbedVideo> {
     let output: string;

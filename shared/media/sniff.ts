@@ -5,7 +5,7 @@ import type { LocalFile } from '../domain/ports.ts';
 export const sniffType = async (file: LocalFile): Promise<string | undefined> => {
   const type = await (file.path ? fileTypeFromFile(file.path) : fileTypeFromBuffer(file.head)).catch(() => undefined);
   if (!type) return undefined;
-  // file-type names Apple's MOV and M4V this way; the allowlist uses the registered names.
+  // file-type names a HEIF image sequence (Live Photo stills, bursts) apart; the allowlist takes it as the image type.
   return type.mime === 'image/heic-sequence'
     ? 'image/heic'
     : type.mime === 'image/heif-sequence'

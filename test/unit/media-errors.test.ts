@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRejected } from '../../shared/domain/media-types.ts';
+import { MediaRejected } from '../../shared/domain/errors.ts';
 import type { LocalFile } from '../../shared/domain/ports.ts';
 import { binary } from '../../shared/media/binaries.ts';
 import { SharpMedia } from '../../shared/media/sharp-media.ts';
