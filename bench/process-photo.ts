@@ -8,7 +8,7 @@ import decodeHeic from 'heic-decode';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { SharpMedia } from '../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../shared/storage/local-file.ts';
+import { spoolToDisk } from '../shared/storage/spool.ts';
 import { type Comparison, compare, record } from './harness.ts';
 
 // Processing one photo: Darkroom's media path (stream to disk through both hashes, sniff, box

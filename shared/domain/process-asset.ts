@@ -3,7 +3,7 @@ import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
-import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage } from './ports.ts';
+import type { AssetRepository, Clock, MediaProcessor, ObjectStorage, Original } from './ports.ts';
 
 export type Outcome =
   | 'ready'
@@ -70,7 +70,7 @@ export class AssetProcessor {
   }
 
   /** The work itself, also run inline by the direct upload with the bytes it already has. */
-  async processFile(asset: Asset, file: LocalFile, source: { etag: string; sequencer?: string }): Promise<Processed> {
+  async processFile(asset: Asset, file: Original, source: { etag: string; sequencer?: string }): Promise<Processed> {
     const { assets, media, storage } = this.deps;
     const base: Asset = {
       ...asset,

@@ -8,9 +8,9 @@ import { FIRST_BATCH, MULTIPART_TTL_SECONDS, PART_URL_TTL_SECONDS, partSizeOf, p
 import type {
   AssetRepository,
   Clock,
-  LocalFile,
   MediaProcessor,
   ObjectStorage,
+  Original,
   PresignedUpload,
   SignedPart,
 } from './ports.ts';
@@ -132,12 +132,7 @@ export class Uploads {
   }
 
   /** The small-file path: the bytes arrive with the request and are processed before answering. */
-  async directUpload(
-    owner: string,
-    metadata: DeviceMetadata,
-    file: LocalFile,
-    fileName: string,
-  ): Promise<DirectResult> {
+  async directUpload(owner: string, metadata: DeviceMetadata, file: Original, fileName: string): Promise<DirectResult> {
     const libraryId = await this.deps.accounts.resolveLibrary(owner, metadata.libraryId);
     if (file.size === 0) throw new Invalid('asset_data: the file is empty');
     const mimeType = await this.deps.media.sniff(file);

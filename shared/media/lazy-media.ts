@@ -1,4 +1,4 @@
-import type { Inspection, LocalFile, MediaProcessor, Rendition } from '../domain/ports.ts';
+import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/ports.ts';
 
 /**
  * The media stack (sharp, libheif's wasm, exifr, file-type) costs about 200 ms to load; most API
@@ -12,15 +12,15 @@ export class LazyMedia implements MediaProcessor {
     return this.loaded;
   }
 
-  async sniff(file: LocalFile): Promise<string | undefined> {
+  async sniff(file: Original): Promise<string | undefined> {
     return (await this.media()).sniff(file);
   }
 
-  async inspect(file: LocalFile): Promise<Inspection> {
+  async inspect(file: Original): Promise<Inspection> {
     return (await this.media()).inspect(file);
   }
 
-  async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
+  async render(file: Original, inspection: Inspection): Promise<Rendition> {
     return (await this.media()).render(file, inspection);
   }
 }

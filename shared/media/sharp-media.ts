@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
-import { normaliseExif } from '../domain/exif.ts';
 import { MediaRejected } from '../domain/errors.ts';
+import { normaliseExif } from '../domain/exif.ts';
 import { isImageType, isVideoType, MAX_PIXELS } from '../domain/media-types.ts';
-import type { Inspection, LocalFile, MediaProcessor, Rendition } from '../domain/ports.ts';
+import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/ports.ts';
 import { displaySize, videoReading } from '../domain/video-metadata.ts';
 import { bmffTruncation, bmffTruncationAt } from './bmff.ts';
 import { readTags } from './exif-reader.ts';
@@ -30,7 +30,7 @@ const BMFF = new Set([
 const HEVC = new Set(['image/heic', 'image/heif']);
 
 /** A path or URL ffmpeg can read. */
-const videoInput = (file: LocalFile) => file.path ?? file.url ?? '';
+const videoInput = (file: Original) => (file.kind === 'disk' ? file.path : file.url);
 
 /**
  * Decoding, orientation and output settings in one place (the SharpMedia adapter). Videos are
@@ -39,20 +39,19 @@ const videoInput = (file: LocalFile) => file.path ?? file.url ?? '';
 export class SharpMedia implements MediaProcessor {
   constructor(private readonly video = new FfmpegVideo()) {}
 
-  sniff(file: LocalFile): Promise<string | undefined> {
+  sniff(file: Original): Promise<string | undefined> {
     return sniffType(file);
   }
 
-  async inspect(file: LocalFile): Promise<Inspection> {
+  async inspect(file: Original): Promise<Inspection> {
     if (file.size === 0) throw new MediaRejected('the file is empty');
     const mimeType = await this.sniff(file);
     if (!mimeType || !(isImageType(mimeType) || isVideoType(mimeType))) {
       throw new MediaRejected(`${mimeType ?? 'the content'} is not an image or video format Darkroom accepts`);
     }
     if (BMFF.has(mimeType)) {
-      const truncated = file.path
-        ? await bmffTruncation(file.path, file.size)
-        : await bmffTruncationAt(file.url ?? '', file.size);
+      const truncated =
+        file.kind === 'disk' ? await bmffTruncation(file.path, file.size) : await bmffTruncationAt(file.url, file.size);
       if (truncated) throw new MediaRejected(truncated);
     }
     if (isVideoType(mimeType)) {
@@ -67,7 +66,7 @@ export class SharpMedia implements MediaProcessor {
         reading: videoReading(probed),
       };
     }
-    if (!file.path) throw new MediaRejected('the image is too large to process');
+    if (file.kind !== 'disk') throw new MediaRejected('the image is too large to process');
     const sharp = await loadSharp();
     // The header alone says how large the decoded image would be; refuse before anything allocates it.
     const header = await sharp(file.path, { limitInputPixels: false })
@@ -88,7 +87,7 @@ export class SharpMedia implements MediaProcessor {
     return { mimeType, kind: 'image', width, height, reading };
   }
 
-  async render(file: LocalFile, inspection: Inspection): Promise<Rendition> {
+  async render(file: Original, inspection: Inspection): Promise<Rendition> {
     const sharp = await loadSharp();
     try {
       const image = await this.decode(file, inspection);
@@ -125,12 +124,12 @@ export class SharpMedia implements MediaProcessor {
   }
 
   /** A pipeline over the full image (a video's poster frame), upright. */
-  private async decode(file: LocalFile, inspection: Inspection): Promise<Sharp> {
+  private async decode(file: Original, inspection: Inspection): Promise<Sharp> {
     const sharp = await loadSharp();
     if (inspection.kind === 'video') {
       return sharp(await this.video.poster(videoInput(file), inspection.durationSeconds ?? 0));
     }
-    const path = file.path ?? '';
+    const path = file.kind === 'disk' ? file.path : file.url;
     if (HEVC.has(inspection.mimeType)) {
       // Prebuilt sharp has no HEVC decoder. libheif (wasm) applies the container's rotation
       // (irot) itself, and EXIF Orientation in a HEIC is informational: do not rotate again.

@@ -10,9 +10,9 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
-import type { Download, LocalFile, ObjectStorage, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
-import { spoolToDisk } from './local-file.ts';
+import type { Download, ObjectStorage, Original, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
 import { S3Multipart } from './s3-multipart.ts';
+import { hashStream, spoolToDisk } from './spool.ts';
 
 /**
  * An original put from the API is a direct upload, under the 6 MB Lambda payload limit: it is sent
@@ -67,10 +67,11 @@ export class S3Storage implements ObjectStorage {
         (object.Body as Readable).destroy();
         return 'missing';
       }
-      const keep = (object.ContentLength ?? 0) <= this.diskLimitBytes;
-      const spooled = await spoolToDisk(object.Body as Readable, { keep });
-      if (!keep) spooled.file.url = await this.readUrl(key);
-      return spooled;
+      const body = object.Body as Readable;
+      if ((object.ContentLength ?? 0) <= this.diskLimitBytes) return await spoolToDisk(body);
+      // Too large for /tmp: hash on the way past, and let readers seek through a signed URL.
+      const digest = await hashStream(body);
+      return { file: { kind: 'remote', url: await this.readUrl(key), ...digest }, release: async () => {} };
     } catch (error) {
       if (isMissing(error)) return 'missing';
       throw error;
@@ -88,8 +89,8 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
-  async putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }> {
-    if (!file.path) throw new Error('putOriginal needs the bytes on disk');
+  async putOriginal(key: string, file: Original, contentType: string): Promise<{ etag: string }> {
+    if (file.kind !== 'disk') throw new Error('putOriginal needs the bytes on disk');
     if (file.size > MAX_PUT_ORIGINAL_BYTES)
       throw new Error(`putOriginal buffers at most ${MAX_PUT_ORIGINAL_BYTES} bytes`);
     const result = await this.s3.send(

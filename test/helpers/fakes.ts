@@ -6,8 +6,8 @@ import type {
   Download,
   ExistMatch,
   ExistQuery,
-  LocalFile,
   ObjectStorage,
+  Original,
   PresignedUpload,
   ProcessingQueue,
   SignedPart,
@@ -107,7 +107,7 @@ export class MemoryStorage implements ObjectStorage {
   async head(key: string) {
     return this.originals.get(key) ?? 'missing';
   }
-  async putOriginal(_key: string, _file: LocalFile, _contentType: string) {
+  async putOriginal(_key: string, _file: Original, _contentType: string) {
     return { etag: 'etag' };
   }
   async putDerived(key: string, body: Buffer) {
@@ -141,7 +141,7 @@ export class MemoryStorage implements ObjectStorage {
   }
 }
 
-export const pendingAsset = (file: Pick<LocalFile, 'size'>, overrides: Partial<Asset> = {}): Asset => ({
+export const pendingAsset = (file: Pick<Original, 'size'>, overrides: Partial<Asset> = {}): Asset => ({
   id: `asset_${Math.random().toString(36).slice(2).padEnd(22, 'x').slice(0, 22)}`,
   owner: 'user_test',
   libraryId: 'lib_test',

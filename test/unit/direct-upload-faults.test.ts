@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Accounts } from '../../shared/domain/accounts.ts';
-import type { LocalFile, MediaProcessor } from '../../shared/domain/ports.ts';
+import type { MediaProcessor, Original } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { Uploads } from '../../shared/domain/uploads.ts';
@@ -9,7 +9,14 @@ import { MemoryAssets, MemoryStorage } from '../helpers/fakes.ts';
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
 
-const file: LocalFile = { path: '/nowhere', size: 10, head: Buffer.alloc(10), sha256: 'sha256', sha1: 'sha1' };
+const file: Original = {
+  kind: 'disk',
+  path: '/nowhere',
+  size: 10,
+  head: Buffer.alloc(10),
+  sha256: 'sha256',
+  sha1: 'sha1',
+};
 const metadata = {
   deviceAssetId: 'IMG_1',
   deviceId: 'phone',

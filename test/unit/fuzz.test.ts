@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { parseMultipart } from '../../shared/http/multipart.ts';
 import { SharpMedia } from '../../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../../shared/storage/local-file.ts';
+import { spoolToDisk } from '../../shared/storage/spool.ts';
 import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 // Random and mutated bytes through the real media code: every input ends ready or failed, in

@@ -4,16 +4,16 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaRejected } from '../../shared/domain/errors.ts';
-import type { LocalFile } from '../../shared/domain/ports.ts';
+import type { OriginalOnDisk } from '../../shared/domain/ports.ts';
 import { binary } from '../../shared/media/binaries.ts';
 import { SharpMedia } from '../../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../../shared/storage/local-file.ts';
+import { spoolToDisk } from '../../shared/storage/spool.ts';
 import { jpeg } from '../helpers/images.ts';
 
 const media = new SharpMedia();
 const releases: (() => Promise<void>)[] = [];
 
-const local = async (bytes: Buffer): Promise<LocalFile> => {
+const local = async (bytes: Buffer): Promise<OriginalOnDisk> => {
   const { file, release } = await spoolToDisk(Readable.from([bytes]));
   releases.push(release);
   return file;
