@@ -8,6 +8,7 @@ import { systemClock } from '../shared/domain/ports.ts';
 import { AssetProcessor } from '../shared/domain/process-asset.ts';
 import { Uploads } from '../shared/domain/uploads.ts';
 import { LazyMedia } from '../shared/media/lazy-media.ts';
+import { S3Multipart } from '../shared/storage/s3-multipart.ts';
 import { S3Storage } from '../shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '../shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
@@ -24,6 +25,7 @@ export const composeAssets = () => {
     { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
     config.DARKROOM_DISK_LIMIT_BYTES,
   );
+  const parts = new S3Multipart(clients.s3, config.ORIGINALS_BUCKET);
   const media = new LazyMedia();
   const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
   return {
@@ -34,12 +36,13 @@ export const composeAssets = () => {
       accounts,
       assets,
       storage,
+      multipart: parts,
       media,
       processor,
       clock: systemClock,
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
-    multipart: new MultipartUploads({ assets, storage }),
+    multipart: new MultipartUploads({ assets, multipart: parts, storage }),
     queries: new AssetQueries({ accounts, assets, storage }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

@@ -97,7 +97,14 @@ export interface ObjectStorage {
     size: number;
     expiresInSeconds: number;
   }): Promise<PresignedUpload>;
-  createMultipart(key: string, contentType: string): Promise<string>;
+  originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
+  derivedUrl(key: string, contentType: string): Promise<string>;
+}
+
+/** Multipart uploads of originals, which clients send part by part to presigned URLs. */
+export interface MultipartStorage {
+  /** Starts an upload; answers its id. */
+  create(key: string, contentType: string): Promise<string>;
   /** URLs for UploadPart, each pinned to its part's exact length. */
   signParts(
     key: string,
@@ -107,10 +114,8 @@ export interface ObjectStorage {
   ): Promise<SignedPart[]>;
   /** The parts S3 holds; 'missing' when the upload was completed or aborted. */
   listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'>;
-  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
-  abortMultipart(key: string, uploadId: string): Promise<void>;
-  originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
-  derivedUrl(key: string, contentType: string): Promise<string>;
+  complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abort(key: string, uploadId: string): Promise<void>;
 }
 
 export interface TimelineQuery {

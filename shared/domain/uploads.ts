@@ -9,6 +9,7 @@ import type {
   AssetRepository,
   Clock,
   MediaProcessor,
+  MultipartStorage,
   ObjectStorage,
   Original,
   PresignedUpload,
@@ -68,6 +69,7 @@ export class Uploads {
       accounts: Accounts;
       assets: AssetRepository;
       storage: ObjectStorage;
+      multipart: MultipartStorage;
       media: MediaProcessor;
       processor: AssetProcessor;
       clock: Clock;
@@ -103,12 +105,12 @@ export class Uploads {
     const key = originalKey(owner, asset.id);
     if (request.fileSizeBytes > this.deps.multipartThreshold) {
       const plan = planParts(request.fileSizeBytes);
-      const uploadId = await this.deps.storage.createMultipart(key, request.mimeType);
+      const uploadId = await this.deps.multipart.create(key, request.mimeType);
       asset.multipart = { uploadId, ...plan };
       asset.uploadExpiresAt = new Date(now.getTime() + MULTIPART_TTL_SECONDS * 1000).toISOString();
       await this.deps.assets.create(asset);
       const first = Array.from({ length: Math.min(FIRST_BATCH, plan.partCount) }, (_, i) => i + 1);
-      const parts = await this.deps.storage.signParts(
+      const parts = await this.deps.multipart.signParts(
         key,
         uploadId,
         first.map((partNumber) => ({ partNumber, size: partSizeOf(asset, plan, partNumber) })),

@@ -10,8 +10,7 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
-import type { Download, ObjectStorage, Original, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
-import { S3Multipart } from './s3-multipart.ts';
+import type { Download, ObjectStorage, Original, PresignedUpload } from '../domain/ports.ts';
 import { hashStream, spoolToDisk } from './spool.ts';
 
 /**
@@ -44,7 +43,6 @@ const isMissing = (error: unknown) => {
 };
 
 export class S3Storage implements ObjectStorage {
-  private readonly multipart: S3Multipart;
   private readonly signed = new Map<string, string>();
   private signedWindow = 0;
 
@@ -53,9 +51,7 @@ export class S3Storage implements ObjectStorage {
     private readonly buckets: { originals: string; derived: string },
     /** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
     private readonly diskLimitBytes: number,
-  ) {
-    this.multipart = new S3Multipart(s3, buckets.originals);
-  }
+  ) {}
 
   async download(key: string, etag?: string): Promise<Download> {
     try {
@@ -138,31 +134,6 @@ export class S3Storage implements ObjectStorage {
     // The policy's own expiration, so the client is told exactly what S3 will enforce.
     const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string };
     return { url, fields, expiresAt: new Date(policy.expiration).toISOString() };
-  }
-
-  createMultipart(key: string, contentType: string): Promise<string> {
-    return this.multipart.create(key, contentType);
-  }
-
-  signParts(
-    key: string,
-    uploadId: string,
-    parts: { partNumber: number; size: number }[],
-    expiresInSeconds: number,
-  ): Promise<SignedPart[]> {
-    return this.multipart.signParts(key, uploadId, parts, expiresInSeconds);
-  }
-
-  listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
-    return this.multipart.listParts(key, uploadId);
-  }
-
-  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
-    return this.multipart.complete(key, uploadId, parts);
-  }
-
-  abortMultipart(key: string, uploadId: string): Promise<void> {
-    return this.multipart.abort(key, uploadId);
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {

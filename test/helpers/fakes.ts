@@ -6,6 +6,7 @@ import type {
   Download,
   ExistMatch,
   ExistQuery,
+  MultipartStorage,
   ObjectStorage,
   Original,
   PresignedUpload,
@@ -122,7 +123,20 @@ export class MemoryStorage implements ObjectStorage {
   async presignUpload(): Promise<PresignedUpload> {
     return { url: 'memory://', fields: {}, expiresAt: new Date().toISOString() };
   }
-  async createMultipart() {
+  async originalUrl(key: string) {
+    return `memory://${key}`;
+  }
+  async derivedUrl(key: string) {
+    return `memory://${key}`;
+  }
+}
+
+/** Multipart uploads that hold no parts: records what was completed and aborted. */
+export class MemoryMultipart implements MultipartStorage {
+  readonly completed: string[] = [];
+  readonly aborted: string[] = [];
+
+  async create() {
     return 'upload';
   }
   async signParts(): Promise<SignedPart[]> {
@@ -131,13 +145,11 @@ export class MemoryStorage implements ObjectStorage {
   async listParts(): Promise<UploadedPart[]> {
     return [];
   }
-  async completeMultipart() {}
-  async abortMultipart() {}
-  async originalUrl(key: string) {
-    return `memory://${key}`;
+  async complete(key: string) {
+    this.completed.push(key);
   }
-  async derivedUrl(key: string) {
-    return `memory://${key}`;
+  async abort(key: string) {
+    this.aborted.push(key);
   }
 }
 

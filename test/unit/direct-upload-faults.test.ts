@@ -4,7 +4,7 @@ import type { MediaProcessor, Original } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { Uploads } from '../../shared/domain/uploads.ts';
-import { MemoryAssets, MemoryStorage } from '../helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage } from '../helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
@@ -57,6 +57,7 @@ const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolea
     accounts,
     assets,
     storage,
+    multipart: new MemoryMultipart(),
     media,
     processor,
     clock: systemClock,
