@@ -3,6 +3,7 @@ import { createClients } from '../shared/aws/clients.ts';
 import { loadConfig } from '../shared/config.ts';
 import { Accounts } from '../shared/domain/accounts.ts';
 import { AssetQueries } from '../shared/domain/asset-queries.ts';
+import { DeleteAsset } from '../shared/domain/delete-asset.ts';
 import { MultipartUploads } from '../shared/domain/multipart.ts';
 import { systemClock } from '../shared/domain/ports.ts';
 import { AssetProcessor } from '../shared/domain/process-asset.ts';
@@ -43,7 +44,8 @@ export const composeAssets = () => {
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart: parts, storage }),
-    queries: new AssetQueries({ accounts, assets, storage }),
+    queries: new AssetQueries({ accounts, assets }),
+    deleteAsset: new DeleteAsset({ assets, storage }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.TABLE_NAME,
