@@ -61,11 +61,10 @@ const endToEnd = async () => {
   const { startLocalStack } = await import('../infra/local/stack.ts');
   const stack = await startLocalStack();
   const { composeAssets } = await import('../functions/compose-assets.ts');
-  const { processor } = composeAssets();
+  const { config } = stack;
+  const { processor } = composeAssets(config);
   const { createClients } = await import('../shared/aws/clients.ts');
-  const { loadConfig } = await import('../shared/config.ts');
   const { DynamoAssets } = await import('../shared/table/dynamo-assets.ts');
-  const config = loadConfig();
   const assets = new DynamoAssets(createClients(config).dynamo, config.TABLE_NAME);
   let n = 0;
   return {

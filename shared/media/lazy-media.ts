@@ -1,4 +1,6 @@
 import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/ports.ts';
+import type { BinaryPaths } from './binaries.ts';
+import { FfmpegVideo } from './ffmpeg-video.ts';
 
 /**
  * The media stack (sharp, libheif's wasm, exifr, file-type) costs about 200 ms to load; most API
@@ -7,8 +9,10 @@ import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/
 export class LazyMedia implements MediaProcessor {
   private loaded?: Promise<MediaProcessor>;
 
+  constructor(private readonly binaries: BinaryPaths = {}) {}
+
   private media(): Promise<MediaProcessor> {
-    this.loaded ??= import('./sharp-media.ts').then(({ SharpMedia }) => new SharpMedia());
+    this.loaded ??= import('./sharp-media.ts').then(({ SharpMedia }) => new SharpMedia(new FfmpegVideo(this.binaries)));
     return this.loaded;
   }
 

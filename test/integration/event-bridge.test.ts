@@ -4,7 +4,6 @@ import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ObjectCreatedEvent } from '../../infra/local/event-bridge.ts';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { parseObjectCreated } from '../../shared/domain/object-event.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
@@ -35,7 +34,7 @@ const stack = useLocalStack({
   // The fake handler answers at once; both timeouts shrink in the cloud's ratio so retries come quickly.
   queue: { timeoutMs: 100, visibilityTimeoutMs: 600, maxReceiveCount: MAX_RECEIVES, concurrency: 1 },
 });
-const s3 = () => createClients(loadConfig()).s3;
+const s3 = () => createClients(stack().config).s3;
 const put = (bucket: string, key: string) => s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));
 const deliveredFor = (key: string) => deliveries.filter((d) => d.key === key);
 

@@ -134,7 +134,7 @@ const uploadPresigned = async (baseUrl: string, key: string, bytes: Buffer, name
 /** The test's own view of the servers, not through the proxy. */
 const direct = () => {
   const config = loadConfig({
-    ...process.env,
+    ...stack().env,
     DARKROOM_S3_ENDPOINT: stack().s3Url,
     DARKROOM_DYNAMODB_ENDPOINT: stack().dynamoUrl,
   });

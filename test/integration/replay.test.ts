@@ -1,7 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
@@ -12,7 +11,7 @@ import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 const stack = useLocalStack();
 
 const snapshot = async (id: string) => {
-  const config = loadConfig();
+  const config = stack().config;
   const { s3, dynamo } = createClients(config);
   const asset = await new DynamoAssets(dynamo, config.TABLE_NAME).get(id);
   if (!asset) throw new Error('asset gone');
