@@ -7,7 +7,7 @@ import exifr from 'exifr';
 import decodeHeic from 'heic-decode';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
-import { SharpMedia } from '../shared/media/sharp-media.ts';
+import { MediaPipeline } from '../shared/media/media-pipeline.ts';
 import { spoolToDisk } from '../shared/storage/spool.ts';
 import { type Comparison, compare, record } from './harness.ts';
 
@@ -24,7 +24,7 @@ const CLASSES: [string, string][] = [
   ['AVIF', 'avif/immich-8bit-srgb.avif'],
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const media = new SharpMedia();
+const media = new MediaPipeline();
 
 const darkroom = async (path: string) => {
   const { file, release } = await spoolToDisk(createReadStream(path));

@@ -52,7 +52,7 @@ export interface LocalStack {
   dynamoUrl: string;
   /** The queues over the SQS API, for operator tools. */
   sqsUrl: string;
-  /** The functions' environment, as Lambda would set it (the processor's own processes get exactly this). */
+  /** The functions' environment, as Lambda would set it (on top of this process's own variables). */
   env: Record<string, string>;
   /** That environment parsed, as the functions see it. */
   config: Config;
@@ -99,8 +99,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     DARKROOM_S3_ENDPOINT: endpoints.s3,
     DARKROOM_DYNAMODB_ENDPOINT: endpoints.dynamo,
   };
-  // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's.
-  const config = loadConfig({ ...process.env, ...env });
+  // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
+  const functionEnv = () => ({ ...process.env, ...env });
+  const config = loadConfig(functionEnv());
   await ensureTable(dynamo.url, LOCAL_NAMES.table);
 
   const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
@@ -117,10 +118,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // In-process functions are built from the config; the processor's own processes read `env` at cold start, as on Lambda.
   const isolated =
     options.isolateProcessor && !options.processor
-      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process', {
-          ...process.env,
-          ...env,
-        })
+      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process', functionEnv())
       : undefined;
   const processor: SqsHandler = isolated
     ? async (event, context) => (await isolated.invoke(event, context.getRemainingTimeInMillis())) as SQSBatchResponse
@@ -139,7 +137,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
   // The sweep reaches the queue over the SQS API, as on AWS.
   Object.assign(env, { PROCESSING_QUEUE_URL: sqs.queueUrl, DARKROOM_SQS_ENDPOINT: sqs.url });
-  const sweepConfig = loadSweepConfig({ ...process.env, ...env });
+  const sweepConfig = loadSweepConfig(functionEnv());
   const sweep = createSweepHandler(sweepConfig);
   const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
   const http = await startHttpAdapter({

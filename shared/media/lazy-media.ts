@@ -12,7 +12,9 @@ export class LazyMedia implements MediaProcessor {
   constructor(private readonly binaries: BinaryPaths = {}) {}
 
   private media(): Promise<MediaProcessor> {
-    this.loaded ??= import('./sharp-media.ts').then(({ SharpMedia }) => new SharpMedia(new FfmpegVideo(this.binaries)));
+    this.loaded ??= import('./media-pipeline.ts').then(
+      ({ MediaPipeline }) => new MediaPipeline(new FfmpegVideo(this.binaries)),
+    );
     return this.loaded;
   }
 

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaRejected } from '../../shared/domain/errors.ts';
 import type { OriginalOnDisk } from '../../shared/domain/ports.ts';
 import { binary } from '../../shared/media/binaries.ts';
-import { SharpMedia } from '../../shared/media/sharp-media.ts';
+import { MediaPipeline } from '../../shared/media/media-pipeline.ts';
 import { spoolToDisk } from '../../shared/storage/spool.ts';
 import { jpeg } from '../helpers/images.ts';
 
-const media = new SharpMedia();
+const media = new MediaPipeline();
 const releases: (() => Promise<void>)[] = [];
 
 const local = async (bytes: Buffer): Promise<OriginalOnDisk> => {
