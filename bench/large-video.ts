@@ -13,7 +13,7 @@ const SIZE = Number(process.env.LARGE_VIDEO_BYTES ?? 2 * 1024 ** 3);
 const stack = await startLocalStack({ isolateProcessor: true });
 const path = await paddedVideo(SIZE);
 try {
-  const accounts = (await import('../functions/compose-accounts.ts')).composeAccounts();
+  const accounts = (await import('../functions/compose-accounts.ts')).composeAccounts(stack.config);
   const { key } = await accounts.createApiKey('bench');
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read as the bench needs it.

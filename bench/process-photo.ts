@@ -7,8 +7,8 @@ import exifr from 'exifr';
 import decodeHeic from 'heic-decode';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
-import { SharpMedia } from '../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../shared/storage/local-file.ts';
+import { MediaPipeline } from '../shared/media/media-pipeline.ts';
+import { spoolToDisk } from '../shared/storage/spool.ts';
 import { type Comparison, compare, record } from './harness.ts';
 
 // Processing one photo: Darkroom's media path (stream to disk through both hashes, sniff, box
@@ -24,7 +24,7 @@ const CLASSES: [string, string][] = [
   ['AVIF', 'avif/immich-8bit-srgb.avif'],
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const media = new SharpMedia();
+const media = new MediaPipeline();
 
 const darkroom = async (path: string) => {
   const { file, release } = await spoolToDisk(createReadStream(path));
@@ -61,11 +61,10 @@ const endToEnd = async () => {
   const { startLocalStack } = await import('../infra/local/stack.ts');
   const stack = await startLocalStack();
   const { composeAssets } = await import('../functions/compose-assets.ts');
-  const { processor } = composeAssets();
+  const { config } = stack;
+  const { processor } = composeAssets(config);
   const { createClients } = await import('../shared/aws/clients.ts');
-  const { loadConfig } = await import('../shared/config.ts');
   const { DynamoAssets } = await import('../shared/table/dynamo-assets.ts');
-  const config = loadConfig();
   const assets = new DynamoAssets(createClients(config).dynamo, config.TABLE_NAME);
   let n = 0;
   return {

@@ -1,5 +1,5 @@
 import { createClients, createSqsClient } from '../shared/aws/clients.ts';
-import { loadSweepConfig } from '../shared/config.ts';
+import type { SweepConfig } from '../shared/config.ts';
 import { systemClock } from '../shared/domain/ports.ts';
 import { PendingSweep } from '../shared/domain/sweep-pending.ts';
 import { SqsProcessingQueue } from '../shared/queue/sqs-processing-queue.ts';
@@ -8,8 +8,7 @@ import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
 
 // The sweep's composition root: no media code, since it only finds work and queues it.
 
-export const composeSweep = () => {
-  const config = loadSweepConfig();
+export const composeSweep = (config: SweepConfig) => {
   const clients = createClients(config);
   const storage = new S3Storage(
     clients.s3,

@@ -18,6 +18,9 @@ const schema = z.object({
     .int()
     .min(1)
     .default(1024 * 1024 * 1024),
+  /** Other ffmpeg and ffprobe binaries than the ones shipped in npm packages (a Lambda layer's, say). */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
   /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),

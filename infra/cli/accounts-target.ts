@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { composeAccounts } from '../../functions/compose-accounts.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { Accounts } from '../../shared/domain/accounts.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
 import { DynamoAccounts } from '../../shared/table/dynamo-accounts.ts';
 import { ensureTable, startDynamo } from '../local/dynamo.ts';
 import { dataDirFrom, readRunningStack } from '../local/stack-file.ts';
@@ -25,17 +27,16 @@ export const withAccounts = async <T>(
   const dynamo = running ? undefined : await startDynamo(join(dataDir, 'dynamo'));
   try {
     if (dynamo) await ensureTable(dynamo.url, LOCAL_NAMES.table);
-    Object.assign(
-      process.env,
-      running?.env ?? {
+    const config = loadConfig({
+      ...process.env,
+      ...(running?.env ?? {
         TABLE_NAME: LOCAL_NAMES.table,
         ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
         DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
         DARKROOM_DYNAMODB_ENDPOINT: dynamo?.url,
-      },
-    );
-    const { composeAccounts } = await import('../../functions/compose-accounts.ts');
-    return await work(composeAccounts());
+      }),
+    });
+    return await work(composeAccounts(config));
   } finally {
     await dynamo?.close();
   }

@@ -17,6 +17,8 @@ export class LambdaProcess {
   constructor(
     private readonly modulePath: string,
     private readonly functionName: string,
+    /** The function's environment: the handler module parses it at import, as on Lambda. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
@@ -62,7 +64,7 @@ export class LambdaProcess {
   }
 
   private async start(): Promise<Environment> {
-    const environment = await Environment.start(this.modulePath, this.functionName);
+    const environment = await Environment.start(this.modulePath, this.functionName, this.env);
     this.live.add(environment);
     return environment;
   }
@@ -90,10 +92,11 @@ class Environment {
     });
   }
 
-  static start(modulePath: string, functionName: string): Promise<Environment> {
+  static start(modulePath: string, functionName: string, env: NodeJS.ProcessEnv): Promise<Environment> {
     return new Promise((resolve, reject) => {
       const child = fork(join(import.meta.dirname, 'lambda-worker.ts'), [modulePath, functionName], {
         execArgv: ['--import', 'tsx'],
+        env,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       const failed = (code: number | null, signal: string | null) =>

@@ -38,7 +38,7 @@ const stack = await startLocalStack({
   ...(corsOrigins?.length && { corsOrigins }),
 });
 const { composeAccounts } = await import('../../functions/compose-accounts.ts');
-const key = await devApiKey(composeAccounts(), dataDir);
+const key = await devApiKey(composeAccounts(stack.config), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}
   S3 (SigV4 gate):          ${stack.s3Url}

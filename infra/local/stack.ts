@@ -2,9 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { createApiHandler } from '../../functions/api/create-handler.ts';
+import { createAuthorizer } from '../../functions/authorizer/create-handler.ts';
+import { createProcessHandler } from '../../functions/process/create-handler.ts';
+import { createSweepHandler } from '../../functions/sweep/create-handler.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
+import { type Config, loadConfig, loadSweepConfig, type SweepConfig } from '../../shared/config.ts';
+import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '../../shared/deployment.ts';
 import { API_CORS, ROUTES } from '../../shared/http/routes.ts';
-import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '../../shared/names.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
@@ -47,7 +52,11 @@ export interface LocalStack {
   dynamoUrl: string;
   /** The queues over the SQS API, for operator tools. */
   sqsUrl: string;
+  /** The functions' environment, as Lambda would set it (on top of this process's own variables). */
   env: Record<string, string>;
+  /** That environment parsed, as the functions see it. */
+  config: Config;
+  sweepConfig: SweepConfig;
   queue: LocalQueue;
   deadLetterQueue: LocalQueue;
   /** The processor's own process, when isolated. */
@@ -82,7 +91,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     s3: gate.url,
     dynamo: dynamo.url,
   };
-  const env = {
+  const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     TABLE_NAME: LOCAL_NAMES.table,
     ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
@@ -90,7 +99,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     DARKROOM_S3_ENDPOINT: endpoints.s3,
     DARKROOM_DYNAMODB_ENDPOINT: endpoints.dynamo,
   };
-  Object.assign(process.env, env);
+  // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
+  const functionEnv = () => ({ ...process.env, ...env });
+  const config = loadConfig(functionEnv());
   await ensureTable(dynamo.url, LOCAL_NAMES.table);
 
   const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
@@ -104,16 +115,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   });
   s3.onEvent((event) => bridge.publish(event));
 
-  // Handlers parse their configuration at import, so they load only now that the env is set.
+  // In-process functions are built from the config; the processor's own processes read `env` at cold start, as on Lambda.
   const isolated =
     options.isolateProcessor && !options.processor
-      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process')
+      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process', functionEnv())
       : undefined;
   const processor: SqsHandler = isolated
     ? async (event, context) => (await isolated.invoke(event, context.getRemainingTimeInMillis())) as SQSBatchResponse
-    : (options.processor ?? ((await import('../../functions/process/handler.ts')).handler as SqsHandler));
-  const { handler: api } = await import('../../functions/api/handler.ts');
-  const { handler: authorizer } = await import('../../functions/authorizer/handler.ts');
+    : (options.processor ?? (createProcessHandler(config) as SqsHandler));
+  const api = createApiHandler(config);
+  const authorizer = createAuthorizer(config);
 
   const consumer = startConsumer({
     queue,
@@ -124,11 +135,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     timeoutMs: queueOptions.timeoutMs,
   });
   const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
-  // The sweep reaches the queue over the SQS API, as on AWS; its handler reads this at import.
-  const sweepEnv = { PROCESSING_QUEUE_URL: sqs.queueUrl, DARKROOM_SQS_ENDPOINT: sqs.url };
-  Object.assign(env, sweepEnv);
-  Object.assign(process.env, sweepEnv);
-  const { handler: sweep } = await import('../../functions/sweep/handler.ts');
+  // The sweep reaches the queue over the SQS API, as on AWS.
+  Object.assign(env, { PROCESSING_QUEUE_URL: sqs.queueUrl, DARKROOM_SQS_ENDPOINT: sqs.url });
+  const sweepConfig = loadSweepConfig(functionEnv());
+  const sweep = createSweepHandler(sweepConfig);
   const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
   const http = await startHttpAdapter({
     port: options.port ?? 0,
@@ -155,6 +165,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dynamoUrl: dynamo.url,
     sqsUrl: sqs.url,
     env,
+    config,
+    sweepConfig,
     queue,
     deadLetterQueue,
     ...(isolated && { processorProcess: isolated }),

@@ -38,7 +38,8 @@ export interface AwsClients {
   dynamoClient: DynamoDBClient;
 }
 
-// The only place AWS clients are built, so the local-endpoint quirks live here alone.
+// The functions' AWS clients: their retries, timeouts and local-endpoint quirks are set here alone.
+// Operator CLIs (infra/cli/operator-target.ts) and the local stack's setup build plain ones of their own.
 export const createClients = (config: Config, timeouts: ClientTimeouts = DEFAULT_TIMEOUTS): AwsClients => {
   const region = config.AWS_REGION;
   const retries = { maxAttempts: MAX_ATTEMPTS, retryMode: 'standard' } as const;

@@ -33,7 +33,7 @@ export interface Identity {
   keyId: string;
 }
 
-export interface AccountStore {
+export interface AccountRepository {
   /** Claims the name for `candidate`; when the name is taken, answers the user who holds it. */
   claimUserName(candidate: User): Promise<User>;
   /** Writes the user and library items; a no-op for items that already exist. */
@@ -56,7 +56,7 @@ export const LIBRARY_NAME_MAX = 100;
 
 export class Accounts {
   constructor(
-    private readonly store: AccountStore,
+    private readonly repository: AccountRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -75,41 +75,41 @@ export class Accounts {
       name: label?.trim() || 'default',
       createdAt: this.clock.now().toISOString(),
     };
-    await this.store.putApiKey(record);
+    await this.repository.putApiKey(record);
     return { key, record };
   }
 
   async listApiKeys(userName?: string): Promise<ApiKeyRecord[]> {
-    const keys = await this.store.listApiKeys();
+    const keys = await this.repository.listApiKeys();
     return userName ? keys.filter((k) => k.userName === userName) : keys;
   }
 
   /** Revokes by key id (`key_…`) or by the key itself (`dk_…`). Revoking twice is harmless. */
   async revokeApiKey(ref: string): Promise<ApiKeyRecord> {
     const key = ref.startsWith('dk_')
-      ? await this.store.findApiKeyByHash(hashApiKey(ref))
-      : await this.store.getApiKey(ref);
+      ? await this.repository.findApiKeyByHash(hashApiKey(ref))
+      : await this.repository.getApiKey(ref);
     if (!key) throw new NotFound(`no API key ${ref.startsWith('dk_') ? 'matches that key' : ref}`);
     if (key.revokedAt) return key;
     const revokedAt = this.clock.now().toISOString();
-    await this.store.revokeApiKey(key, revokedAt);
+    await this.repository.revokeApiKey(key, revokedAt);
     return { ...key, revokedAt };
   }
 
   async authenticate(authorization: string | undefined): Promise<Identity> {
     if (!authorization) throw new Unauthenticated('missing Authorization: Bearer <api key>');
     const key = bearerKey(authorization);
-    const record = key ? await this.store.findApiKeyByHash(hashApiKey(key)) : undefined;
+    const record = key ? await this.repository.findApiKeyByHash(hashApiKey(key)) : undefined;
     if (!record || record.revokedAt) throw new Unauthenticated('invalid or revoked API key');
     return { userId: record.owner, keyId: record.id };
   }
 
   listLibraries(owner: string): Promise<Library[]> {
-    return this.store.listLibraries(owner);
+    return this.repository.listLibraries(owner);
   }
 
   async getLibrary(owner: string, id: string): Promise<Library> {
-    const library = await this.store.getLibrary(owner, id);
+    const library = await this.repository.getLibrary(owner, id);
     if (!library) throw new NotFound('library not found');
     return library;
   }
@@ -117,7 +117,7 @@ export class Accounts {
   /** The named library when it is the caller's, else the caller's default library. */
   async resolveLibrary(owner: string, libraryId?: string): Promise<string> {
     if (libraryId) return (await this.getLibrary(owner, libraryId)).id;
-    const user = await this.store.getUser(owner);
+    const user = await this.repository.getUser(owner);
     if (!user) throw new NotFound('library not found');
     return user.defaultLibraryId;
   }
@@ -125,20 +125,20 @@ export class Accounts {
   async createLibrary(owner: string, name: string): Promise<Library> {
     const now = this.clock.now().toISOString();
     const library: Library = { id: newId('lib'), owner, name, createdAt: now, updatedAt: now };
-    await this.store.createLibrary(library);
+    await this.repository.createLibrary(library);
     return library;
   }
 
   private async ensureUser(name: string): Promise<User> {
     const now = this.clock.now().toISOString();
-    const user = await this.store.claimUserName({
+    const user = await this.repository.claimUserName({
       id: newId('user'),
       name,
       defaultLibraryId: newId('lib'),
       createdAt: now,
     });
     // The claim fixes both ids up front, so a retry after a crash re-creates the same items.
-    await this.store.ensureUser(user, {
+    await this.repository.ensureUser(user, {
       id: user.defaultLibraryId,
       owner: user.id,
       name: DEFAULT_LIBRARY_NAME,

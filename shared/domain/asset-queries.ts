@@ -1,9 +1,7 @@
-import { originalKey } from '../names.ts';
 import type { Accounts } from './accounts.ts';
 import type { Asset } from './asset.ts';
 import { Invalid, NotFound } from './errors.ts';
-import type { AssetRepository, ExistMatch, ObjectStorage } from './ports.ts';
-import { derivedKeys } from './process-asset.ts';
+import type { AssetRepository, ExistMatch } from './ports.ts';
 
 export interface ListQuery {
   libraryId?: string;
@@ -21,9 +19,9 @@ export type ExistRequest =
 
 const NOT_FOUND = 'asset not found';
 
-/** Reading and deleting assets, always within the caller's own assets. */
+/** Reading assets, always within the caller's own assets. */
 export class AssetQueries {
-  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository; storage: ObjectStorage }) {}
+  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository }) {}
 
   /** The caller's asset; an upload found to duplicate another answers with that one. */
   async get(owner: string, id: string): Promise<Asset> {
@@ -61,18 +59,14 @@ export class AssetQueries {
     });
   }
 
-  /** Objects first, then the record: a retried delete finishes what a crashed one began. */
-  async delete(owner: string, id: string): Promise<void> {
-    const asset = await this.own(owner, id);
-    await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
-    await this.deps.storage.deleteDerived(Object.values(derivedKeys(asset)));
-    await this.deps.assets.remove(asset);
-  }
-
-  private async own(owner: string, id: string): Promise<Asset> {
-    const asset = await this.deps.assets.get(id);
-    // Someone else's asset and no asset at all look the same.
-    if (!asset || asset.owner !== owner) throw new NotFound(NOT_FOUND);
-    return asset;
+  private own(owner: string, id: string): Promise<Asset> {
+    return ownedAsset(this.deps.assets, owner, id);
   }
 }
+
+/** The caller's asset by id; someone else's asset and no asset at all look the same. */
+export const ownedAsset = async (assets: AssetRepository, owner: string, id: string): Promise<Asset> => {
+  const asset = await assets.get(id);
+  if (!asset || asset.owner !== owner) throw new NotFound(NOT_FOUND);
+  return asset;
+};

@@ -54,9 +54,6 @@ export interface Asset {
 /** Bumped whenever processing would produce different output; reprocessing picks older assets. */
 export const PIPELINE_VERSION = 1;
 
-export const PREVIEW_FILE = 'preview.jpeg';
-export const THUMBNAIL_FILE = 'thumbnail.webp';
-
 /** S3 sequencers are hex of varying length: right-pad with zeros, then compare as text. */
 export const compareSequencers = (a: string, b: string): number => {
   const width = Math.max(a.length, b.length);

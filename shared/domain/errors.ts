@@ -28,3 +28,10 @@ export class TooLarge extends DomainError {
 export class Unavailable extends DomainError {
   override readonly name = 'Unavailable';
 }
+/**
+ * Raised by media adapters for input that can never be processed: terminal, never retried. Not a
+ * DomainError, so it has no HTTP status: the processor records it as the asset's `failed` reason.
+ */
+export class MediaRejected extends Error {
+  override readonly name = 'MediaRejected';
+}

@@ -31,8 +31,3 @@ export const maxBytesFor = (mime: MediaType): number => (isImageType(mime) ? MAX
 
 /** Decoded pixels above this are refused from the header, before any decoder allocates. */
 export const MAX_PIXELS = 120_000_000;
-
-/** Raised by media adapters for input that can never be processed: terminal, never retried. */
-export class MediaRejected extends Error {
-  override readonly name = 'MediaRejected';
-}

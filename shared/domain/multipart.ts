@@ -1,8 +1,8 @@
-import { originalKey } from '../names.ts';
+import { originalKey } from '../object-keys.ts';
 import type { Asset } from './asset.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
 import { normaliseEtag } from './object-event.ts';
-import type { AssetRepository, ObjectStorage, SignedPart, UploadedPart } from './ports.ts';
+import type { AssetRepository, MultipartStorage, ObjectStorage, SignedPart, UploadedPart } from './ports.ts';
 
 const MiB = 1024 * 1024;
 /** S3: every part but the last is at least 5 MiB, and there are at most 10 000 parts. */
@@ -32,14 +32,20 @@ export interface UploadStatus {
 
 /** Resumable uploads in parts: sign more parts, see what S3 has, complete or abort. */
 export class MultipartUploads {
-  constructor(private readonly deps: { assets: AssetRepository; storage: ObjectStorage }) {}
+  constructor(
+    private readonly deps: {
+      assets: AssetRepository;
+      multipart: MultipartStorage;
+      storage: Pick<ObjectStorage, 'deleteOriginal'>;
+    },
+  ) {}
 
   async sign(owner: string, assetId: string, partNumbers: number[]): Promise<SignedPart[]> {
     const { asset, plan } = await this.open(owner, assetId);
     const wanted = [...new Set(partNumbers)].sort((a, b) => a - b);
     const outside = wanted.find((n) => n < 1 || n > plan.partCount);
     if (outside !== undefined) throw new Invalid(`part_numbers: ${outside} is not between 1 and ${plan.partCount}`);
-    return this.deps.storage.signParts(
+    return this.deps.multipart.signParts(
       originalKey(owner, asset.id),
       plan.uploadId,
       wanted.map((partNumber) => ({ partNumber, size: partSizeOf(asset, plan, partNumber) })),
@@ -49,7 +55,7 @@ export class MultipartUploads {
 
   async status(owner: string, assetId: string): Promise<UploadStatus> {
     const { asset, plan } = await this.open(owner, assetId);
-    const parts = await this.deps.storage.listParts(originalKey(owner, asset.id), plan.uploadId);
+    const parts = await this.deps.multipart.listParts(originalKey(owner, asset.id), plan.uploadId);
     return { asset, parts: parts === 'missing' ? [] : parts };
   }
 
@@ -60,7 +66,7 @@ export class MultipartUploads {
     if (!plan) throw new Conflict('this upload is not a multipart upload');
     if (asset.state !== 'pending') return asset;
     const key = originalKey(owner, asset.id);
-    const held = await this.deps.storage.listParts(key, plan.uploadId);
+    const held = await this.deps.multipart.listParts(key, plan.uploadId);
     // Completed already (a retried request): S3 no longer knows the upload; the asset is on its way.
     if (held === 'missing') return asset;
 
@@ -83,14 +89,14 @@ export class MultipartUploads {
     if (total !== asset.fileSizeBytes) {
       throw new Invalid(`parts: the parts add up to ${total} bytes, not the ${asset.fileSizeBytes} declared`);
     }
-    await this.deps.storage.completeMultipart(key, plan.uploadId, claimed);
+    await this.deps.multipart.complete(key, plan.uploadId, claimed);
     return asset;
   }
 
   /** Aborts the upload and forgets the asset: nothing is left behind. */
   async abort(owner: string, assetId: string): Promise<void> {
     const { asset, plan } = await this.open(owner, assetId);
-    await this.deps.storage.abortMultipart(originalKey(owner, asset.id), plan.uploadId);
+    await this.deps.multipart.abort(originalKey(owner, asset.id), plan.uploadId);
     await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
     await this.deps.assets.remove(asset);
   }

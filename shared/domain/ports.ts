@@ -10,18 +10,28 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** An original on local disk, hashed while it was written there. */
-export interface LocalFile {
-  /** The bytes on disk; absent when the original was too large to keep there. */
-  path?: string;
-  /** A signed URL of the original, for readers that can seek over HTTP (ffmpeg). */
-  url?: string;
+/** What reading an original once yields, wherever its bytes stay. */
+export interface OriginalDigest {
   size: number;
   /** The first bytes (up to 1 MiB): enough to sniff and to find EXIF. */
   head: Buffer;
   sha256: string;
   sha1: string;
 }
+
+/** An original on local disk, hashed while it was written there. */
+export interface OriginalOnDisk extends OriginalDigest {
+  kind: 'disk';
+  path: string;
+}
+
+/** An original too large for local disk: hashed as it streamed past, read again over a signed URL (ffmpeg seeks over HTTP). */
+export interface OriginalAtUrl extends OriginalDigest {
+  kind: 'remote';
+  url: string;
+}
+
+export type Original = OriginalOnDisk | OriginalAtUrl;
 
 export interface Inspection {
   mimeType: string;
@@ -45,14 +55,14 @@ export interface Rendition {
 
 export interface MediaProcessor {
   /** The type the bytes are, by content; undefined when unknown. */
-  sniff(file: LocalFile): Promise<string | undefined>;
+  sniff(file: Original): Promise<string | undefined>;
   /** Type and metadata; throws MediaRejected for bytes that are no allowed, intact media. */
-  inspect(file: LocalFile): Promise<Inspection>;
+  inspect(file: Original): Promise<Inspection>;
   /** Decodes once; throws MediaRejected for pixels that cannot be decoded. */
-  render(file: LocalFile, inspection: Inspection): Promise<Rendition>;
+  render(file: Original, inspection: Inspection): Promise<Rendition>;
 }
 
-export type Download = { file: LocalFile; release(): Promise<void> } | 'missing';
+export type Download = { file: Original; release(): Promise<void> } | 'missing';
 
 export interface PresignedUpload {
   url: string;
@@ -77,7 +87,7 @@ export interface ObjectStorage {
   download(key: string, etag?: string): Promise<Download>;
   /** Whether an original is there, without reading it: its bare ETag and size, or 'missing'. */
   head(key: string): Promise<{ etag: string; size: number } | 'missing'>;
-  putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }>;
+  putOriginal(key: string, file: Original, contentType: string): Promise<{ etag: string }>;
   putDerived(key: string, body: Buffer, contentType: string): Promise<void>;
   deleteOriginal(key: string): Promise<void>;
   deleteDerived(keys: string[]): Promise<void>;
@@ -87,7 +97,14 @@ export interface ObjectStorage {
     size: number;
     expiresInSeconds: number;
   }): Promise<PresignedUpload>;
-  createMultipart(key: string, contentType: string): Promise<string>;
+  originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
+  derivedUrl(key: string, contentType: string): Promise<string>;
+}
+
+/** Multipart uploads of originals, which clients send part by part to presigned URLs. */
+export interface MultipartStorage {
+  /** Starts an upload; answers its id. */
+  create(key: string, contentType: string): Promise<string>;
   /** URLs for UploadPart, each pinned to its part's exact length. */
   signParts(
     key: string,
@@ -97,10 +114,8 @@ export interface ObjectStorage {
   ): Promise<SignedPart[]>;
   /** The parts S3 holds; 'missing' when the upload was completed or aborted. */
   listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'>;
-  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
-  abortMultipart(key: string, uploadId: string): Promise<void>;
-  originalUrl(key: string, contentType: string, fileName: string): Promise<string>;
-  derivedUrl(key: string, contentType: string): Promise<string>;
+  complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abort(key: string, uploadId: string): Promise<void>;
 }
 
 export interface TimelineQuery {

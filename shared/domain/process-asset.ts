@@ -1,9 +1,9 @@
-import { derivedKey, originalKey, parseOriginalKey } from '../names.ts';
-import { type Asset, compareSequencers, PIPELINE_VERSION, PREVIEW_FILE, THUMBNAIL_FILE } from './asset.ts';
+import { derivedKeys, originalKey, parseOriginalKey } from '../object-keys.ts';
+import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
-import { MediaRejected } from './media-types.ts';
+import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
-import type { AssetRepository, Clock, LocalFile, MediaProcessor, ObjectStorage } from './ports.ts';
+import type { AssetRepository, Clock, MediaProcessor, ObjectStorage, Original } from './ports.ts';
 
 export type Outcome =
   | 'ready'
@@ -38,11 +38,6 @@ const INLINE_POLL_MS = 250;
 /** A claim holder has only S3 and DynamoDB writes left; this is ample for them. */
 const SETTLE_WAIT_MS = 10_000;
 
-export const derivedKeys = (asset: Pick<Asset, 'owner' | 'id'>) => ({
-  preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
-  thumbnail: derivedKey(asset.owner, asset.id, THUMBNAIL_FILE),
-});
-
 /**
  * Turns an uploaded original into a ready (or failed, or duplicate) asset. Every step is safe to
  * repeat: the same event twice, events out of order, a crash between any two steps and a replay
@@ -75,7 +70,7 @@ export class AssetProcessor {
   }
 
   /** The work itself, also run inline by the direct upload with the bytes it already has. */
-  async processFile(asset: Asset, file: LocalFile, source: { etag: string; sequencer?: string }): Promise<Processed> {
+  async processFile(asset: Asset, file: Original, source: { etag: string; sequencer?: string }): Promise<Processed> {
     const { assets, media, storage } = this.deps;
     const base: Asset = {
       ...asset,

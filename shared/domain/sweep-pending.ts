@@ -1,4 +1,4 @@
-import { originalKey } from '../names.ts';
+import { originalKey } from '../object-keys.ts';
 import { type Asset, NEVER_ARRIVED } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
 import type { AssetRepository, Clock, ObjectStorage, ProcessingQueue } from './ports.ts';

@@ -1,4 +1,4 @@
-import { originalKey } from '../names.ts';
+import { originalKey } from '../object-keys.ts';
 import type { Accounts } from './accounts.ts';
 import type { Asset } from './asset.ts';
 import { Invalid, TooLarge, Unsupported } from './errors.ts';
@@ -8,9 +8,10 @@ import { FIRST_BATCH, MULTIPART_TTL_SECONDS, PART_URL_TTL_SECONDS, partSizeOf, p
 import type {
   AssetRepository,
   Clock,
-  LocalFile,
   MediaProcessor,
+  MultipartStorage,
   ObjectStorage,
+  Original,
   PresignedUpload,
   SignedPart,
 } from './ports.ts';
@@ -68,6 +69,7 @@ export class Uploads {
       accounts: Accounts;
       assets: AssetRepository;
       storage: ObjectStorage;
+      multipart: MultipartStorage;
       media: MediaProcessor;
       processor: AssetProcessor;
       clock: Clock;
@@ -103,12 +105,12 @@ export class Uploads {
     const key = originalKey(owner, asset.id);
     if (request.fileSizeBytes > this.deps.multipartThreshold) {
       const plan = planParts(request.fileSizeBytes);
-      const uploadId = await this.deps.storage.createMultipart(key, request.mimeType);
+      const uploadId = await this.deps.multipart.create(key, request.mimeType);
       asset.multipart = { uploadId, ...plan };
       asset.uploadExpiresAt = new Date(now.getTime() + MULTIPART_TTL_SECONDS * 1000).toISOString();
       await this.deps.assets.create(asset);
       const first = Array.from({ length: Math.min(FIRST_BATCH, plan.partCount) }, (_, i) => i + 1);
-      const parts = await this.deps.storage.signParts(
+      const parts = await this.deps.multipart.signParts(
         key,
         uploadId,
         first.map((partNumber) => ({ partNumber, size: partSizeOf(asset, plan, partNumber) })),
@@ -132,12 +134,7 @@ export class Uploads {
   }
 
   /** The small-file path: the bytes arrive with the request and are processed before answering. */
-  async directUpload(
-    owner: string,
-    metadata: DeviceMetadata,
-    file: LocalFile,
-    fileName: string,
-  ): Promise<DirectResult> {
+  async directUpload(owner: string, metadata: DeviceMetadata, file: Original, fileName: string): Promise<DirectResult> {
     const libraryId = await this.deps.accounts.resolveLibrary(owner, metadata.libraryId);
     if (file.size === 0) throw new Invalid('asset_data: the file is empty');
     const mimeType = await this.deps.media.sniff(file);

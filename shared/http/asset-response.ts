@@ -2,8 +2,7 @@ import { type Asset, type AssetState, NEVER_ARRIVED } from '../domain/asset.ts';
 import { formatInstant } from '../domain/datetime.ts';
 import { isMediaType } from '../domain/media-types.ts';
 import type { ObjectStorage } from '../domain/ports.ts';
-import { derivedKeys } from '../domain/process-asset.ts';
-import { originalKey } from '../names.ts';
+import { derivedKeys, originalKey } from '../object-keys.ts';
 
 const instant = (iso: string) => formatInstant(new Date(iso));
 

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { Invalid, MalformedRequest } from '../domain/errors.ts';
-import type { LocalFile } from '../domain/ports.ts';
-import { spoolToDisk } from '../storage/local-file.ts';
+import type { Original } from '../domain/ports.ts';
+import { spoolToDisk } from '../storage/spool.ts';
 
 export interface MultipartUpload {
   fields: Record<string, string>;
-  file?: { field: string; fileName: string; mimeType: string; local: LocalFile; release(): Promise<void> };
+  file?: { field: string; fileName: string; mimeType: string; local: Original; release(): Promise<void> };
 }
 
 const LIMITS = { fields: 20, fieldSize: 4096, files: 1, parts: 21 };

@@ -20,13 +20,19 @@ export const executable = async (binary: string): Promise<string> => {
 
 const cache = new Map<string, Promise<string>>();
 
-/** ffmpeg and ffprobe: FFMPEG_PATH / FFPROBE_PATH when set, else the binaries shipped in npm packages. */
-export const binary = (name: 'ffmpeg' | 'ffprobe'): Promise<string> => {
+/** Where ffmpeg and ffprobe are, when not the binaries shipped in npm packages (FFMPEG_PATH / FFPROBE_PATH). */
+export interface BinaryPaths {
+  ffmpeg?: string;
+  ffprobe?: string;
+}
+
+/** ffmpeg or ffprobe: the configured path when there is one, else the binary shipped in its npm package. */
+export const binary = (name: 'ffmpeg' | 'ffprobe', paths: BinaryPaths = {}): Promise<string> => {
+  const configured = paths[name];
+  if (configured) return Promise.resolve(configured);
   let found = cache.get(name);
   if (!found) {
-    const override = process.env[name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'];
-    const shipped = () => (require(`@${name}-installer/${name}`) as { path: string }).path;
-    found = override ? Promise.resolve(override) : executable(shipped());
+    found = executable((require(`@${name}-installer/${name}`) as { path: string }).path);
     cache.set(name, found);
   }
   return found;

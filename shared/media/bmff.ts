@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import type { Original } from '../domain/ports.ts';
 
 /**
  * Walks the top-level boxes of an ISO-BMFF file (HEIC, AVIF, MP4, MOV) and answers why it is
@@ -81,3 +82,7 @@ const walk = async (fileSize: number, readAt: ReadAt): Promise<string | undefine
   }
   return boxes === 0 ? 'the file is empty' : undefined;
 };
+
+/** The walk over whichever copy of the original there is: the file on disk, or the signed URL. */
+export const bmffTruncationOf = (file: Original): Promise<string | undefined> =>
+  file.kind === 'disk' ? bmffTruncation(file.path, file.size) : bmffTruncationAt(file.url, file.size);

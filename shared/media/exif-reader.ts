@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import exifr from 'exifr';
-import type { LocalFile } from '../domain/ports.ts';
+import type { Original } from '../domain/ports.ts';
 import { logger } from '../logger.ts';
 import { MAX_EXIF_BYTES, pngMetadata } from './png-metadata.ts';
 
@@ -44,8 +44,8 @@ const stripExifHeader = (exif: Buffer) =>
  * Where each format's EXIF can be read from, never more than a bounded amount: the head (1 MiB)
  * for most formats, which also bounds the HEIF item data exifr looks at.
  */
-const source = async (file: LocalFile, mimeType: string, sharpExif?: Buffer): Promise<Buffer | undefined> => {
-  if (!file.path) return file.head;
+const source = async (file: Original, mimeType: string, sharpExif?: Buffer): Promise<Buffer | undefined> => {
+  if (file.kind !== 'disk') return file.head;
   // exifr cannot parse WebP containers; libvips hands over the raw EXIF block.
   if (mimeType === 'image/webp')
     return sharpExif && sharpExif.length <= MAX_EXIF_BYTES ? stripExifHeader(sharpExif) : undefined;
@@ -60,7 +60,7 @@ const source = async (file: LocalFile, mimeType: string, sharpExif?: Buffer): Pr
  * the EXIF block libvips found, for the formats exifr cannot read itself.
  */
 export const readTags = async (
-  file: LocalFile,
+  file: Original,
   mimeType: string,
   sharpExif?: Buffer,
 ): Promise<Record<string, unknown>> => {

@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MediaRejected } from '../domain/media-types.ts';
+import { MediaRejected } from '../domain/errors.ts';
 import { type ProbedVideo, parseRate } from '../domain/video-metadata.ts';
-import { binary } from './binaries.ts';
+import { type BinaryPaths, binary } from './binaries.ts';
 import { videoError } from './media-errors.ts';
 
 const run = promisify(execFile);
@@ -34,13 +34,15 @@ const failure = (error: unknown) => {
   return { detail: String(stderr || message), timedOut: killed === true };
 };
 
-/** ffprobe and ffmpeg as child processes (the FfprobeVideo adapter); the input is a path or a signed URL. */
+/** ffprobe and ffmpeg as child processes (the FfmpegVideo adapter); the input is a path or a signed URL. */
 export class FfmpegVideo {
+  constructor(private readonly paths: BinaryPaths = {}) {}
+
   async probe(input: string): Promise<ProbedVideo> {
     let output: string;
     try {
       ({ stdout: output } = await run(
-        await binary('ffprobe'),
+        await binary('ffprobe', this.paths),
         ['-v', 'error', ...PROBE_BOUNDS, '-print_format', 'json', '-show_format', '-show_streams', input],
         { timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       ));
@@ -94,7 +96,7 @@ export class FfmpegVideo {
       'png',
       '-',
     ];
-    const frame = await capture(await binary('ffmpeg'), args);
+    const frame = await capture(await binary('ffmpeg', this.paths), args);
     if (frame.length === 0) throw new MediaRejected('the video has no frame that can be decoded');
     return frame;
   }

@@ -1,4 +1,4 @@
-import { MediaRejected } from '../domain/media-types.ts';
+import { MediaRejected } from '../domain/errors.ts';
 import { logger } from '../logger.ts';
 
 /**

@@ -1,11 +1,13 @@
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import type { LocalFile } from '../domain/ports.ts';
+import type { Original } from '../domain/ports.ts';
 
 /** The MIME type of the bytes, from their signature; undefined when nothing matches. */
-export const sniffType = async (file: LocalFile): Promise<string | undefined> => {
-  const type = await (file.path ? fileTypeFromFile(file.path) : fileTypeFromBuffer(file.head)).catch(() => undefined);
+export const sniffType = async (file: Original): Promise<string | undefined> => {
+  const type = await (file.kind === 'disk' ? fileTypeFromFile(file.path) : fileTypeFromBuffer(file.head)).catch(
+    () => undefined,
+  );
   if (!type) return undefined;
-  // file-type names Apple's MOV and M4V this way; the allowlist uses the registered names.
+  // file-type names a HEIF image sequence (Live Photo stills, bursts) apart; the allowlist takes it as the image type.
   return type.mime === 'image/heic-sequence'
     ? 'image/heic'
     : type.mime === 'image/heif-sequence'

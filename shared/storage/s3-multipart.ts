@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
-import type { SignedPart, UploadedPart } from '../domain/ports.ts';
+import type { MultipartStorage, SignedPart, UploadedPart } from '../domain/ports.ts';
 
 /** Multipart uploads of originals: create, sign parts, list what S3 holds, complete, abort. */
-export class S3Multipart {
+export class S3Multipart implements MultipartStorage {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,

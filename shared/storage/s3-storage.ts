@@ -10,9 +10,8 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { normaliseEtag } from '../domain/object-event.ts';
-import type { Download, LocalFile, ObjectStorage, PresignedUpload, SignedPart, UploadedPart } from '../domain/ports.ts';
-import { spoolToDisk } from './local-file.ts';
-import { S3Multipart } from './s3-multipart.ts';
+import type { Download, ObjectStorage, Original, PresignedUpload } from '../domain/ports.ts';
+import { hashStream, spoolToDisk } from './spool.ts';
 
 /**
  * An original put from the API is a direct upload, under the 6 MB Lambda payload limit: it is sent
@@ -44,7 +43,6 @@ const isMissing = (error: unknown) => {
 };
 
 export class S3Storage implements ObjectStorage {
-  private readonly multipart: S3Multipart;
   private readonly signed = new Map<string, string>();
   private signedWindow = 0;
 
@@ -53,9 +51,7 @@ export class S3Storage implements ObjectStorage {
     private readonly buckets: { originals: string; derived: string },
     /** Originals up to this size are kept on local disk while processed; larger ones are read over HTTP. */
     private readonly diskLimitBytes: number,
-  ) {
-    this.multipart = new S3Multipart(s3, buckets.originals);
-  }
+  ) {}
 
   async download(key: string, etag?: string): Promise<Download> {
     try {
@@ -67,10 +63,11 @@ export class S3Storage implements ObjectStorage {
         (object.Body as Readable).destroy();
         return 'missing';
       }
-      const keep = (object.ContentLength ?? 0) <= this.diskLimitBytes;
-      const spooled = await spoolToDisk(object.Body as Readable, { keep });
-      if (!keep) spooled.file.url = await this.readUrl(key);
-      return spooled;
+      const body = object.Body as Readable;
+      if ((object.ContentLength ?? 0) <= this.diskLimitBytes) return await spoolToDisk(body);
+      // Too large for /tmp: hash on the way past, and let readers seek through a signed URL.
+      const digest = await hashStream(body);
+      return { file: { kind: 'remote', url: await this.readUrl(key), ...digest }, release: async () => {} };
     } catch (error) {
       if (isMissing(error)) return 'missing';
       throw error;
@@ -88,8 +85,8 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
-  async putOriginal(key: string, file: LocalFile, contentType: string): Promise<{ etag: string }> {
-    if (!file.path) throw new Error('putOriginal needs the bytes on disk');
+  async putOriginal(key: string, file: Original, contentType: string): Promise<{ etag: string }> {
+    if (file.kind !== 'disk') throw new Error('putOriginal needs the bytes on disk');
     if (file.size > MAX_PUT_ORIGINAL_BYTES)
       throw new Error(`putOriginal buffers at most ${MAX_PUT_ORIGINAL_BYTES} bytes`);
     const result = await this.s3.send(
@@ -137,31 +134,6 @@ export class S3Storage implements ObjectStorage {
     // The policy's own expiration, so the client is told exactly what S3 will enforce.
     const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string };
     return { url, fields, expiresAt: new Date(policy.expiration).toISOString() };
-  }
-
-  createMultipart(key: string, contentType: string): Promise<string> {
-    return this.multipart.create(key, contentType);
-  }
-
-  signParts(
-    key: string,
-    uploadId: string,
-    parts: { partNumber: number; size: number }[],
-    expiresInSeconds: number,
-  ): Promise<SignedPart[]> {
-    return this.multipart.signParts(key, uploadId, parts, expiresInSeconds);
-  }
-
-  listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
-    return this.multipart.listParts(key, uploadId);
-  }
-
-  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
-    return this.multipart.complete(key, uploadId, parts);
-  }
-
-  abortMultipart(key: string, uploadId: string): Promise<void> {
-    return this.multipart.abort(key, uploadId);
   }
 
   originalUrl(key: string, contentType: string, fileName: string): Promise<string> {

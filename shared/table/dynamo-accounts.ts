@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountStore, ApiKeyRecord, Library, User } from '../domain/accounts.ts';
+import type { AccountRepository, ApiKeyRecord, Library, User } from '../domain/accounts.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
   KEY_LISTING_PK,
@@ -33,7 +33,7 @@ const toApiKey = (item: Item): ApiKeyRecord => ({
   ...(typeof item.revoked_at === 'string' && { revokedAt: item.revoked_at }),
 });
 
-export class DynamoAccounts implements AccountStore {
+export class DynamoAccounts implements AccountRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,

@@ -1,4 +1,4 @@
-import type { AccountStore, ApiKeyRecord, Library, User } from '../../shared/domain/accounts.ts';
+import type { AccountRepository, ApiKeyRecord, Library, User } from '../../shared/domain/accounts.ts';
 import type { Asset } from '../../shared/domain/asset.ts';
 import { compareSequencers, isListed } from '../../shared/domain/asset.ts';
 import type { ObjectCreated } from '../../shared/domain/object-event.ts';
@@ -8,8 +8,9 @@ import type {
   Download,
   ExistMatch,
   ExistQuery,
-  LocalFile,
+  MultipartStorage,
   ObjectStorage,
+  Original,
   PresignedUpload,
   ProcessingQueue,
   SignedPart,
@@ -139,7 +140,7 @@ export class MemoryStorage implements ObjectStorage {
   async head(key: string) {
     return this.originals.get(key) ?? 'missing';
   }
-  async putOriginal(key: string, file: LocalFile, _contentType: string) {
+  async putOriginal(key: string, file: Original, _contentType: string) {
     this.originals.set(key, { etag: 'etag', size: file.size });
     return { etag: 'etag' };
   }
@@ -159,37 +160,6 @@ export class MemoryStorage implements ObjectStorage {
     this.presigned.push(input);
     return { url: 'memory://', fields: { key: input.key }, expiresAt: new Date().toISOString() };
   }
-  /** Open multipart uploads by upload id, with the parts S3 holds; completing or aborting forgets one. */
-  readonly multipart = new Map<string, { key: string; parts: UploadedPart[] }>();
-  readonly completed: { key: string; uploadId: string; parts: { partNumber: number; etag: string }[] }[] = [];
-  readonly aborted: string[] = [];
-
-  async createMultipart(key: string) {
-    const uploadId = `upload_${this.multipart.size + this.completed.length + this.aborted.length + 1}`;
-    this.multipart.set(uploadId, { key, parts: [] });
-    return uploadId;
-  }
-  /** What a client's UploadPart leaves in S3. */
-  uploadPart(uploadId: string, part: UploadedPart) {
-    const upload = this.multipart.get(uploadId);
-    if (!upload) throw new Error(`no multipart upload ${uploadId}`);
-    upload.parts = [...upload.parts.filter((p) => p.partNumber !== part.partNumber), part];
-  }
-  async signParts(key: string, uploadId: string, parts: { partNumber: number; size: number }[]): Promise<SignedPart[]> {
-    return parts.map((p) => ({ ...p, url: `memory://${key}?uploadId=${uploadId}&partNumber=${p.partNumber}` }));
-  }
-  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
-    const upload = this.multipart.get(uploadId);
-    return upload && upload.key === key ? structuredClone(upload.parts) : 'missing';
-  }
-  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) {
-    this.multipart.delete(uploadId);
-    this.completed.push({ key, uploadId, parts });
-  }
-  async abortMultipart(_key: string, uploadId: string) {
-    this.multipart.delete(uploadId);
-    this.aborted.push(uploadId);
-  }
   async originalUrl(key: string) {
     return `memory://${key}`;
   }
@@ -198,7 +168,42 @@ export class MemoryStorage implements ObjectStorage {
   }
 }
 
-export const pendingAsset = (file: Pick<LocalFile, 'size'>, overrides: Partial<Asset> = {}): Asset => ({
+/** Multipart uploads that hold no parts: records what was completed and aborted. */
+/** Multipart uploads in memory: the parts S3 holds per upload; completing or aborting forgets one. */
+export class MemoryMultipart implements MultipartStorage {
+  readonly uploads = new Map<string, { key: string; parts: UploadedPart[] }>();
+  readonly completed: { key: string; uploadId: string; parts: { partNumber: number; etag: string }[] }[] = [];
+  readonly aborted: string[] = [];
+
+  async create(key: string) {
+    const uploadId = `upload_${this.uploads.size + this.completed.length + this.aborted.length + 1}`;
+    this.uploads.set(uploadId, { key, parts: [] });
+    return uploadId;
+  }
+  /** What a client's UploadPart leaves in S3. */
+  uploadPart(uploadId: string, part: UploadedPart) {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) throw new Error(`no multipart upload ${uploadId}`);
+    upload.parts = [...upload.parts.filter((p) => p.partNumber !== part.partNumber), part];
+  }
+  async signParts(key: string, uploadId: string, parts: { partNumber: number; size: number }[]): Promise<SignedPart[]> {
+    return parts.map((p) => ({ ...p, url: `memory://${key}?uploadId=${uploadId}&partNumber=${p.partNumber}` }));
+  }
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | 'missing'> {
+    const upload = this.uploads.get(uploadId);
+    return upload && upload.key === key ? structuredClone(upload.parts) : 'missing';
+  }
+  async complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) {
+    this.uploads.delete(uploadId);
+    this.completed.push({ key, uploadId, parts });
+  }
+  async abort(_key: string, uploadId: string) {
+    this.uploads.delete(uploadId);
+    this.aborted.push(uploadId);
+  }
+}
+
+export const pendingAsset = (file: Pick<Original, 'size'>, overrides: Partial<Asset> = {}): Asset => ({
   id: `asset_${Math.random().toString(36).slice(2).padEnd(22, 'x').slice(0, 22)}`,
   owner: 'user_test',
   libraryId: 'lib_test',
@@ -231,7 +236,7 @@ export class FakeClock implements Clock {
 }
 
 /** Accounts in memory: the same rules as DynamoAccounts (names claimed once, items written only if new). */
-export class MemoryAccounts implements AccountStore {
+export class MemoryAccounts implements AccountRepository {
   readonly userNames = new Map<string, User>();
   readonly users = new Map<string, User>();
   readonly libraries = new Map<string, Library>();

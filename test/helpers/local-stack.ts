@@ -1,19 +1,29 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.ts';
 
+/** The suite's stack, for helpers that need its configuration (each test file runs in its own module graph). */
+let running: LocalStack | undefined;
+
 /** A throwaway local stack for the enclosing suite: started before its tests, stopped after. */
 export const useLocalStack = (options: LocalStackOptions = {}): (() => LocalStack) => {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
     stack = await startLocalStack(options);
+    running = stack;
   });
   afterAll(async () => {
     await stack?.stop();
+    if (running === stack) running = undefined;
   });
   return () => {
     if (!stack) throw new Error('the local stack is not running');
     return stack;
   };
+};
+
+export const runningStack = (): LocalStack => {
+  if (!running) throw new Error('no local stack is running in this suite');
+  return running;
 };
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */

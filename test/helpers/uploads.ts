@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { composeAccounts } from '../../functions/compose-accounts.ts';
 import { api } from './api.ts';
-import { eventually } from './local-stack.ts';
+import { eventually, runningStack } from './local-stack.ts';
 
 /** The read-only sample kit beside the checkout; suites that use it skip when it is absent. */
 export const SAMPLES_DIR = resolve(process.cwd(), '../shared/samples');
@@ -20,8 +21,9 @@ export const deviceMetadata = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
+/** A key of a new user, made in the suite's running local stack. */
 export const newKey = async (name = `user-${Date.now()}-${counter++}`) => {
-  const accounts = (await import('../../functions/compose-accounts.ts')).composeAccounts();
+  const accounts = composeAccounts(runningStack().config);
   return (await accounts.createApiKey(name)).key;
 };
 

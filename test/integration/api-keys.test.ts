@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { composeAccounts } from '../../functions/compose-accounts.ts';
 import type { Accounts } from '../../shared/domain/accounts.ts';
 import { api } from '../helpers/api.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 const stack = useLocalStack();
-const accounts = async (): Promise<Accounts> => (await import('../../functions/compose-accounts.ts')).composeAccounts();
+const accounts = async (): Promise<Accounts> => composeAccounts(stack().config);
 
 describe('API keys', () => {
   it('authenticate a user, whose first key created them a default library', async () => {

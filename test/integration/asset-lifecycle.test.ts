@@ -2,9 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
-import { originalKey } from '../../shared/names.ts';
+import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
 import { api } from '../helpers/api.ts';
 import { uniquePng } from '../helpers/images.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
@@ -15,7 +13,7 @@ let seed = 1000;
 const fresh = () => uniquePng(seed++);
 
 const exists = async (bucket: string, key: string) => {
-  const s3 = createClients(loadConfig()).s3;
+  const s3 = createClients(stack().config).s3;
   return s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
     () => true,
     () => false,
@@ -45,7 +43,7 @@ describe('duplicates', () => {
     const second = await presignedUpload(stack().apiUrl, key, bytes, 'b.png', 'image/png');
     const resolved = await settled(stack().apiUrl, key, second.created.body.asset_id);
     expect(resolved.id).toBe(firstAsset.id);
-    const config = loadConfig();
+    const config = stack().config;
     const owner = ownerOf(firstAsset);
     expect(await exists(config.ORIGINALS_BUCKET, originalKey(owner, second.created.body.asset_id))).toBe(false);
     expect(await exists(config.ORIGINALS_BUCKET, originalKey(owner, firstAsset.id))).toBe(true);
@@ -188,7 +186,7 @@ describe('delete', () => {
     const bytes = await fresh();
     const { body } = await directUpload(stack().apiUrl, key, bytes, 'a.png');
     const client = api(stack().apiUrl, key);
-    const config = loadConfig();
+    const config = stack().config;
     const owner = ownerOf(body);
     const keys = derivedKeys({ owner, id: body.id });
     expect(await exists(config.DERIVED_BUCKET, keys.thumbnail)).toBe(true);
@@ -280,7 +278,7 @@ describe('presigned upload requests', () => {
     const body = { ...deviceMetadata(), file_name: 'x.jpg', mime_type: 'image/jpeg', file_size_bytes: 10 };
     const before = Date.now();
     expect((await client.post('/api/assets/uploads', body, { 'idempotency-key': 'deadline-1' })).status).toBe(201);
-    const config = loadConfig();
+    const config = stack().config;
     const { Items = [] } = await createClients(config).dynamo.send(
       new QueryCommand({
         TableName: config.TABLE_NAME,

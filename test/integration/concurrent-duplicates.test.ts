@@ -1,7 +1,6 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { api } from '../helpers/api.ts';
 import { uniquePng } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
@@ -36,7 +35,7 @@ describe('the same bytes, ten times at once', () => {
     const listed = await api(stack().apiUrl, key).get('/api/assets?limit=200');
     expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([winner]);
 
-    const config = loadConfig();
+    const config = stack().config;
     const owner = /originals\/(user_[^/?]+)\//.exec(decodeURIComponent(listed.body.data[0].download_url))?.[1];
     const originals = await eventually(async () => {
       await new Promise((r) => setTimeout(r, 200));

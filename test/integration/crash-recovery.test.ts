@@ -2,14 +2,12 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { assetAdapters, composeAssets } from '../../functions/compose-assets.ts';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
+import type { Config } from '../../shared/config.ts';
 import type { AssetRepository, MediaProcessor, ObjectStorage } from '../../shared/domain/ports.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor } from '../../shared/domain/process-asset.ts';
+import type { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { parseObjectCreated } from '../../shared/events/object-created.ts';
-import { SharpMedia } from '../../shared/media/sharp-media.ts';
-import { S3Storage } from '../../shared/storage/s3-storage.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
 import { uniquePng } from '../helpers/images.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
@@ -26,17 +24,9 @@ const crash = (id: string, point: CrashPoint) => {
   throw new Error(`injected crash ${point}`);
 };
 
-/** The real adapters, each wrapped so a chosen step can die once, as a Lambda killed mid-flight would. */
-const faultyProcessor = () => {
-  const config = loadConfig();
-  const clients = createClients(config);
-  const assets = new DynamoAssets(clients.dynamo, config.TABLE_NAME);
-  const storage = new S3Storage(
-    clients.s3,
-    { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
-    1024 ** 3,
-  );
-  const media = new SharpMedia();
+/** The real composition root, its adapters each wrapped so a chosen step can die once, as a Lambda killed mid-flight would. */
+const faultyProcessor = (config: Config) => {
+  const { assets, storage, media } = assetAdapters(config);
   const wrappedMedia: MediaProcessor = {
     sniff: (file) => media.sniff(file),
     inspect: async (file) => {
@@ -62,17 +52,12 @@ const faultyProcessor = () => {
       return storage.putDerived(key, body, type);
     },
   });
-  return new AssetProcessor({
-    assets: wrappedAssets,
-    storage: wrappedStorage,
-    media: wrappedMedia,
-    clock: systemClock,
-  });
+  return composeAssets(config, { assets: wrappedAssets, storage: wrappedStorage, media: wrappedMedia }).processor;
 };
 
 let processor: AssetProcessor | undefined;
 const handler = async (event: SQSEvent) => {
-  processor ??= faultyProcessor();
+  processor ??= faultyProcessor(stack().config);
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     for (const object of parseObjectCreated(record.body) ?? []) {
@@ -105,7 +90,7 @@ describe('a processor that dies mid-way', () => {
       expect(attempts.get(asset.id)).toBeGreaterThanOrEqual(2);
       expect(crashes.has(asset.id)).toBe(false);
 
-      const config = loadConfig();
+      const config = stack().config;
       const { dynamo, s3 } = createClients(config);
       const assets = new DynamoAssets(dynamo, config.TABLE_NAME);
       const record = await assets.get(asset.id);

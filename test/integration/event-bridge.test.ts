@@ -4,9 +4,8 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { type ObjectCreatedEvent, parseObjectCreated } from '../../shared/events/object-created.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 
 const MAX_RECEIVES = 3;
@@ -35,7 +34,7 @@ const stack = useLocalStack({
   // The fake handler answers at once; both timeouts shrink in the cloud's ratio so retries come quickly.
   queue: { timeoutMs: 100, visibilityTimeoutMs: 600, maxReceiveCount: MAX_RECEIVES, concurrency: 1 },
 });
-const s3 = () => createClients(loadConfig()).s3;
+const s3 = () => createClients(stack().config).s3;
 const put = (bucket: string, key: string) => s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));
 const deliveredFor = (key: string) => deliveries.filter((d) => d.key === key);
 

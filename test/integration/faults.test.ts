@@ -5,8 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClients, MAX_ATTEMPTS } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
-import { originalKey } from '../../shared/names.ts';
+import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
 import { api } from '../helpers/api.ts';
 import { DYNAMO_FAULTS, type FaultProxy, S3_FAULTS, startFaultProxy } from '../helpers/fault-proxy.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
@@ -135,7 +134,7 @@ const uploadPresigned = async (baseUrl: string, key: string, bytes: Buffer, name
 /** The test's own view of the servers, not through the proxy. */
 const direct = () => {
   const config = loadConfig({
-    ...process.env,
+    ...stack().env,
     DARKROOM_S3_ENDPOINT: stack().s3Url,
     DARKROOM_DYNAMODB_ENDPOINT: stack().dynamoUrl,
   });

@@ -71,11 +71,10 @@ describe('photos made in the test', () => {
     const bytes = await jpeg({ width: 3000, height: 1000 });
     const key = await newKey();
     const { body } = await directUpload(stack().apiUrl, key, bytes, 'wide.jpg');
-    const { derivedKeys } = await import('../../shared/domain/process-asset.ts');
+    const { derivedKeys } = await import('../../shared/object-keys.ts');
     const { createClients } = await import('../../shared/aws/clients.ts');
-    const { loadConfig } = await import('../../shared/config.ts');
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const config = loadConfig();
+    const config = stack().config;
     const owner = /originals\/(user_[^/]+)\//.exec(decodeURIComponent(body.download_url))?.[1] ?? '';
     const preview = await createClients(config).s3.send(
       new GetObjectCommand({ Bucket: config.DERIVED_BUCKET, Key: derivedKeys({ owner, id: body.id }).preview }),

@@ -3,7 +3,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { assetItem } from '../../shared/table/keys.ts';
 import { api } from '../helpers/api.ts';
 import { pngChunk as chunk } from '../helpers/bombs.ts';
@@ -82,7 +81,7 @@ describe('hostile files', () => {
     expect(bytes.length).toBeGreaterThan(200_000);
     const { asset } = await upload(bytes, 'xmp.webp', 'image/webp');
     expect(asset.state).toBe('ready');
-    const config = loadConfig();
+    const config = stack().config;
     const { Item } = await createClients(config).dynamo.send(
       new GetCommand({ TableName: config.TABLE_NAME, Key: assetItem(asset.id) }),
     );

@@ -2,7 +2,6 @@ import { open, stat } from 'node:fs/promises';
 import { HeadObjectCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { api } from '../helpers/api.ts';
 import { fileDigests, paddedVideo } from '../helpers/big-video.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
@@ -134,7 +133,7 @@ describe('resumable multipart uploads', () => {
     });
 
     // Bypassing the signed URLs (with S3 credentials), part 2 is replaced by a longer one.
-    const config = loadConfig();
+    const config = stack().config;
     const s3 = createClients(config).s3;
     const { ETag } = await s3.send(
       new UploadPartCommand({
@@ -166,7 +165,7 @@ describe('resumable multipart uploads', () => {
 
     expect((await client.get(`/api/assets/${plan.asset_id}`)).status).toBe(404);
     expect((await client.get(`/api/assets/uploads/${plan.asset_id}`)).status).toBe(404);
-    const config = loadConfig();
+    const config = stack().config;
     const s3 = createClients(config).s3;
     const objectKey = new URL(first?.url ?? '').pathname.split('/').slice(2).map(decodeURIComponent).join('/');
     expect(objectKey).toMatch(/^originals\/user_/);

@@ -6,8 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { type FormEntry, type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
 
@@ -30,7 +29,7 @@ const VICTIM_THUMBNAIL = 'thumbnails/victim/photo.webp';
 let s3: S3Client;
 let victimForm: PresignedPost;
 beforeAll(async () => {
-  s3 = createClients(loadConfig()).s3;
+  s3 = createClients(stack().config).s3;
   await s3.send(new PutObjectCommand({ Bucket: ORIGINALS, Key: VICTIM_ORIGINAL, Body: THEIRS }));
   await s3.send(new PutObjectCommand({ Bucket: DERIVED, Key: VICTIM_THUMBNAIL, Body: THEIRS }));
   victimForm = await presignPost(s3, VICTIM_ORIGINAL, SIZE, { contentType: 'image/png' });

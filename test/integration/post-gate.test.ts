@@ -1,14 +1,13 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
 
 const stack = useLocalStack();
 const bucket = LOCAL_NAMES.originalsBucket;
-const s3 = (): S3Client => createClients(loadConfig()).s3;
+const s3 = (): S3Client => createClients(stack().config).s3;
 
 const presign = (key: string, size: number, expires = 900) => presignPost(s3(), key, size, { expires });
 

@@ -1,9 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
-import { LOCAL_NAMES, originalKey } from '../../shared/names.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
+import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
 import { s3ObjectCreated } from '../helpers/events.ts';
 import { jpeg } from '../helpers/images.ts';
@@ -13,7 +12,7 @@ import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 const stack = useLocalStack();
 
 const snapshot = async (id: string) => {
-  const config = loadConfig();
+  const config = stack().config;
   const { s3, dynamo } = createClients(config);
   const asset = await new DynamoAssets(dynamo, config.TABLE_NAME).get(id);
   if (!asset) throw new Error('asset gone');

@@ -7,9 +7,8 @@ import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
+import { derivedKeys } from '../../shared/object-keys.ts';
 import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
 import { assetItem } from '../../shared/table/keys.ts';
 import { s3ObjectCreated } from '../helpers/events.ts';
@@ -34,7 +33,7 @@ const drained = () =>
   });
 
 const services = () => {
-  const config = loadConfig();
+  const config = stack().config;
   const clients = createClients(config);
   return { config, ...clients, assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME) };
 };

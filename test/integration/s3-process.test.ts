@@ -8,8 +8,8 @@ import { startS3 } from '../../infra/local/s3.ts';
 import { startS3Gate } from '../../infra/local/s3-gate.ts';
 import { createClients, LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { LOCAL_NAMES } from '../../shared/deployment.ts';
 import { logger } from '../../shared/logger.ts';
-import { LOCAL_NAMES } from '../../shared/names.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 
 // Captured before the stack starts: whatever s3rver needs must not replace these here.

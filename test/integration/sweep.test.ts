@@ -1,10 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createProcessHandler } from '../../functions/process/create-handler.ts';
+import { createSweepHandler } from '../../functions/sweep/create-handler.ts';
 import type { SqsHandler } from '../../infra/local/consumer.ts';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { parseObjectCreated } from '../../shared/events/object-created.ts';
-import { parseOriginalKey } from '../../shared/names.ts';
+import { parseOriginalKey } from '../../shared/object-keys.ts';
 import { PENDING_UPLOAD_SHARDS, pendingUploadPartition } from '../../shared/table/keys.ts';
 import { INDEXES } from '../../shared/table/schema.ts';
 import { api } from '../helpers/api.ts';
@@ -12,7 +13,7 @@ import { uniquePng } from '../helpers/images.ts';
 import { eventually, useLocalStack } from '../helpers/local-stack.ts';
 import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
 
-// Read by the sweep's handler when the stack loads it: every pending upload is old enough.
+// Read into the stack's sweep config when it starts: every pending upload is old enough.
 process.env.DARKROOM_SWEEP_GRACE_SECONDS = '0';
 afterAll(() => {
   delete process.env.DARKROOM_SWEEP_GRACE_SECONDS;
@@ -21,6 +22,7 @@ afterAll(() => {
 /** Assets whose first S3 event is lost on its way to the processor, as a misconfigured target would. */
 const toLose = new Set<string>();
 const lost: string[] = [];
+let processHandler: ReturnType<typeof createProcessHandler> | undefined;
 const realProcessor: SqsHandler = async (event, context) => {
   const kept = event.Records.filter((record) => {
     const assetId = parseOriginalKey(parseObjectCreated(record.body)?.[0]?.key ?? '')?.assetId;
@@ -28,18 +30,18 @@ const realProcessor: SqsHandler = async (event, context) => {
     lost.push(assetId);
     return false;
   });
-  const { handler } = await import('../../functions/process/handler.ts');
-  return handler({ Records: kept }, context);
+  processHandler ??= createProcessHandler(stack().config);
+  return processHandler({ Records: kept }, context);
 };
 
 // An hour: the test runs the sweep itself (it also runs once at start, on an empty table).
 const stack = useLocalStack({ processor: realProcessor, sweepIntervalMs: 3_600_000 });
 
-const sweep = async () => (await import('../../functions/sweep/handler.ts')).handler();
+const sweep = () => createSweepHandler(stack().sweepConfig)();
 
 /** Every item of the pending index, read as the sweep reads it. */
 const pendingIndex = async () => {
-  const config = loadConfig();
+  const config = stack().config;
   const { dynamo } = createClients(config);
   const index = INDEXES.pendingUploads;
   const ids: string[] = [];

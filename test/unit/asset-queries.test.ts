@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Accounts } from '../../shared/domain/accounts.ts';
 import type { Asset } from '../../shared/domain/asset.ts';
 import { AssetQueries } from '../../shared/domain/asset-queries.ts';
-import { derivedKeys } from '../../shared/domain/process-asset.ts';
-import { originalKey } from '../../shared/names.ts';
+import { DeleteAsset } from '../../shared/domain/delete-asset.ts';
+import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
 import { FakeClock, MemoryAccounts, MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const setup = async () => {
@@ -37,7 +37,16 @@ const setup = async () => {
     for (const key of Object.values(derivedKeys(asset))) storage.derived.set(key, Buffer.from('x'));
     return asset;
   };
-  return { accounts, assets, storage, alice, bob, stored, queries: new AssetQueries({ accounts, assets, storage }) };
+  return {
+    accounts,
+    assets,
+    storage,
+    alice,
+    bob,
+    stored,
+    queries: new AssetQueries({ accounts, assets }),
+    deletion: new DeleteAsset({ assets, storage }),
+  };
 };
 
 describe('reading one asset', () => {
@@ -141,9 +150,9 @@ describe('exist', () => {
 
 describe('deleting', () => {
   it('removes the record, the checksum claim, the entries, the original and the derived files', async () => {
-    const { queries, assets, storage, alice, stored } = await setup();
+    const { queries, deletion, assets, storage, alice, stored } = await setup();
     const asset = await stored(alice, { deviceId: 'phone', deviceAssetId: 'IMG_1' });
-    await queries.delete(alice.owner, asset.id);
+    await deletion.run(alice.owner, asset.id);
     expect(await assets.get(asset.id)).toBeUndefined();
     expect(await assets.findChecksum(alice.libraryId, asset.checksum ?? '')).toBeUndefined();
     expect([...assets.entries.values()]).not.toContain(asset.id);
@@ -153,17 +162,17 @@ describe('deleting', () => {
   });
 
   it('the same bytes can be uploaded again once deleted: the claim is free', async () => {
-    const { queries, assets, alice, stored } = await setup();
+    const { deletion, assets, alice, stored } = await setup();
     const asset = await stored(alice);
-    await queries.delete(alice.owner, asset.id);
+    await deletion.run(alice.owner, asset.id);
     const again = pendingAsset({ size: 10 }, { ...alice, checksum: asset.checksum });
     expect(await assets.claimChecksum(again)).toBe(again.id);
   });
 
   it('another owner’s asset is NotFound and stays untouched', async () => {
-    const { queries, assets, storage, alice, bob, stored } = await setup();
+    const { deletion, assets, storage, alice, bob, stored } = await setup();
     const bobs = await stored(bob);
-    await expect(queries.delete(alice.owner, bobs.id)).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(deletion.run(alice.owner, bobs.id)).rejects.toMatchObject({ name: 'NotFound' });
     expect(await assets.get(bobs.id)).toBeDefined();
     expect(storage.originals.has(originalKey(bob.owner, bobs.id))).toBe(true);
     expect(storage.derived.size).toBe(2);

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { Accounts } from '../../shared/domain/accounts.ts';
-import type { LocalFile, MediaProcessor } from '../../shared/domain/ports.ts';
+import type { MediaProcessor, Original } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { Uploads } from '../../shared/domain/uploads.ts';
-import { MemoryAssets, MemoryStorage } from '../helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage } from '../helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
 
-const file: LocalFile = { path: '/nowhere', size: 10, head: Buffer.alloc(10), sha256: 'sha256', sha1: 'sha1' };
+const file: Original = {
+  kind: 'disk',
+  path: '/nowhere',
+  size: 10,
+  head: Buffer.alloc(10),
+  sha256: 'sha256',
+  sha1: 'sha1',
+};
 const metadata = {
   deviceAssetId: 'IMG_1',
   deviceId: 'phone',
@@ -50,6 +57,7 @@ const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolea
     accounts,
     assets,
     storage,
+    multipart: new MemoryMultipart(),
     media,
     processor,
     clock: systemClock,

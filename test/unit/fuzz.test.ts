@@ -6,8 +6,8 @@ import { DomainError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { parseMultipart } from '../../shared/http/multipart.ts';
-import { SharpMedia } from '../../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../../shared/storage/local-file.ts';
+import { MediaPipeline } from '../../shared/media/media-pipeline.ts';
+import { spoolToDisk } from '../../shared/storage/spool.ts';
 import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 // Random and mutated bytes through the real media code: every input ends ready or failed, in
@@ -47,7 +47,7 @@ const process = async (bytes: Buffer) => {
   const processor = new AssetProcessor({
     assets,
     storage: new MemoryStorage(),
-    media: new SharpMedia(),
+    media: new MediaPipeline(),
     clock: systemClock,
   });
   const { file, release } = await spoolToDisk(Readable.from([bytes]));

@@ -3,17 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRejected } from '../../shared/domain/media-types.ts';
-import type { LocalFile } from '../../shared/domain/ports.ts';
+import { MediaRejected } from '../../shared/domain/errors.ts';
+import type { OriginalOnDisk } from '../../shared/domain/ports.ts';
 import { binary } from '../../shared/media/binaries.ts';
-import { SharpMedia } from '../../shared/media/sharp-media.ts';
-import { spoolToDisk } from '../../shared/storage/local-file.ts';
+import { MediaPipeline } from '../../shared/media/media-pipeline.ts';
+import { spoolToDisk } from '../../shared/storage/spool.ts';
 import { jpeg } from '../helpers/images.ts';
 
-const media = new SharpMedia();
+const media = new MediaPipeline();
 const releases: (() => Promise<void>)[] = [];
 
-const local = async (bytes: Buffer): Promise<LocalFile> => {
+const local = async (bytes: Buffer): Promise<OriginalOnDisk> => {
   const { file, release } = await spoolToDisk(Readable.from([bytes]));
   releases.push(release);
   return file;

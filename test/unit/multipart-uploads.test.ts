@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MultipartUploads, planParts } from '../../shared/domain/multipart.ts';
-import { originalKey } from '../../shared/names.ts';
-import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { originalKey } from '../../shared/object-keys.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const MiB = 1024 * 1024;
 /** 40 MiB in parts of 16 MiB: two full parts and a last one of 8 MiB. */
@@ -11,19 +11,20 @@ const PLANNED = [16 * MiB, 16 * MiB, 8 * MiB];
 const setup = async () => {
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
+  const multipart = new MemoryMultipart();
   const owner = 'user_alice';
   const plan = planParts(SIZE);
   const asset = pendingAsset({ size: SIZE }, { owner, declaredMimeType: 'video/mp4' });
-  const uploadId = await storage.createMultipart(originalKey(owner, asset.id));
+  const uploadId = await multipart.create(originalKey(owner, asset.id));
   asset.multipart = { uploadId, ...plan };
   await assets.create(asset);
   /** The client's PUTs: every planned part, with ETags as S3 answers them (quoted). */
   const uploadAll = (sizes = PLANNED) =>
     sizes.forEach((size, i) => {
-      storage.uploadPart(uploadId, { partNumber: i + 1, etag: `"etag-${i + 1}"`, size });
+      multipart.uploadPart(uploadId, { partNumber: i + 1, etag: `"etag-${i + 1}"`, size });
     });
-  const uploads = new MultipartUploads({ assets, storage });
-  return { assets, storage, owner, asset, uploadId, uploadAll, uploads };
+  const uploads = new MultipartUploads({ assets, multipart, storage });
+  return { assets, storage, multipart, owner, asset, uploadId, uploadAll, uploads };
 };
 
 const claim = (...numbers: number[]) => numbers.map((n) => ({ partNumber: n, etag: `etag-${n}` }));
@@ -40,21 +41,21 @@ describe('planning parts', () => {
 
 describe('completing a multipart upload', () => {
   it('completes every part once, in order, with the ETags S3 holds', async () => {
-    const { storage, owner, asset, uploadId, uploadAll, uploads } = await setup();
+    const { owner, asset, uploadId, uploadAll, uploads, multipart } = await setup();
     uploadAll();
     expect((await uploads.complete(owner, asset.id, claim(1, 2, 3))).id).toBe(asset.id);
-    expect(storage.completed).toEqual([{ key: originalKey(owner, asset.id), uploadId, parts: claim(1, 2, 3) }]);
+    expect(multipart.completed).toEqual([{ key: originalKey(owner, asset.id), uploadId, parts: claim(1, 2, 3) }]);
   });
 
   it('accepts the ETags quoted, as a browser reads them from the header', async () => {
-    const { storage, owner, asset, uploadAll, uploads } = await setup();
+    const { owner, asset, uploadAll, uploads, multipart } = await setup();
     uploadAll();
     await uploads.complete(
       owner,
       asset.id,
       claim(1, 2, 3).map((p) => ({ ...p, etag: `"${p.etag}"` })),
     );
-    expect(storage.completed).toHaveLength(1);
+    expect(multipart.completed).toHaveLength(1);
   });
 
   // Each row breaks one rule; nothing is completed and the upload stays open for a correct retry.
@@ -94,33 +95,33 @@ describe('completing a multipart upload', () => {
       message: /part 3 is 9437184 bytes, not 8388608/,
     },
   ])('refuses as Invalid when $rule', async ({ parts, uploaded, message }) => {
-    const { storage, owner, asset, uploadId, uploadAll, uploads } = await setup();
+    const { owner, asset, uploadId, uploadAll, uploads, multipart } = await setup();
     uploadAll(uploaded);
     const error = await uploads.complete(owner, asset.id, parts).catch((e: Error) => e);
     // toMatchObject cannot see an Error's message (not enumerable): match it on its own.
     expect(error).toMatchObject({ name: 'Invalid' });
     expect((error as Error).message).toMatch(message);
-    expect(storage.completed).toEqual([]);
-    expect(storage.multipart.has(uploadId)).toBe(true);
+    expect(multipart.completed).toEqual([]);
+    expect(multipart.uploads.has(uploadId)).toBe(true);
   });
 
   it('a retry of a completed upload answers the asset again without completing twice', async () => {
-    const { storage, owner, asset, uploadAll, uploads } = await setup();
+    const { owner, asset, uploadAll, uploads, multipart } = await setup();
     uploadAll();
     await uploads.complete(owner, asset.id, claim(1, 2, 3));
     expect((await uploads.complete(owner, asset.id, claim(1, 2, 3))).id).toBe(asset.id);
-    expect(storage.completed).toHaveLength(1);
+    expect(multipart.completed).toHaveLength(1);
   });
 
   it('a retry once the asset is processed answers the processed asset', async () => {
-    const { assets, storage, owner, asset, uploads } = await setup();
+    const { assets, owner, asset, uploads, multipart } = await setup();
     await assets.save({ ...asset, state: 'ready' });
     expect(await uploads.complete(owner, asset.id, claim(1, 2, 3))).toMatchObject({ id: asset.id, state: 'ready' });
-    expect(storage.completed).toEqual([]);
+    expect(multipart.completed).toEqual([]);
   });
 
   it('another owner’s upload, or none at all, is NotFound', async () => {
-    const { storage, asset, uploadAll, uploads } = await setup();
+    const { asset, uploadAll, uploads, multipart } = await setup();
     uploadAll();
     await expect(uploads.complete('user_mallory', asset.id, claim(1, 2, 3))).rejects.toMatchObject({
       name: 'NotFound',
@@ -128,7 +129,7 @@ describe('completing a multipart upload', () => {
     await expect(uploads.complete('user_alice', 'asset_missing', claim(1))).rejects.toMatchObject({
       name: 'NotFound',
     });
-    expect(storage.completed).toEqual([]);
+    expect(multipart.completed).toEqual([]);
   });
 
   it('an upload that is not in parts is a Conflict', async () => {
@@ -164,16 +165,16 @@ describe('signing more parts', () => {
 
 describe('the status of an upload', () => {
   it('lists the parts S3 holds', async () => {
-    const { storage, owner, asset, uploadId, uploads } = await setup();
-    storage.uploadPart(uploadId, { partNumber: 2, etag: '"b"', size: 16 * MiB });
+    const { owner, asset, uploadId, uploads, multipart } = await setup();
+    multipart.uploadPart(uploadId, { partNumber: 2, etag: '"b"', size: 16 * MiB });
     const status = await uploads.status(owner, asset.id);
     expect(status.asset.id).toBe(asset.id);
     expect(status.parts).toEqual([{ partNumber: 2, etag: '"b"', size: 16 * MiB }]);
   });
 
   it('lists no parts once S3 no longer knows the upload', async () => {
-    const { storage, owner, asset, uploadId, uploads } = await setup();
-    storage.multipart.delete(uploadId);
+    const { owner, asset, uploadId, uploads, multipart } = await setup();
+    multipart.uploads.delete(uploadId);
     expect((await uploads.status(owner, asset.id)).parts).toEqual([]);
   });
 
@@ -185,27 +186,27 @@ describe('the status of an upload', () => {
 
 describe('aborting an upload', () => {
   it('aborts it in S3 and forgets the asset: nothing is left behind', async () => {
-    const { assets, storage, owner, asset, uploadId, uploadAll, uploads } = await setup();
+    const { assets, storage, owner, asset, uploadId, uploadAll, uploads, multipart } = await setup();
     uploadAll();
     await uploads.abort(owner, asset.id);
-    expect(storage.aborted).toEqual([uploadId]);
-    expect(storage.multipart.has(uploadId)).toBe(false);
+    expect(multipart.aborted).toEqual([uploadId]);
+    expect(multipart.uploads.has(uploadId)).toBe(false);
     expect(storage.deletedOriginals).toEqual([originalKey(owner, asset.id)]);
     expect(await assets.get(asset.id)).toBeUndefined();
   });
 
   it('another owner’s upload is NotFound and stays open', async () => {
-    const { assets, storage, asset, uploadId, uploads } = await setup();
+    const { assets, asset, uploadId, uploads, multipart } = await setup();
     await expect(uploads.abort('user_mallory', asset.id)).rejects.toMatchObject({ name: 'NotFound' });
-    expect(storage.multipart.has(uploadId)).toBe(true);
+    expect(multipart.uploads.has(uploadId)).toBe(true);
     expect(await assets.get(asset.id)).toBeDefined();
   });
 
   it('a completed upload cannot be aborted', async () => {
-    const { assets, storage, owner, asset, uploads } = await setup();
+    const { assets, owner, asset, uploads, multipart } = await setup();
     await assets.save({ ...asset, state: 'ready' });
     await expect(uploads.abort(owner, asset.id)).rejects.toMatchObject({ name: 'Conflict' });
     expect(await assets.get(asset.id)).toBeDefined();
-    expect(storage.aborted).toEqual([]);
+    expect(multipart.aborted).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
 import type { MediaProcessor } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { originalKey } from '../../shared/names.ts';
+import { originalKey } from '../../shared/object-keys.ts';
 import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compareSequencers } from '../../shared/domain/asset.ts';
 import { sanitiseFileName } from '../../shared/domain/uploads.ts';
 import { bmffTruncation } from '../../shared/media/bmff.ts';
-import { parseOriginalKey } from '../../shared/names.ts';
+import { parseOriginalKey } from '../../shared/object-keys.ts';
 import { attachment } from '../../shared/storage/s3-storage.ts';
 
 describe('sequencers', () => {

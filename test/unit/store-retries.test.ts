@@ -69,7 +69,7 @@ describe('a direct upload’s put of the original', () => {
 
     const put = await storage.putOriginal(
       'originals/u/a',
-      { path, size: bytes.length, head: bytes.subarray(0, 16), sha256: '', sha1: '' },
+      { kind: 'disk', path, size: bytes.length, head: bytes.subarray(0, 16), sha256: '', sha1: '' },
       'image/jpeg',
     );
 

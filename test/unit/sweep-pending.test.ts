@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NEVER_ARRIVED } from '../../shared/domain/asset.ts';
 import { PendingSweep } from '../../shared/domain/sweep-pending.ts';
-import { originalKey } from '../../shared/names.ts';
+import { originalKey } from '../../shared/object-keys.ts';
 import { MemoryAssets, MemoryQueue, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');

@@ -1,15 +1,23 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Accounts } from '../../shared/domain/accounts.ts';
 import type { Asset } from '../../shared/domain/asset.ts';
+import { MediaRejected } from '../../shared/domain/errors.ts';
 import { normaliseExif } from '../../shared/domain/exif.ts';
-import { MAX_IMAGE_BYTES, MediaRejected } from '../../shared/domain/media-types.ts';
+import { MAX_IMAGE_BYTES } from '../../shared/domain/media-types.ts';
 import { FIRST_BATCH } from '../../shared/domain/multipart.ts';
-import type { Clock, LocalFile, MediaProcessor } from '../../shared/domain/ports.ts';
+import type { Clock, MediaProcessor, OriginalOnDisk } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor, derivedKeys } from '../../shared/domain/process-asset.ts';
+import { AssetProcessor } from '../../shared/domain/process-asset.ts';
 import { UPLOAD_TTL_SECONDS, type UploadRequest, Uploads } from '../../shared/domain/uploads.ts';
-import { originalKey } from '../../shared/names.ts';
-import { FakeClock, MemoryAccounts, MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
+import {
+  FakeClock,
+  MemoryAccounts,
+  MemoryAssets,
+  MemoryMultipart,
+  MemoryStorage,
+  pendingAsset,
+} from '../helpers/fakes.ts';
 
 const MiB = 1024 * 1024;
 const THRESHOLD = 32 * MiB;
@@ -27,7 +35,8 @@ const request = (overrides: Partial<UploadRequest> = {}): UploadRequest => ({
   fileSizeBytes: 1000,
   ...overrides,
 });
-const bytes = (overrides: Partial<LocalFile> = {}): LocalFile => ({
+const bytes = (overrides: Partial<OriginalOnDisk> = {}): OriginalOnDisk => ({
+  kind: 'disk',
   path: '/nowhere',
   size: 1000,
   head: Buffer.alloc(16),
@@ -66,8 +75,18 @@ const setup = async (media = fakeMedia(), clock: Clock = new FakeClock()) => {
   const accounts = new Accounts(new MemoryAccounts(), clock);
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
+  const multipart = new MemoryMultipart();
   const processor = new AssetProcessor({ assets, storage, media, clock });
-  const uploads = new Uploads({ accounts, assets, storage, media, processor, clock, multipartThreshold: THRESHOLD });
+  const uploads = new Uploads({
+    accounts,
+    assets,
+    storage,
+    multipart,
+    media,
+    processor,
+    clock,
+    multipartThreshold: THRESHOLD,
+  });
   const owner = (await accounts.createApiKey('alice')).record.owner;
   const libraryId = await accounts.resolveLibrary(owner);
   /** An asset of alice's that holds `checksum` in her default library. */
@@ -77,7 +96,19 @@ const setup = async (media = fakeMedia(), clock: Clock = new FakeClock()) => {
     await assets.claimChecksum(asset);
     return asset;
   };
-  return { accounts, assets, storage, processor, uploads, owner, libraryId, clock, media, holder };
+  return {
+    accounts,
+    assets,
+    storage,
+    multipartStore: multipart,
+    processor,
+    uploads,
+    owner,
+    libraryId,
+    clock,
+    media,
+    holder,
+  };
 };
 
 describe('starting a direct-to-S3 upload', () => {
@@ -129,13 +160,13 @@ describe('starting a direct-to-S3 upload', () => {
   });
 
   it('a checksum the library already holds answers the existing asset and no target', async () => {
-    const { uploads, assets, storage, owner, holder } = await setup();
+    const { uploads, assets, storage, multipartStore, owner, holder } = await setup();
     const existing = await holder('known');
     const result = await uploads.createUpload(owner, request({ checksum: 'known' }));
     expect(result).toEqual({ status: 'duplicate', asset: existing });
     expect(assets.assets.size).toBe(1);
     expect(storage.presigned).toEqual([]);
-    expect(storage.multipart.size).toBe(0);
+    expect(multipartStore.uploads.size).toBe(0);
   });
 
   it('a checksum whose holder failed is not a duplicate: the upload goes ahead', async () => {
@@ -172,7 +203,7 @@ describe('starting a direct-to-S3 upload', () => {
   });
 
   it('a large file starts a multipart upload with its parts planned and the first ones signed to their lengths', async () => {
-    const { uploads, assets, storage, owner, clock } = await setup();
+    const { uploads, assets, storage, multipartStore, owner, clock } = await setup();
     const result = await uploads.createUpload(owner, request({ fileSizeBytes: 40 * MiB, mimeType: 'video/mp4' }));
     if (result.status !== 'multipart') throw new Error(`expected multipart, got ${result.status}`);
     const { multipart, asset } = result;
@@ -182,7 +213,7 @@ describe('starting a direct-to-S3 upload', () => {
       [2, 16 * MiB],
       [3, 8 * MiB],
     ]);
-    expect(storage.multipart.get(multipart.uploadId)?.key).toBe(originalKey(owner, asset.id));
+    expect(multipartStore.uploads.get(multipart.uploadId)?.key).toBe(originalKey(owner, asset.id));
     expect((await assets.get(asset.id))?.multipart).toEqual({
       uploadId: multipart.uploadId,
       partSize: 16 * MiB,

@@ -8,6 +8,7 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { z } from 'zod';
 import type { AssetQueries } from '../../../shared/domain/asset-queries.ts';
+import type { DeleteAsset } from '../../../shared/domain/delete-asset.ts';
 import { Conflict, Invalid } from '../../../shared/domain/errors.ts';
 import type { ObjectStorage } from '../../../shared/domain/ports.ts';
 import type { Uploads } from '../../../shared/domain/uploads.ts';
@@ -25,6 +26,7 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 export interface AssetRouteDeps {
   uploads: Uploads;
   queries: AssetQueries;
+  deleteAsset: DeleteAsset;
   storage: ObjectStorage;
   idempotency: BasePersistenceLayer;
 }
@@ -148,7 +150,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
     },
 
     deleteAsset: async (event, userId) => {
-      await deps.queries.delete(userId, idOf(event));
+      await deps.deleteAsset.run(userId, idOf(event));
       return json(200, {});
     },
   };

@@ -1,21 +1,6 @@
-// Names, prefixes and key builders shared by the CDK stack, the local stack and the adapters.
-// Nothing here may import an SDK: infra/ and the runtime both depend on it.
-
-export const ORIGINALS_PREFIX = 'originals/';
-export const DERIVED_PREFIX = 'derived/';
-
-export const originalKey = (owner: string, assetId: string): string => `${ORIGINALS_PREFIX}${owner}/${assetId}`;
-
-const ORIGINAL_KEY = /^originals\/(user_[A-Za-z0-9]+)\/(asset_[A-Za-z0-9]+)$/;
-
-/** Owner and asset of an original's key; undefined for any key we did not make. */
-export const parseOriginalKey = (key: string): { owner: string; assetId: string } | undefined => {
-  const match = ORIGINAL_KEY.exec(key);
-  return match?.[1] && match[2] ? { owner: match[1], assetId: match[2] } : undefined;
-};
-
-export const derivedKey = (owner: string, assetId: string, file: string): string =>
-  `${DERIVED_PREFIX}${owner}/${assetId}/${file}`;
+// Deployment constants shared by the CDK stack and the local stack: resource names, queue settings,
+// the event pattern and CORS. Nothing here may import an SDK: infra/ and the runtime both depend on it.
+import { ORIGINALS_PREFIX } from './object-keys.ts';
 
 /** Resource names of the local stack; the CDK stack lets CloudFormation name them. */
 export const LOCAL_NAMES = {

@@ -1,0 +1,24 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Config } from '../../shared/config.ts';
+import { json } from '../../shared/http/response.ts';
+import { logger } from '../../shared/logger.ts';
+import { composeAssets } from '../compose-assets.ts';
+import { router } from './router.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { libraryRoutes } from './routes/libraries.ts';
+import { uploadRoutes } from './routes/uploads.ts';
+
+/** The API function; handler.ts builds it from the cold start's config, the local stack from its own. */
+export const createApiHandler = (config: Config) => {
+  const services = composeAssets(config);
+
+  return middy(
+    router({
+      health: async () => json(200, { status: 'ok' }),
+      ...libraryRoutes(services.accounts),
+      ...assetRoutes(services),
+      ...uploadRoutes(services),
+    }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+};

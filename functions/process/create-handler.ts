@@ -1,0 +1,44 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Config } from '../../shared/config.ts';
+import { parseObjectCreated } from '../../shared/events/object-created.ts';
+import { logger } from '../../shared/logger.ts';
+import { composeAssets } from '../compose-assets.ts';
+
+/** The processor; handler.ts builds it from the cold start's config, the local stack from its own. */
+export const createProcessHandler = (config: Config) => {
+  const { processor } = composeAssets(config);
+  const batch = new BatchProcessor(EventType.SQS);
+
+  /**
+   * One message, one object. A failure that retrying can fix (S3, DynamoDB) throws and is reported
+   * as this message's batch item failure; media that can never be processed ends `failed` inside
+   * the processor and is acknowledged.
+   */
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const objects = parseObjectCreated(record.body);
+    if (!objects) {
+      // A message that can never parse would only cycle into the DLQ.
+      logger.warn('ignoring a message that is not an object-created event', { messageId: record.messageId });
+      return;
+    }
+    for (const object of objects) {
+      const started = Date.now();
+      const { outcome, asset } = await processor.handleObject(object, { force: object.force ?? false });
+      logger.info('processed', {
+        key: object.key,
+        assetId: asset?.id,
+        outcome,
+        ...(asset?.error && { error: asset.error }),
+        ms: Date.now() - started,
+        attempt: Number(record.attributes.ApproximateReceiveCount),
+      });
+    }
+  };
+
+  return middy((event: SQSEvent, context: Context) =>
+    processPartialResponse(event, recordHandler, batch, { context }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+};

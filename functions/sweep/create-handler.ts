@@ -1,0 +1,19 @@
+import type { SweepConfig } from '../../shared/config.ts';
+import { logger } from '../../shared/logger.ts';
+import { composeSweep } from '../compose-sweep.ts';
+
+/** The sweep; handler.ts builds it from the cold start's config, the local stack from its own. */
+export const createSweepHandler = (config: SweepConfig) => {
+  const sweep = composeSweep(config);
+
+  /**
+   * Run by EventBridge Scheduler (and by the local stack's timer); the schedule's payload carries
+   * nothing the sweep needs. A throw fails the invocation, and the next run starts over.
+   */
+  return async (_event?: unknown) => {
+    const started = Date.now();
+    const report = await sweep.run();
+    logger.info('swept pending uploads', { ...report, ms: Date.now() - started });
+    return report;
+  };
+};
