@@ -1,9 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Config } from '../../shared/config.ts';
 import { json } from '../../shared/http/response.ts';
-import { logger } from '../../shared/logger.ts';
 import { composeAssets } from '../compose-assets.ts';
+import { lambdaHandler } from '../lambda-handler.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
@@ -13,12 +11,12 @@ import { uploadRoutes } from './routes/uploads.ts';
 export const createApiHandler = (config: Config) => {
   const services = composeAssets(config);
 
-  return middy(
+  return lambdaHandler(
     router({
       health: async () => json(200, { status: 'ok' }),
       ...libraryRoutes(services.accounts),
       ...assetRoutes(services),
       ...uploadRoutes(services),
     }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  );
 };

@@ -1,5 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { isTransient } from '../../shared/aws/transient.ts';
 import type { Config } from '../../shared/config.ts';
@@ -7,6 +5,7 @@ import { Unauthenticated } from '../../shared/domain/errors.ts';
 import type { AuthContext } from '../../shared/http/routes.ts';
 import { logger } from '../../shared/logger.ts';
 import { composeAccounts } from '../compose-accounts.ts';
+import { lambdaHandler } from '../lambda-handler.ts';
 
 /** The authorizer; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createAuthorizer = (config: Config) => {
@@ -36,5 +35,5 @@ export const createAuthorizer = (config: Config) => {
     }
   };
 
-  return middy(authorize).use(injectLambdaContext(logger, { resetKeys: true }));
+  return lambdaHandler(authorize);
 };

@@ -1,11 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Config } from '../../shared/config.ts';
 import { parseObjectCreated } from '../../shared/events/object-created.ts';
 import { logger } from '../../shared/logger.ts';
 import { composeAssets } from '../compose-assets.ts';
+import { lambdaHandler } from '../lambda-handler.ts';
 
 /** The processor; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createProcessHandler = (config: Config) => {
@@ -38,7 +37,7 @@ export const createProcessHandler = (config: Config) => {
     }
   };
 
-  return middy((event: SQSEvent, context: Context) =>
+  return lambdaHandler((event: SQSEvent, context: Context) =>
     processPartialResponse(event, recordHandler, batch, { context }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  );
 };

@@ -22,7 +22,7 @@ export class LambdaProcess {
   ) {}
 
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
-    const environment = this.idle.pop() ?? (await this.start());
+    const environment = this.warm() ?? (await this.start());
     try {
       const result = await environment.invoke(event, timeoutMs);
       if (this.live.has(environment)) this.idle.push(environment);
@@ -61,6 +61,15 @@ export class LambdaProcess {
     this.live.clear();
     this.idle.length = 0;
     await Promise.all(environments.map((e) => e.stop()));
+  }
+
+  /** An idle environment still alive; one killed while idle is dropped, never handed work. */
+  private warm(): Environment | undefined {
+    for (let environment = this.idle.pop(); environment; environment = this.idle.pop()) {
+      if (environment.alive) return environment;
+      this.live.delete(environment);
+    }
+    return undefined;
   }
 
   private async start(): Promise<Environment> {
@@ -133,7 +142,8 @@ class Environment {
           reject(error);
         },
       };
-      this.child.send({ event, timeoutMs });
+      // A process that died between the check and the send fails this invocation, not the host.
+      this.child.send({ event, timeoutMs }, (error) => error && this.waiter?.reject(error));
     });
   }
 

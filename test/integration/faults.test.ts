@@ -298,7 +298,7 @@ describe('faults injected into S3 and DynamoDB', () => {
     faults().setOutage('s3', MAX_ATTEMPTS);
     const refused = await post();
 
-    expect(refused.status).toBe(502);
+    expect(refused.status, await refused.clone().text()).toBe(502);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toEqual({
       detail: 'storage is temporarily unavailable; retry after the Retry-After interval',

@@ -47,6 +47,15 @@ describe('the local Lambda runtime', () => {
   });
 });
 
+describe('a runtime killed while idle', () => {
+  it('starts a fresh environment for the next invocation instead of writing to the dead one', async () => {
+    const { pid: idle } = (await functions.invoke({}, 10_000)) as { pid: number };
+    expect(await functions.kill()).toBe(true);
+    const { pid: fresh } = (await functions.invoke({}, 10_000)) as { pid: number };
+    expect(fresh).not.toBe(idle);
+  });
+});
+
 describe('the local queue configuration', () => {
   it('keeps the cloud ratio: visibility at least six handler timeouts, by default exactly six', () => {
     expect(queueConfig.parse({})).toMatchObject({ timeoutMs: 120_000, visibilityTimeoutMs: 720_000 });
