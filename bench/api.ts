@@ -1,4 +1,4 @@
-import '../infra/local/node20.ts';
+import '#infra/local/node20.ts';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { type Comparison, record } from './harness.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { MEDIA_MODULES } from '../infra/constructs/function-defaults.ts';
+import { MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
 import { type Comparison, compare, record } from './harness.ts';
 
 // Each function bundled as the CDK does (esbuild, ESM, minified, media packages external), then

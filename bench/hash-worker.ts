@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { hashStream } from '../shared/storage/spool.ts';
+import { hashStream } from '#shared/storage/spool.ts';
 
 // One hashing pass over argv[2] with the project's stream, as the processor does for an original
 // too large for disk; prints the digests, the time of the pass itself (no process start-up) and

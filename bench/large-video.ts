@@ -1,8 +1,8 @@
 import './quiet.ts';
 import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { startLocalStack } from '../infra/local/stack.ts';
-import { fileDigests, paddedVideo } from '../test/helpers/big-video.ts';
+import { startLocalStack } from '#infra/local/stack.ts';
+import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
 import { comparison, record } from './harness.ts';
 
 // A 2 GiB video end to end through the local stack — multipart upload, S3 event, processor in its
@@ -13,7 +13,7 @@ const SIZE = Number(process.env.LARGE_VIDEO_BYTES ?? 2 * 1024 ** 3);
 const stack = await startLocalStack({ isolateProcessor: true });
 const path = await paddedVideo(SIZE);
 try {
-  const accounts = (await import('../functions/compose-accounts.ts')).composeAccounts(stack.config);
+  const accounts = (await import('#functions/compose-accounts.ts')).composeAccounts(stack.config);
   const { key } = await accounts.createApiKey('bench');
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read as the bench needs it.

@@ -1,13 +1,13 @@
 import './quiet.ts';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalStack } from '../infra/local/stack.ts';
-import { createClients } from '../shared/aws/clients.ts';
-import { loadConfig } from '../shared/config.ts';
-import type { Asset } from '../shared/domain/asset.ts';
-import { toItem } from '../shared/table/asset-item.ts';
-import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
-import { libraryTimelinePartition } from '../shared/table/keys.ts';
-import { INDEXES } from '../shared/table/schema.ts';
+import { startLocalStack } from '#infra/local/stack.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { loadConfig } from '#shared/config.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { toItem } from '#shared/table/asset-item.ts';
+import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { libraryTimelinePartition } from '#shared/table/keys.ts';
+import { INDEXES } from '#shared/table/schema.ts';
 import { compare, record } from './harness.ts';
 
 // 100 000 assets in one library: the first, a middle and the last page of 100 must cost the same,

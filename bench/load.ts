@@ -1,11 +1,11 @@
-import '../infra/local/node20.ts';
+import '#infra/local/node20.ts';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import sharp from 'sharp';
-import { LOCAL_CREDENTIALS } from '../shared/aws/clients.ts';
+import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
 import { startNpmStart } from './npm-start.ts';
 
 // 500 uploads (mixed sizes, both flows, 32 at once) through `npm start`, then: every asset ready,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StackFile } from '../infra/local/stack-file.ts';
+import type { StackFile } from '#infra/local/stack-file.ts';
 
 /** `npm start` on a temporary data folder, as a user would run it; answers its URL and dev key. */
 export const startNpmStart = async (env: Record<string, string> = {}) => {

@@ -1,4 +1,4 @@
-import '../infra/local/node20.ts';
+import '#infra/local/node20.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -7,8 +7,8 @@ import exifr from 'exifr';
 import decodeHeic from 'heic-decode';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
-import { MediaPipeline } from '../shared/media/media-pipeline.ts';
-import { spoolToDisk } from '../shared/storage/spool.ts';
+import { MediaPipeline } from '#shared/media/media-pipeline.ts';
+import { spoolToDisk } from '#shared/storage/spool.ts';
 import { type Comparison, compare, record } from './harness.ts';
 
 // Processing one photo: Darkroom's media path (stream to disk through both hashes, sniff, box
@@ -58,13 +58,13 @@ const bare = async (path: string) => {
 /** The whole processor step against real local S3 and DynamoDB: media work, claim, derived files, record. */
 const endToEnd = async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const { startLocalStack } = await import('../infra/local/stack.ts');
+  const { startLocalStack } = await import('#infra/local/stack.ts');
   const stack = await startLocalStack();
-  const { composeAssets } = await import('../functions/compose-assets.ts');
+  const { composeAssets } = await import('#functions/compose-assets.ts');
   const { config } = stack;
   const { processor } = composeAssets(config);
-  const { createClients } = await import('../shared/aws/clients.ts');
-  const { DynamoAssets } = await import('../shared/table/dynamo-assets.ts');
+  const { createClients } = await import('#shared/aws/clients.ts');
+  const { DynamoAssets } = await import('#shared/table/dynamo-assets.ts');
   const assets = new DynamoAssets(createClients(config).dynamo, config.TABLE_NAME);
   let n = 0;
   return {

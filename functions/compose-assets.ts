@@ -1,19 +1,19 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { createClients } from '../shared/aws/clients.ts';
-import type { Config } from '../shared/config.ts';
-import { Accounts } from '../shared/domain/accounts.ts';
-import { AssetQueries } from '../shared/domain/asset-queries.ts';
-import { DeleteAsset } from '../shared/domain/delete-asset.ts';
-import { MultipartUploads } from '../shared/domain/multipart.ts';
-import type { AssetRepository, MediaProcessor, MultipartStorage, ObjectStorage } from '../shared/domain/ports.ts';
-import { systemClock } from '../shared/domain/ports.ts';
-import { AssetProcessor } from '../shared/domain/process-asset.ts';
-import { Uploads } from '../shared/domain/uploads.ts';
-import { LazyMedia } from '../shared/media/lazy-media.ts';
-import { S3Multipart } from '../shared/storage/s3-multipart.ts';
-import { S3Storage } from '../shared/storage/s3-storage.ts';
-import { DynamoAccounts } from '../shared/table/dynamo-accounts.ts';
-import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import type { Config } from '#shared/config.ts';
+import { Accounts } from '#shared/domain/accounts.ts';
+import { AssetQueries } from '#shared/domain/asset-queries.ts';
+import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { MultipartUploads } from '#shared/domain/multipart.ts';
+import type { AssetRepository, MediaProcessor, MultipartStorage, ObjectStorage } from '#shared/domain/ports.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { Uploads } from '#shared/domain/uploads.ts';
+import { LazyMedia } from '#shared/media/lazy-media.ts';
+import { S3Multipart } from '#shared/storage/s3-multipart.ts';
+import { S3Storage } from '#shared/storage/s3-storage.ts';
+import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 
 // The composition root of the API and the processor: built once per cold start, from one config.
 

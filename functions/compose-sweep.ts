@@ -1,10 +1,10 @@
-import { createClients, createSqsClient } from '../shared/aws/clients.ts';
-import type { SweepConfig } from '../shared/config.ts';
-import { systemClock } from '../shared/domain/ports.ts';
-import { PendingSweep } from '../shared/domain/sweep-pending.ts';
-import { SqsProcessingQueue } from '../shared/queue/sqs-processing-queue.ts';
-import { S3Storage } from '../shared/storage/s3-storage.ts';
-import { DynamoAssets } from '../shared/table/dynamo-assets.ts';
+import { createClients, createSqsClient } from '#shared/aws/clients.ts';
+import type { SweepConfig } from '#shared/config.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { PendingSweep } from '#shared/domain/sweep-pending.ts';
+import { SqsProcessingQueue } from '#shared/queue/sqs-processing-queue.ts';
+import { S3Storage } from '#shared/storage/s3-storage.ts';
+import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 
 // The sweep's composition root: no media code, since it only finds work and queues it.
 

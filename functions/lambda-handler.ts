@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 
 /**
  * Every handler the same way: Powertools puts the invocation's context on each log line. Middy's

@@ -1,6 +1,6 @@
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { DERIVED_PREFIX, ORIGINALS_PREFIX } from '../shared/object-keys.ts';
+import { DERIVED_PREFIX, ORIGINALS_PREFIX } from '#shared/object-keys.ts';
 
 export interface Reviewed {
   originals: IConstruct;

@@ -1,7 +1,7 @@
-import type { Config } from '../../shared/config.ts';
-import { json } from '../../shared/http/response.ts';
-import { composeAssets } from '../compose-assets.ts';
-import { lambdaHandler } from '../lambda-handler.ts';
+import { composeAssets } from '#functions/compose-assets.ts';
+import { lambdaHandler } from '#functions/lambda-handler.ts';
+import type { Config } from '#shared/config.ts';
+import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';

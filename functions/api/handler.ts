@@ -1,4 +1,4 @@
-import { loadConfig } from '../../shared/config.ts';
+import { loadConfig } from '#shared/config.ts';
 import { createApiHandler } from './create-handler.ts';
 
 // The Lambda entry point: the configuration is Lambda's environment, parsed once at cold start.

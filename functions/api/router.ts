@@ -3,11 +3,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { Unauthenticated, Unavailable } from '../../shared/domain/errors.ts';
-import { errorResponse } from '../../shared/http/errors.ts';
-import { json } from '../../shared/http/response.ts';
-import { type AuthContext, ROUTES, type RouteName, routeKey } from '../../shared/http/routes.ts';
-import { logger } from '../../shared/logger.ts';
+import { Unauthenticated, Unavailable } from '#shared/domain/errors.ts';
+import { errorResponse } from '#shared/http/errors.ts';
+import { json } from '#shared/http/response.ts';
+import { type AuthContext, ROUTES, type RouteName, routeKey } from '#shared/http/routes.ts';
+import { logger } from '#shared/logger.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
 export type ApiResult = APIGatewayProxyStructuredResultV2;

@@ -1,11 +1,11 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { isTransient } from '../../shared/aws/transient.ts';
-import type { Config } from '../../shared/config.ts';
-import { Unauthenticated } from '../../shared/domain/errors.ts';
-import type { AuthContext } from '../../shared/http/routes.ts';
-import { logger } from '../../shared/logger.ts';
-import { composeAccounts } from '../compose-accounts.ts';
-import { lambdaHandler } from '../lambda-handler.ts';
+import { composeAccounts } from '#functions/compose-accounts.ts';
+import { lambdaHandler } from '#functions/lambda-handler.ts';
+import { isTransient } from '#shared/aws/transient.ts';
+import type { Config } from '#shared/config.ts';
+import { Unauthenticated } from '#shared/domain/errors.ts';
+import type { AuthContext } from '#shared/http/routes.ts';
+import { logger } from '#shared/logger.ts';
 
 /** The authorizer; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createAuthorizer = (config: Config) => {

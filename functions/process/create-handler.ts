@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Config } from '../../shared/config.ts';
-import { parseObjectCreated } from '../../shared/events/object-created.ts';
-import { logger } from '../../shared/logger.ts';
-import { composeAssets } from '../compose-assets.ts';
-import { lambdaHandler } from '../lambda-handler.ts';
+import { composeAssets } from '#functions/compose-assets.ts';
+import { lambdaHandler } from '#functions/lambda-handler.ts';
+import type { Config } from '#shared/config.ts';
+import { parseObjectCreated } from '#shared/events/object-created.ts';
+import { logger } from '#shared/logger.ts';
 
 /** The processor; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createProcessHandler = (config: Config) => {

@@ -1,6 +1,6 @@
-import type { SweepConfig } from '../../shared/config.ts';
-import { logger } from '../../shared/logger.ts';
-import { composeSweep } from '../compose-sweep.ts';
+import { composeSweep } from '#functions/compose-sweep.ts';
+import type { SweepConfig } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
 
 /** The sweep; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createSweepHandler = (config: SweepConfig) => {

@@ -1,4 +1,4 @@
-import { loadSweepConfig } from '../../shared/config.ts';
+import { loadSweepConfig } from '#shared/config.ts';
 import { createSweepHandler } from './create-handler.ts';
 
 // The Lambda entry point: the configuration is Lambda's environment, parsed once at cold start.

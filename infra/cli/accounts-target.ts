@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { composeAccounts } from '../../functions/compose-accounts.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { Accounts } from '../../shared/domain/accounts.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { DynamoAccounts } from '../../shared/table/dynamo-accounts.ts';
-import { ensureTable, startDynamo } from '../local/dynamo.ts';
-import { dataDirFrom, readRunningStack } from '../local/stack-file.ts';
+import { composeAccounts } from '#functions/compose-accounts.ts';
+import { ensureTable, startDynamo } from '#infra/local/dynamo.ts';
+import { dataDirFrom, readRunningStack } from '#infra/local/stack-file.ts';
+import { loadConfig } from '#shared/config.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { Accounts } from '#shared/domain/accounts.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { operatorTarget } from './operator-target.ts';
 
 /**

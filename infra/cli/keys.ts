@@ -1,7 +1,7 @@
-import '../local/node20.ts';
+import '#infra/local/node20.ts';
 import { parseArgs } from 'node:util';
-import type { ApiKeyRecord } from '../../shared/domain/accounts.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import type { ApiKeyRecord } from '#shared/domain/accounts.ts';
+import { DomainError } from '#shared/domain/errors.ts';
 import { withAccounts } from './accounts-target.ts';
 
 const USAGE = `usage: npm run keys -- [--stack NAME] COMMAND

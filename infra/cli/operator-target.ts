@@ -1,10 +1,10 @@
-import '../local/node20.ts';
+import '#infra/local/node20.ts';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
-import { dataDirFrom, readRunningStack } from '../local/stack-file.ts';
+import { dataDirFrom, readRunningStack } from '#infra/local/stack-file.ts';
+import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
 
 /** Where operator commands act: a deployed stack (by name) or the running local stack. */
 export interface OperatorTarget {

@@ -1,4 +1,4 @@
-import '../local/node20.ts';
+import '#infra/local/node20.ts';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { operatorTarget } from './operator-target.ts';

@@ -1,11 +1,11 @@
-import '../local/node20.ts';
+import '#infra/local/node20.ts';
 import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import cliProgress from 'cli-progress';
-import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import { type ReprocessFilter, reprocessObject, selectForReprocessing } from '../../shared/domain/reprocess.ts';
-import { objectCreatedEvent } from '../../shared/events/object-created.ts';
-import { DynamoAssetReads } from '../../shared/table/dynamo-asset-reads.ts';
+import { PIPELINE_VERSION } from '#shared/domain/asset.ts';
+import { type ReprocessFilter, reprocessObject, selectForReprocessing } from '#shared/domain/reprocess.ts';
+import { objectCreatedEvent } from '#shared/events/object-created.ts';
+import { DynamoAssetReads } from '#shared/table/dynamo-asset-reads.ts';
 import { operatorTarget } from './operator-target.ts';
 
 const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--stack NAME]

@@ -16,7 +16,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { API_CORS, ROUTES } from '../../shared/http/routes.ts';
+import { API_CORS, ROUTES } from '#shared/http/routes.ts';
 import { FFMPEG_ENV } from './ffmpeg-layer.ts';
 import { darkroomFunction, MEDIA_MODULES } from './function-defaults.ts';
 import { allowDerived, allowOriginals, allowTable } from './grants.ts';

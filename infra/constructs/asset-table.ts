@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { INDEXES, TABLE_KEY } from '../../shared/table/schema.ts';
+import { INDEXES, TABLE_KEY } from '#shared/table/schema.ts';
 
 const key = (name: string) => ({ name, type: AttributeType.STRING });
 

@@ -2,7 +2,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { DERIVED_PREFIX, ORIGINALS_PREFIX } from '../../shared/object-keys.ts';
+import { DERIVED_PREFIX, ORIGINALS_PREFIX } from '#shared/object-keys.ts';
 
 // Least privilege, spelled out: every action by name, every resource by prefix. No s3:*, no dynamodb:*.
 

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, type HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOAD_CORS } from '../../shared/deployment.ts';
+import { UPLOAD_CORS } from '#shared/deployment.ts';
 
 const secure = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

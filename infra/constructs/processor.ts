@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PROCESSING_QUEUE } from '../../shared/deployment.ts';
+import { PROCESSING_QUEUE } from '#shared/deployment.ts';
 import { FFMPEG_ENV } from './ffmpeg-layer.ts';
 import { darkroomFunction, MEDIA_MODULES } from './function-defaults.ts';
 import { allowDerived, allowOriginals, allowTable } from './grants.ts';

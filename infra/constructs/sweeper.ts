@@ -8,7 +8,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INDEXES } from '../../shared/table/schema.ts';
+import { INDEXES } from '#shared/table/schema.ts';
 import { darkroomFunction } from './function-defaults.ts';
 import { allowOriginals, allowTable } from './grants.ts';
 

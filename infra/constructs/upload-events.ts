@@ -5,7 +5,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { objectCreatedPattern, PROCESSING_QUEUE } from '../../shared/deployment.ts';
+import { objectCreatedPattern, PROCESSING_QUEUE } from '#shared/deployment.ts';
 
 export interface UploadEventsProps {
   originals: IBucket;

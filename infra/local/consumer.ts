@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { type LocalQueue, md5, type QueueMessage } from './queue.ts';
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Accounts } from '../../shared/domain/accounts.ts';
+import type { Accounts } from '#shared/domain/accounts.ts';
 
 const DEV_USER = 'dev';
 

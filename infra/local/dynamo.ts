@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
-import { INDEXES, STRING_ATTRIBUTES, TABLE_KEY } from '../../shared/table/schema.ts';
+import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
+import { INDEXES, STRING_ATTRIBUTES, TABLE_KEY } from '#shared/table/schema.ts';
 
 export interface EmbeddedDynamo {
   url: string;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
-import { type ObjectCreatedEvent, objectCreatedEvent } from '../../shared/events/object-created.ts';
+import { type ObjectCreatedEvent, objectCreatedEvent } from '#shared/events/object-created.ts';
 import type { S3Event } from './s3.ts';
 
 type Pattern = { [field: string]: Pattern | (string | { prefix: string })[] };

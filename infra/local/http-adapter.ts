@@ -8,7 +8,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { logger } from '../../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 // AWS's limits: HTTP API accepts 10 MB; a synchronous Lambda invocation takes a 6 MB event.

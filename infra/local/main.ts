@@ -1,7 +1,7 @@
 import './node20.ts';
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { logger } from '../../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 import { devApiKey } from './dev-key.ts';
 import { startLocalStack } from './stack.ts';
 import { dataDirFrom, readRunningStack } from './stack-file.ts';
@@ -37,7 +37,7 @@ const stack = await startLocalStack({
   isolateProcessor: true,
   ...(corsOrigins?.length && { corsOrigins }),
 });
-const { composeAccounts } = await import('../../functions/compose-accounts.ts');
+const { composeAccounts } = await import('#functions/compose-accounts.ts');
 const key = await devApiKey(composeAccounts(stack.config), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}

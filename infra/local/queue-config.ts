@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROCESSING_QUEUE } from '../../shared/deployment.ts';
+import { PROCESSING_QUEUE } from '#shared/deployment.ts';
 
 /**
  * The local processing queue and its consumer, parsed once. Tests may shrink the timeouts, but

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { logger } from '../../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 
 export interface S3Event {
   Records: {

@@ -1,4 +1,4 @@
-import { logger } from '../../shared/logger.ts';
+import { logger } from '#shared/logger.ts';
 
 export interface LocalSchedule {
   stop(): Promise<void>;

@@ -1,4 +1,4 @@
-import { derivedKeys, originalKey } from '../object-keys.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
 import { ownedAsset } from './asset-queries.ts';
 import type { AssetRepository, ObjectStorage } from './ports.ts';
 

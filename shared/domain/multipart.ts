@@ -1,4 +1,4 @@
-import { originalKey } from '../object-keys.ts';
+import { originalKey } from '#shared/object-keys.ts';
 import type { Asset } from './asset.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
 import { normaliseEtag } from './object-event.ts';

@@ -1,4 +1,4 @@
-import { derivedKeys, originalKey, parseOriginalKey } from '../object-keys.ts';
+import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.ts';
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';

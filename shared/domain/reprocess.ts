@@ -1,4 +1,4 @@
-import { originalKey } from '../object-keys.ts';
+import { originalKey } from '#shared/object-keys.ts';
 import { type Asset, PIPELINE_VERSION } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
 

@@ -1,4 +1,4 @@
-import { originalKey } from '../object-keys.ts';
+import { originalKey } from '#shared/object-keys.ts';
 import { type Asset, NEVER_ARRIVED } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
 import type { AssetRepository, Clock, ObjectStorage, ProcessingQueue } from './ports.ts';

@@ -1,4 +1,4 @@
-import { originalKey } from '../object-keys.ts';
+import { originalKey } from '#shared/object-keys.ts';
 import type { Accounts } from './accounts.ts';
 import type { Asset } from './asset.ts';
 import { Invalid, TooLarge, Unsupported } from './errors.ts';

@@ -3,7 +3,7 @@ import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import type { S3EventNotificationEventBridge } from '@aws-lambda-powertools/parser/types';
 import { z } from 'zod';
-import { normaliseEtag, type ObjectCreated } from '../domain/object-event.ts';
+import { normaliseEtag, type ObjectCreated } from '#shared/domain/object-event.ts';
 
 // The one definition of the S3 "Object Created" wire format: what the processor reads from an SQS
 // message body, and the EventBridge event the local bridge, reprocess and the sweep send.

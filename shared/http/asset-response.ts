@@ -1,8 +1,8 @@
-import { type Asset, type AssetState, NEVER_ARRIVED } from '../domain/asset.ts';
-import { formatInstant } from '../domain/datetime.ts';
-import { isMediaType } from '../domain/media-types.ts';
-import type { ObjectStorage } from '../domain/ports.ts';
-import { derivedKeys, originalKey } from '../object-keys.ts';
+import { type Asset, type AssetState, NEVER_ARRIVED } from '#shared/domain/asset.ts';
+import { formatInstant } from '#shared/domain/datetime.ts';
+import { isMediaType } from '#shared/domain/media-types.ts';
+import type { ObjectStorage } from '#shared/domain/ports.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
 
 const instant = (iso: string) => formatInstant(new Date(iso));
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isTransient } from '../aws/transient.ts';
+import { isTransient } from '#shared/aws/transient.ts';
 import {
   Conflict,
   DomainError,
@@ -10,7 +10,7 @@ import {
   Unauthenticated,
   Unavailable,
   Unsupported,
-} from '../domain/errors.ts';
+} from '#shared/domain/errors.ts';
 import { json } from './response.ts';
 
 const STATUS = new Map<abstract new (...args: never[]) => DomainError, number>([

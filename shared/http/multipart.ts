@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { Invalid, MalformedRequest } from '../domain/errors.ts';
-import type { Original } from '../domain/ports.ts';
-import { spoolToDisk } from '../storage/spool.ts';
+import { Invalid, MalformedRequest } from '#shared/domain/errors.ts';
+import type { Original } from '#shared/domain/ports.ts';
+import { spoolToDisk } from '#shared/storage/spool.ts';
 
 export interface MultipartUpload {
   fields: Record<string, string>;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { Invalid, MalformedRequest } from '../domain/errors.ts';
+import { Invalid, MalformedRequest } from '#shared/domain/errors.ts';
 
 /** Parses with a zod schema; a failure names the first offending field. */
 export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): z.infer<S> => {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Original } from '../domain/ports.ts';
+import type { Original } from '#shared/domain/ports.ts';
 
 /**
  * Walks the top-level boxes of an ISO-BMFF file (HEIC, AVIF, MP4, MOV) and answers why it is

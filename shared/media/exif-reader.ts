@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import exifr from 'exifr';
-import type { Original } from '../domain/ports.ts';
-import { logger } from '../logger.ts';
+import type { Original } from '#shared/domain/ports.ts';
+import { logger } from '#shared/logger.ts';
 import { MAX_EXIF_BYTES, pngMetadata } from './png-metadata.ts';
 
 /**

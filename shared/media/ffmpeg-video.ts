@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MediaRejected } from '../domain/errors.ts';
-import { type ProbedVideo, parseRate } from '../domain/video-metadata.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import { type ProbedVideo, parseRate } from '#shared/domain/video-metadata.ts';
 import { type BinaryPaths, binary } from './binaries.ts';
 import { videoError } from './media-errors.ts';
 

@@ -1,4 +1,4 @@
-import { MAX_TEXT } from '../domain/exif.ts';
+import { MAX_TEXT } from '#shared/domain/exif.ts';
 
 /**
  * The name an ICC profile gives itself (its `desc` tag), or undefined. Read here rather than by

@@ -1,4 +1,4 @@
-import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/ports.ts';
+import type { Inspection, MediaProcessor, Original, Rendition } from '#shared/domain/ports.ts';
 import type { BinaryPaths } from './binaries.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
 

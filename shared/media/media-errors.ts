@@ -1,5 +1,5 @@
-import { MediaRejected } from '../domain/errors.ts';
-import { logger } from '../logger.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import { logger } from '#shared/logger.ts';
 
 /**
  * Decoder failures in words a person can act on. libvips, libheif and ffmpeg speak of their own

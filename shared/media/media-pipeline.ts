@@ -1,7 +1,7 @@
-import { MediaRejected } from '../domain/errors.ts';
-import { isImageType, isVideoType } from '../domain/media-types.ts';
-import type { Inspection, MediaProcessor, Original, Rendition } from '../domain/ports.ts';
-import { displaySize, videoReading } from '../domain/video-metadata.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import { isImageType, isVideoType } from '#shared/domain/media-types.ts';
+import type { Inspection, MediaProcessor, Original, Rendition } from '#shared/domain/ports.ts';
+import { displaySize, videoReading } from '#shared/domain/video-metadata.ts';
 import { bmffTruncationOf } from './bmff.ts';
 import { FfmpegVideo } from './ffmpeg-video.ts';
 import { imageDecodeError } from './media-errors.ts';

@@ -1,4 +1,4 @@
-import { logger } from '../logger.ts';
+import { logger } from '#shared/logger.ts';
 
 /**
  * A PNG cut down to the metadata exifr may read, each chunk within a bound. exifr walks every chunk,

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
-import { MediaRejected } from '../domain/errors.ts';
-import { normaliseExif } from '../domain/exif.ts';
-import { MAX_PIXELS } from '../domain/media-types.ts';
-import type { Inspection, OriginalOnDisk, Rendition } from '../domain/ports.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import { normaliseExif } from '#shared/domain/exif.ts';
+import { MAX_PIXELS } from '#shared/domain/media-types.ts';
+import type { Inspection, OriginalOnDisk, Rendition } from '#shared/domain/ports.ts';
 import { readTags } from './exif-reader.ts';
 import { iccDescription } from './icc-description.ts';
 import { imageDecodeError } from './media-errors.ts';

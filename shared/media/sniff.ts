@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import type { Original } from '../domain/ports.ts';
+import type { Original } from '#shared/domain/ports.ts';
 
 /** The MIME type of the bytes, from their signature; undefined when nothing matches. */
 export const sniffType = async (file: Original): Promise<string | undefined> => {

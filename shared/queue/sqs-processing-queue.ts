@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ObjectCreated } from '../domain/object-event.ts';
-import type { ProcessingQueue } from '../domain/ports.ts';
-import { objectCreatedEvent } from '../events/object-created.ts';
+import type { ObjectCreated } from '#shared/domain/object-event.ts';
+import type { ProcessingQueue } from '#shared/domain/ports.ts';
+import { objectCreatedEvent } from '#shared/events/object-created.ts';
 
 /** SQS's limit per SendMessageBatch. */
 const BATCH_MAX = 10;

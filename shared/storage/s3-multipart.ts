@@ -7,8 +7,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { normaliseEtag } from '../domain/object-event.ts';
-import type { MultipartStorage, SignedPart, UploadedPart } from '../domain/ports.ts';
+import { normaliseEtag } from '#shared/domain/object-event.ts';
+import type { MultipartStorage, SignedPart, UploadedPart } from '#shared/domain/ports.ts';
 
 /** Multipart uploads of originals: create, sign parts, list what S3 holds, complete, abort. */
 export class S3Multipart implements MultipartStorage {

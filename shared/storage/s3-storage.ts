@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { normaliseEtag } from '../domain/object-event.ts';
-import type { Download, ObjectStorage, Original, PresignedUpload } from '../domain/ports.ts';
+import { normaliseEtag } from '#shared/domain/object-event.ts';
+import type { Download, ObjectStorage, Original, PresignedUpload } from '#shared/domain/ports.ts';
 import { hashStream, spoolToDisk } from './spool.ts';
 
 /**

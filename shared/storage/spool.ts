@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { OriginalDigest, OriginalOnDisk } from '../domain/ports.ts';
+import type { OriginalDigest, OriginalOnDisk } from '#shared/domain/ports.ts';
 
 /** Enough of the file to sniff it and to find EXIF (Samsung HEICs keep it past 256 KiB). */
 export const HEAD_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Asset } from '../domain/asset.ts';
-import { isListed } from '../domain/asset.ts';
-import { sortableInstant } from '../domain/datetime.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { isListed } from '#shared/domain/asset.ts';
+import { sortableInstant } from '#shared/domain/datetime.ts';
 import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
 
 const text = z.string().nullable();

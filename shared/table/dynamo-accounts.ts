@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountRepository, ApiKeyRecord, Library, User } from '../domain/accounts.ts';
+import type { AccountRepository, ApiKeyRecord, Library, User } from '#shared/domain/accounts.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
   KEY_LISTING_PK,

@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Asset } from '../domain/asset.ts';
-import { sortableInstant } from '../domain/datetime.ts';
-import type { ExistMatch, ExistQuery, TimelineQuery } from '../domain/ports.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { sortableInstant } from '#shared/domain/datetime.ts';
+import type { ExistMatch, ExistQuery, TimelineQuery } from '#shared/domain/ports.ts';
 import { fromItem } from './asset-item.ts';
 import {
   ASSET_SK,

@@ -5,8 +5,8 @@ import {
   PutCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Asset } from '../domain/asset.ts';
-import type { AssetRepository, ExistMatch, ExistQuery, TimelineQuery } from '../domain/ports.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import type { AssetRepository, ExistMatch, ExistQuery, TimelineQuery } from '#shared/domain/ports.ts';
 import { fromItem, sequencerKey, toItem } from './asset-item.ts';
 import { isConditionFailure } from './conditions.ts';
 import { DynamoAssetReads } from './dynamo-asset-reads.ts';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { binary } from '../../shared/media/binaries.ts';
+import { binary } from '#shared/media/binaries.ts';
 
 /**
  * A real 2-second MP4 (moov first) followed by a `free` box of random bytes, so the file is a

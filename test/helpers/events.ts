@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { S3Event, SQSEvent } from 'aws-lambda';
-import type { ObjectCreated } from '../../shared/domain/object-event.ts';
-import { type EventOrigin, type ObjectCreatedEvent, objectCreatedEvent } from '../../shared/events/object-created.ts';
+import type { ObjectCreated } from '#shared/domain/object-event.ts';
+import { type EventOrigin, type ObjectCreatedEvent, objectCreatedEvent } from '#shared/events/object-created.ts';
 
 type ObjectFields = Pick<ObjectCreated, 'bucket' | 'key'> & Partial<ObjectCreated>;
 

@@ -1,7 +1,7 @@
-import type { AccountRepository, ApiKeyRecord, Library, User } from '../../shared/domain/accounts.ts';
-import type { Asset } from '../../shared/domain/asset.ts';
-import { compareSequencers, isListed } from '../../shared/domain/asset.ts';
-import type { ObjectCreated } from '../../shared/domain/object-event.ts';
+import type { AccountRepository, ApiKeyRecord, Library, User } from '#shared/domain/accounts.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { compareSequencers, isListed } from '#shared/domain/asset.ts';
+import type { ObjectCreated } from '#shared/domain/object-event.ts';
 import type {
   AssetRepository,
   Clock,
@@ -16,7 +16,7 @@ import type {
   SignedPart,
   TimelineQuery,
   UploadedPart,
-} from '../../shared/domain/ports.ts';
+} from '#shared/domain/ports.ts';
 
 /** In-memory ports for unit tests of the domain; the same rules as the DynamoDB adapter, no more. */
 export class MemoryAssets implements AssetRepository {

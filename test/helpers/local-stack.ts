@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '#infra/local/stack.ts';
 
 /** The suite's stack, for helpers that need its configuration (each test file runs in its own module graph). */
 let running: LocalStack | undefined;

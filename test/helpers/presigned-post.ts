@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
 
 /** A presigned POST to the originals bucket for exactly `size` bytes of one content type. */
 export const presignPost = (

@@ -1,3 +1,3 @@
-import '../../infra/local/node20.ts';
+import '#infra/local/node20.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';

@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import nag from 'cdk-nag';
-import { DarkroomStack } from '../../infra/stack.ts';
+import { DarkroomStack } from '#infra/stack.ts';
 
 export const CORS_ORIGIN = 'https://photos.example.com';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { composeAccounts } from '../../functions/compose-accounts.ts';
+import { composeAccounts } from '#functions/compose-accounts.ts';
 import { api } from './api.ts';
 import { eventually, runningStack } from './local-stack.ts';
 

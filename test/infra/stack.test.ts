@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROCESSOR_MAX_CONCURRENCY } from '../../infra/constructs/processor.ts';
-import { ROUTES } from '../../shared/http/routes.ts';
-import { INDEXES, TABLE_KEY } from '../../shared/table/schema.ts';
-import { CORS_ORIGIN, only, resources, synthTemplate } from '../helpers/template.ts';
+import { PROCESSOR_MAX_CONCURRENCY } from '#infra/constructs/processor.ts';
+import { ROUTES } from '#shared/http/routes.ts';
+import { INDEXES, TABLE_KEY } from '#shared/table/schema.ts';
+import { CORS_ORIGIN, only, resources, synthTemplate } from '#test/helpers/template.ts';
 
 let template: Template;
 beforeAll(() => {

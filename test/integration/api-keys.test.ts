@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeAccounts } from '../../functions/compose-accounts.ts';
-import type { Accounts } from '../../shared/domain/accounts.ts';
-import { api } from '../helpers/api.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import { composeAccounts } from '#functions/compose-accounts.ts';
+import type { Accounts } from '#shared/domain/accounts.ts';
+import { api } from '#test/helpers/api.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
 
 const stack = useLocalStack();
 const accounts = async (): Promise<Accounts> => composeAccounts(stack().config);

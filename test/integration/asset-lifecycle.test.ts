@@ -1,12 +1,12 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { b64, deviceMetadata, directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, deviceMetadata, directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 let seed = 1000;

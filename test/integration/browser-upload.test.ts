@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileDigests, paddedVideo } from '../helpers/big-video.ts';
-import { CHROMIUM_ARGS, ensureChromium } from '../helpers/chromium.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { b64, newKey, settled } from '../helpers/uploads.ts';
+import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
+import { CHROMIUM_ARGS, ensureChromium } from '#test/helpers/chromium.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, newKey, settled } from '#test/helpers/uploads.ts';
 
 const MiB = 1024 * 1024;
 process.env.DARKROOM_MULTIPART_THRESHOLD_BYTES = String(8 * MiB);

@@ -1,10 +1,10 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
-import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
+import { directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack({ queue: { concurrency: 4 } });
 

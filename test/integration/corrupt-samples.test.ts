@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '../helpers/uploads.ts';
+import { api } from '#test/helpers/api.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 

@@ -3,11 +3,11 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { eventually } from '../helpers/local-stack.ts';
-import { killGroup, startNpm } from '../helpers/npm-start.ts';
-import { presignedUpload } from '../helpers/uploads.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { eventually } from '#test/helpers/local-stack.ts';
+import { killGroup, startNpm } from '#test/helpers/npm-start.ts';
+import { presignedUpload } from '#test/helpers/uploads.ts';
 
 const running: ChildProcess[] = [];
 afterEach(() => {

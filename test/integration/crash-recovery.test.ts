@@ -2,16 +2,16 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { assetAdapters, composeAssets } from '../../functions/compose-assets.ts';
-import { createClients } from '../../shared/aws/clients.ts';
-import type { Config } from '../../shared/config.ts';
-import type { AssetRepository, MediaProcessor, ObjectStorage } from '../../shared/domain/ports.ts';
-import type { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { parseObjectCreated } from '../../shared/events/object-created.ts';
-import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { assetAdapters, composeAssets } from '#functions/compose-assets.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import type { Config } from '#shared/config.ts';
+import type { AssetRepository, MediaProcessor, ObjectStorage } from '#shared/domain/ports.ts';
+import type { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { parseObjectCreated } from '#shared/events/object-created.ts';
+import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 type CrashPoint = 'after hashing' | 'after thumbnails' | 'after the claim' | 'before the final write';
 /** Asset id → where its first processing attempt dies. */

@@ -3,10 +3,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { type ObjectCreatedEvent, parseObjectCreated } from '../../shared/events/object-created.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { type ObjectCreatedEvent, parseObjectCreated } from '#shared/events/object-created.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
 
 const MAX_RECEIVES = 3;
 

@@ -3,13 +3,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createClients, MAX_ATTEMPTS } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
-import { api } from '../helpers/api.ts';
-import { DYNAMO_FAULTS, type FaultProxy, S3_FAULTS, startFaultProxy } from '../helpers/fault-proxy.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
-import { b64, deviceMetadata, newKey } from '../helpers/uploads.ts';
+import { createClients, MAX_ATTEMPTS } from '#shared/aws/clients.ts';
+import { loadConfig } from '#shared/config.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { api } from '#test/helpers/api.ts';
+import { DYNAMO_FAULTS, type FaultProxy, S3_FAULTS, startFaultProxy } from '#test/helpers/fault-proxy.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, deviceMetadata, newKey } from '#test/helpers/uploads.ts';
 
 // RELIABILITY.md F1, A8, C9: the functions' S3 and DynamoDB calls go through a proxy that fails a
 // share of them (throttling, SlowDown, 500/503, reset connections, slow bodies) while uploads run

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jpeg, orientedMarker, pixelAt } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { jpeg, orientedMarker, pixelAt } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 
@@ -71,8 +71,8 @@ describe('photos made in the test', () => {
     const bytes = await jpeg({ width: 3000, height: 1000 });
     const key = await newKey();
     const { body } = await directUpload(stack().apiUrl, key, bytes, 'wide.jpg');
-    const { derivedKeys } = await import('../../shared/object-keys.ts');
-    const { createClients } = await import('../../shared/aws/clients.ts');
+    const { derivedKeys } = await import('#shared/object-keys.ts');
+    const { createClients } = await import('#shared/aws/clients.ts');
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const config = stack().config;
     const owner = /originals\/(user_[^/]+)\//.exec(decodeURIComponent(body.download_url))?.[1] ?? '';

@@ -2,12 +2,12 @@ import { deflateSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { assetItem } from '../../shared/table/keys.ts';
-import { api } from '../helpers/api.ts';
-import { pngChunk as chunk } from '../helpers/bombs.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { assetItem } from '#shared/table/keys.ts';
+import { api } from '#test/helpers/api.ts';
+import { pngChunk as chunk } from '#test/helpers/bombs.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_MAX_EVENT, startHttpAdapter } from '../../infra/local/http-adapter.ts';
+import { LAMBDA_MAX_EVENT, startHttpAdapter } from '#infra/local/http-adapter.ts';
 
 let received: APIGatewayProxyEventV2 | undefined;
 // Echoes what it was given, answering in whatever form the request asks for.

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type RouteName } from '../../shared/http/routes.ts';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { deviceMetadata, directUpload, newKey } from '../helpers/uploads.ts';
+import { ROUTES, type RouteName } from '#shared/http/routes.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
 const MiB = 1024 * 1024;
 process.env.DARKROOM_MULTIPART_THRESHOLD_BYTES = String(8 * MiB);

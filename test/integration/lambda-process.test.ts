@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaProcess } from '../../infra/local/lambda-process.ts';
-import { queueConfig } from '../../infra/local/queue-config.ts';
-import { isAlive } from '../../infra/local/stack-file.ts';
+import { LambdaProcess } from '#infra/local/lambda-process.ts';
+import { queueConfig } from '#infra/local/queue-config.ts';
+import { isAlive } from '#infra/local/stack-file.ts';
 
 let dir = '';
 let functions: LambdaProcess;

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../helpers/api.ts';
-import { deflatedGibibyte, ownPeakRss, pngChunk, pngWith, resetOwnPeak } from '../helpers/bombs.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { api } from '#test/helpers/api.ts';
+import { deflatedGibibyte, ownPeakRss, pngChunk, pngWith, resetOwnPeak } from '#test/helpers/bombs.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 // The processor runs in its own process, so its peak memory is its own.
 const stack = useLocalStack({ isolateProcessor: true });

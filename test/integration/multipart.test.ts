@@ -1,11 +1,11 @@
 import { open, stat } from 'node:fs/promises';
 import { HeadObjectCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { api } from '../helpers/api.ts';
-import { fileDigests, paddedVideo } from '../helpers/big-video.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { deviceMetadata, newKey, settled } from '../helpers/uploads.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { api } from '#test/helpers/api.ts';
+import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { deviceMetadata, newKey, settled } from '#test/helpers/uploads.ts';
 
 const MiB = 1024 * 1024;
 process.env.DARKROOM_MULTIPART_THRESHOLD_BYTES = String(8 * MiB);

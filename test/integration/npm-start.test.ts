@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api } from '../helpers/api.ts';
-import { killGroup, startNpm } from '../helpers/npm-start.ts';
+import { api } from '#test/helpers/api.ts';
+import { killGroup, startNpm } from '#test/helpers/npm-start.ts';
 
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 let dataDir = '';

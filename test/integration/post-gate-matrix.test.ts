@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { type FormEntry, type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { type FormEntry, type PresignedPost, postForm, presignPost } from '#test/helpers/presigned-post.ts';
 
 // The data folder sits a few levels inside a temp root, so a key that climbs out of its bucket
 // lands where the walk below still sees it.

@@ -1,9 +1,9 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { type PresignedPost, postForm, presignPost } from '../helpers/presigned-post.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { type PresignedPost, postForm, presignPost } from '#test/helpers/presigned-post.ts';
 
 const stack = useLocalStack();
 const bucket = LOCAL_NAMES.originalsBucket;

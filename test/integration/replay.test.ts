@@ -1,13 +1,13 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../shared/aws/clients.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
-import { DynamoAssets } from '../../shared/table/dynamo-assets.ts';
-import { s3ObjectCreated } from '../helpers/events.ts';
-import { jpeg } from '../helpers/images.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
-import { newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { s3ObjectCreated } from '#test/helpers/events.ts';
+import { jpeg } from '#test/helpers/images.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
+import { newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it, vi } from 'vitest';
-import { startS3 } from '../../infra/local/s3.ts';
-import { startS3Gate } from '../../infra/local/s3-gate.ts';
-import { createClients, LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { LOCAL_NAMES } from '../../shared/deployment.ts';
-import { logger } from '../../shared/logger.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
+import { startS3 } from '#infra/local/s3.ts';
+import { startS3Gate } from '#infra/local/s3-gate.ts';
+import { createClients, LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
+import { loadConfig } from '#shared/config.ts';
+import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { logger } from '#shared/logger.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
 
 // Captured before the stack starts: whatever s3rver needs must not replace these here.
 const { createCipheriv, createDecipheriv } = crypto;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedS3, startS3 } from '../../infra/local/s3.ts';
-import { s3rverUploads } from '../../infra/local/s3rver-uploads.ts';
-import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.ts';
+import { type EmbeddedS3, startS3 } from '#infra/local/s3.ts';
+import { s3rverUploads } from '#infra/local/s3rver-uploads.ts';
+import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
 
 // Against s3rver itself, straight to its port: a new s3rver that lays uploads out otherwise fails here.
 const Bucket = 'uploads-layout';

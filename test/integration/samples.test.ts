@@ -3,9 +3,9 @@ import { basename, join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { SAMPLES, type SampleExpectation } from '../fixtures/samples.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { b64, directUpload, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '../helpers/uploads.ts';
+import { SAMPLES, type SampleExpectation } from '#test/fixtures/samples.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, directUpload, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 

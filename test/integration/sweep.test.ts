@@ -1,17 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProcessHandler } from '../../functions/process/create-handler.ts';
-import { createSweepHandler } from '../../functions/sweep/create-handler.ts';
-import type { SqsHandler } from '../../infra/local/consumer.ts';
-import { createClients } from '../../shared/aws/clients.ts';
-import { parseObjectCreated } from '../../shared/events/object-created.ts';
-import { parseOriginalKey } from '../../shared/object-keys.ts';
-import { PENDING_UPLOAD_SHARDS, pendingUploadPartition } from '../../shared/table/keys.ts';
-import { INDEXES } from '../../shared/table/schema.ts';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { eventually, useLocalStack } from '../helpers/local-stack.ts';
-import { directUpload, newKey, presignedUpload, settled } from '../helpers/uploads.ts';
+import { createProcessHandler } from '#functions/process/create-handler.ts';
+import { createSweepHandler } from '#functions/sweep/create-handler.ts';
+import type { SqsHandler } from '#infra/local/consumer.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { parseObjectCreated } from '#shared/events/object-created.ts';
+import { parseOriginalKey } from '#shared/object-keys.ts';
+import { PENDING_UPLOAD_SHARDS, pendingUploadPartition } from '#shared/table/keys.ts';
+import { INDEXES } from '#shared/table/schema.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
+import { directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
 
 // Read into the stack's sweep config when it starts: every pending upload is old enough.
 process.env.DARKROOM_SWEEP_GRACE_SECONDS = '0';

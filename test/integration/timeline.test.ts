@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../helpers/api.ts';
-import { uniquePng } from '../helpers/images.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { deviceMetadata, directUpload, newKey } from '../helpers/uploads.ts';
+import { api } from '#test/helpers/api.ts';
+import { uniquePng } from '#test/helpers/images.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 const COUNT = 250;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { b64, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '../helpers/uploads.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
 // Originals above the disk limit are hashed as they stream past and read by ffmpeg over a signed
 // URL; here the limit is tiny so an ordinary sample takes that path.

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { useLocalStack } from '../helpers/local-stack.ts';
-import { b64, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '../helpers/uploads.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { b64, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
 const stack = useLocalStack();
 

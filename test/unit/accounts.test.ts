@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../../functions/api/router.ts';
-import { libraryRoutes } from '../../functions/api/routes/libraries.ts';
-import { Accounts, DEFAULT_LIBRARY_NAME } from '../../shared/domain/accounts.ts';
-import { hashApiKey } from '../../shared/domain/api-key.ts';
-import { idPattern } from '../../shared/domain/ids.ts';
-import { FakeClock, MemoryAccounts } from '../helpers/fakes.ts';
+import type { ApiEvent } from '#functions/api/router.ts';
+import { libraryRoutes } from '#functions/api/routes/libraries.ts';
+import { Accounts, DEFAULT_LIBRARY_NAME } from '#shared/domain/accounts.ts';
+import { hashApiKey } from '#shared/domain/api-key.ts';
+import { idPattern } from '#shared/domain/ids.ts';
+import { FakeClock, MemoryAccounts } from '#test/helpers/fakes.ts';
 
 const setup = () => {
   const store = new MemoryAccounts();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerKey, generateApiKey, hashApiKey } from '../../shared/domain/api-key.ts';
+import { bearerKey, generateApiKey, hashApiKey } from '#shared/domain/api-key.ts';
 
 describe('API keys', () => {
   it('are dk_ and 32 random bytes in base64url', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Accounts } from '../../shared/domain/accounts.ts';
-import type { Asset } from '../../shared/domain/asset.ts';
-import { AssetQueries } from '../../shared/domain/asset-queries.ts';
-import { DeleteAsset } from '../../shared/domain/delete-asset.ts';
-import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
-import { FakeClock, MemoryAccounts, MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { Accounts } from '#shared/domain/accounts.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { AssetQueries } from '#shared/domain/asset-queries.ts';
+import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { FakeClock, MemoryAccounts, MemoryAssets, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 const setup = async () => {
   const store = new MemoryAccounts();

@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../infra/local/lambda-context.ts';
-import { logger } from '../../shared/logger.ts';
+import { lambdaContext } from '#infra/local/lambda-context.ts';
+import { logger } from '#shared/logger.ts';
 
 // Nothing here reaches DynamoDB: a request without a key is refused before any read.
 Object.assign(process.env, {
@@ -18,7 +18,7 @@ afterEach(() => {
 
 describe('handler log lines', () => {
   it('carry the Lambda context of the invocation that wrote them', async () => {
-    const { handler } = await import('../../functions/authorizer/handler.ts');
+    const { handler } = await import('#functions/authorizer/handler.ts');
     logger.setLogLevel('INFO');
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -39,7 +39,7 @@ describe('handler log lines', () => {
 
 describe('a key that cannot be checked', () => {
   it('is no verdict: the authorizer says so and the API answers 502 with Retry-After, not 401 or 500', async () => {
-    const { handler } = await import('../../functions/authorizer/handler.ts');
+    const { handler } = await import('#functions/authorizer/handler.ts');
     const event = {
       routeKey: 'GET /api/libraries',
       headers: { authorization: 'Bearer dk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
@@ -48,7 +48,7 @@ describe('a key that cannot be checked', () => {
     const verdict = await handler(event, lambdaContext('authorizer', 30_000));
     expect(verdict).toEqual({ isAuthorized: true, context: { auth_unavailable: 'true' } });
 
-    const { router } = await import('../../functions/api/router.ts');
+    const { router } = await import('#functions/api/router.ts');
     const api = router({} as Parameters<typeof router>[0]);
     const result = await api(
       {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bmffTruncation, MAX_TOP_LEVEL_BOXES } from '../../shared/media/bmff.ts';
+import { bmffTruncation, MAX_TOP_LEVEL_BOXES } from '#shared/media/bmff.ts';
 
 const dir = mkdtemp(join(tmpdir(), 'bmff-'));
 afterAll(async () => rm(await dir, { recursive: true, force: true }));

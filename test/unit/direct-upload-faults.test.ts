@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Accounts } from '../../shared/domain/accounts.ts';
-import type { MediaProcessor, Original } from '../../shared/domain/ports.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { Uploads } from '../../shared/domain/uploads.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage } from '../helpers/fakes.ts';
+import type { Accounts } from '#shared/domain/accounts.ts';
+import type { MediaProcessor, Original } from '#shared/domain/ports.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { Uploads } from '#shared/domain/uploads.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage } from '#test/helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatExifDate, localDatetime, parseWallClock } from '../../shared/domain/datetime.ts';
-import { MAX_TEXT, normaliseExif } from '../../shared/domain/exif.ts';
+import { formatExifDate, localDatetime, parseWallClock } from '#shared/domain/datetime.ts';
+import { MAX_TEXT, normaliseExif } from '#shared/domain/exif.ts';
 
 describe('EXIF normalisation', () => {
   it('signs GPS by its references and reads altitude below sea level from the one-byte ref', () => {

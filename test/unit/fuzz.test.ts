@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/domain/errors.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { parseMultipart } from '../../shared/http/multipart.ts';
-import { MediaPipeline } from '../../shared/media/media-pipeline.ts';
-import { spoolToDisk } from '../../shared/storage/spool.ts';
-import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { DomainError } from '#shared/domain/errors.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { parseMultipart } from '#shared/http/multipart.ts';
+import { MediaPipeline } from '#shared/media/media-pipeline.ts';
+import { spoolToDisk } from '#shared/storage/spool.ts';
+import { MemoryAssets, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 // Random and mutated bytes through the real media code: every input ends ready or failed, in
 // bounded time, and nothing but a MediaRejected (turned into `failed`) ever comes out.

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { iccDescription } from '../../shared/media/icc-description.ts';
+import { iccDescription } from '#shared/media/icc-description.ts';
 
 const profileOf = async (profile: string) => {
   const image = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeUuid, idPattern, newId } from '../../shared/domain/ids.ts';
+import { encodeUuid, idPattern, newId } from '#shared/domain/ids.ts';
 
 describe('ids', () => {
   it('are a prefix and 22 base57 characters', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type SqsHandler, startConsumer } from '../../infra/local/consumer.ts';
-import { LocalQueue } from '../../infra/local/queue.ts';
-import { eventually } from '../helpers/local-stack.ts';
+import { type SqsHandler, startConsumer } from '#infra/local/consumer.ts';
+import { LocalQueue } from '#infra/local/queue.ts';
+import { eventually } from '#test/helpers/local-stack.ts';
 
 const queuePair = (visibilityTimeoutMs = 1000, maxReceiveCount = 2) => {
   const dlq = new LocalQueue('dlq', { visibilityTimeoutMs });

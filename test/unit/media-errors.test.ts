@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRejected } from '../../shared/domain/errors.ts';
-import type { OriginalOnDisk } from '../../shared/domain/ports.ts';
-import { binary } from '../../shared/media/binaries.ts';
-import { MediaPipeline } from '../../shared/media/media-pipeline.ts';
-import { spoolToDisk } from '../../shared/storage/spool.ts';
-import { jpeg } from '../helpers/images.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import type { OriginalOnDisk } from '#shared/domain/ports.ts';
+import { binary } from '#shared/media/binaries.ts';
+import { MediaPipeline } from '#shared/media/media-pipeline.ts';
+import { spoolToDisk } from '#shared/storage/spool.ts';
+import { jpeg } from '#test/helpers/images.ts';
 
 const media = new MediaPipeline();
 const releases: (() => Promise<void>)[] = [];

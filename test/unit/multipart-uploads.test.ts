@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MultipartUploads, planParts } from '../../shared/domain/multipart.ts';
-import { originalKey } from '../../shared/object-keys.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { MultipartUploads, planParts } from '#shared/domain/multipart.ts';
+import { originalKey } from '#shared/object-keys.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 const MiB = 1024 * 1024;
 /** 40 MiB in parts of 16 MiB: two full parts and a last one of 8 MiB. */

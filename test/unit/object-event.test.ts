@@ -1,8 +1,8 @@
 import { S3EventNotificationEventBridgeSchema, S3Schema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { describe, expect, it } from 'vitest';
-import { normaliseEtag } from '../../shared/domain/object-event.ts';
-import { decodeNotificationKey, objectCreatedEvent, parseObjectCreated } from '../../shared/events/object-created.ts';
-import { s3Notification, s3ObjectCreated, sqsBatch } from '../helpers/events.ts';
+import { normaliseEtag } from '#shared/domain/object-event.ts';
+import { decodeNotificationKey, objectCreatedEvent, parseObjectCreated } from '#shared/events/object-created.ts';
+import { s3Notification, s3ObjectCreated, sqsBatch } from '#test/helpers/events.ts';
 
 const bridged = (key: string) =>
   JSON.stringify(s3ObjectCreated({ bucket: 'b', key, size: 3, etag: 'abc', sequencer: '01' }));

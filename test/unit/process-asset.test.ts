@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PIPELINE_VERSION } from '../../shared/domain/asset.ts';
-import type { MediaProcessor } from '../../shared/domain/ports.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { originalKey } from '../../shared/object-keys.ts';
-import { MemoryAssets, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { PIPELINE_VERSION } from '#shared/domain/asset.ts';
+import type { MediaProcessor } from '#shared/domain/ports.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { originalKey } from '#shared/object-keys.ts';
+import { MemoryAssets, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;
 

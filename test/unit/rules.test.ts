@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareSequencers } from '../../shared/domain/asset.ts';
-import { sanitiseFileName } from '../../shared/domain/uploads.ts';
-import { bmffTruncation } from '../../shared/media/bmff.ts';
-import { parseOriginalKey } from '../../shared/object-keys.ts';
-import { attachment } from '../../shared/storage/s3-storage.ts';
+import { compareSequencers } from '#shared/domain/asset.ts';
+import { sanitiseFileName } from '#shared/domain/uploads.ts';
+import { bmffTruncation } from '#shared/media/bmff.ts';
+import { parseOriginalKey } from '#shared/object-keys.ts';
+import { attachment } from '#shared/storage/s3-storage.ts';
 
 describe('sequencers', () => {
   it('compare as right-zero-padded hex', () => {

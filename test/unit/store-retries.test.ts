@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClients, DEFAULT_TIMEOUTS, MAX_ATTEMPTS } from '../../shared/aws/clients.ts';
-import { isTransient } from '../../shared/aws/transient.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { S3Storage } from '../../shared/storage/s3-storage.ts';
+import { createClients, DEFAULT_TIMEOUTS, MAX_ATTEMPTS } from '#shared/aws/clients.ts';
+import { isTransient } from '#shared/aws/transient.ts';
+import { loadConfig } from '#shared/config.ts';
+import { S3Storage } from '#shared/storage/s3-storage.ts';
 
 // The real SDK clients, as composed for the functions, against a small server that misbehaves on
 // purpose: what they retry, what they give up on, and how long a silent socket may hang.

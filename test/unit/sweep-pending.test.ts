@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NEVER_ARRIVED } from '../../shared/domain/asset.ts';
-import { PendingSweep } from '../../shared/domain/sweep-pending.ts';
-import { originalKey } from '../../shared/object-keys.ts';
-import { MemoryAssets, MemoryQueue, MemoryStorage, pendingAsset } from '../helpers/fakes.ts';
+import { NEVER_ARRIVED } from '#shared/domain/asset.ts';
+import { PendingSweep } from '#shared/domain/sweep-pending.ts';
+import { originalKey } from '#shared/object-keys.ts';
+import { MemoryAssets, MemoryQueue, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const GRACE_MS = 120_000;

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { isTransient } from '../../shared/aws/transient.ts';
-import { Invalid, NotFound, Unavailable } from '../../shared/domain/errors.ts';
-import { errorResponse } from '../../shared/http/errors.ts';
+import { isTransient } from '#shared/aws/transient.ts';
+import { Invalid, NotFound, Unavailable } from '#shared/domain/errors.ts';
+import { errorResponse } from '#shared/http/errors.ts';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 const sdkError = (name: string, httpStatusCode: number, extra: Record<string, unknown> = {}) =>

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Accounts } from '../../shared/domain/accounts.ts';
-import type { Asset } from '../../shared/domain/asset.ts';
-import { MediaRejected } from '../../shared/domain/errors.ts';
-import { normaliseExif } from '../../shared/domain/exif.ts';
-import { MAX_IMAGE_BYTES } from '../../shared/domain/media-types.ts';
-import { FIRST_BATCH } from '../../shared/domain/multipart.ts';
-import type { Clock, MediaProcessor, OriginalOnDisk } from '../../shared/domain/ports.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { AssetProcessor } from '../../shared/domain/process-asset.ts';
-import { UPLOAD_TTL_SECONDS, type UploadRequest, Uploads } from '../../shared/domain/uploads.ts';
-import { derivedKeys, originalKey } from '../../shared/object-keys.ts';
+import { Accounts } from '#shared/domain/accounts.ts';
+import type { Asset } from '#shared/domain/asset.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
+import { normaliseExif } from '#shared/domain/exif.ts';
+import { MAX_IMAGE_BYTES } from '#shared/domain/media-types.ts';
+import { FIRST_BATCH } from '#shared/domain/multipart.ts';
+import type { Clock, MediaProcessor, OriginalOnDisk } from '#shared/domain/ports.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { UPLOAD_TTL_SECONDS, type UploadRequest, Uploads } from '#shared/domain/uploads.ts';
+import { derivedKeys, originalKey } from '#shared/object-keys.ts';
 import {
   FakeClock,
   MemoryAccounts,
@@ -17,7 +17,7 @@ import {
   MemoryMultipart,
   MemoryStorage,
   pendingAsset,
-} from '../helpers/fakes.ts';
+} from '#test/helpers/fakes.ts';
 
 const MiB = 1024 * 1024;
 const THRESHOLD = 32 * MiB;

@@ -2,8 +2,8 @@ import { chmod, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displaySize, parseIso6709, parseRate, videoReading } from '../../shared/domain/video-metadata.ts';
-import { binary, executable } from '../../shared/media/binaries.ts';
+import { displaySize, parseIso6709, parseRate, videoReading } from '#shared/domain/video-metadata.ts';
+import { binary, executable } from '#shared/media/binaries.ts';
 
 const probed = (tags: Record<string, string>, rotation = 0) => ({
   durationSeconds: 3,

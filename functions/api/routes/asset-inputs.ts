@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { formatInstant } from '../../../shared/domain/datetime.ts';
-import { idPattern } from '../../../shared/domain/ids.ts';
+import { formatInstant } from '#shared/domain/datetime.ts';
+import { idPattern } from '#shared/domain/ids.ts';
 
 // The request shapes of the asset routes. Unknown fields are refused, never ignored.
 

@@ -7,17 +7,17 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { z } from 'zod';
-import type { AssetQueries } from '../../../shared/domain/asset-queries.ts';
-import type { DeleteAsset } from '../../../shared/domain/delete-asset.ts';
-import { Conflict, Invalid } from '../../../shared/domain/errors.ts';
-import type { ObjectStorage } from '../../../shared/domain/ports.ts';
-import type { Uploads } from '../../../shared/domain/uploads.ts';
-import { assetResponse } from '../../../shared/http/asset-response.ts';
-import { parseMultipart } from '../../../shared/http/multipart.ts';
-import { jsonBody, parseInput } from '../../../shared/http/request.ts';
-import { json } from '../../../shared/http/response.ts';
-import { logger } from '../../../shared/logger.ts';
-import type { ApiEvent, RouteHandler } from '../router.ts';
+import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
+import type { AssetQueries } from '#shared/domain/asset-queries.ts';
+import type { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { Conflict, Invalid } from '#shared/domain/errors.ts';
+import type { ObjectStorage } from '#shared/domain/ports.ts';
+import type { Uploads } from '#shared/domain/uploads.ts';
+import { assetResponse } from '#shared/http/asset-response.ts';
+import { parseMultipart } from '#shared/http/multipart.ts';
+import { jsonBody, parseInput } from '#shared/http/request.ts';
+import { json } from '#shared/http/response.ts';
+import { logger } from '#shared/logger.ts';
 import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
 import { uploadTargetResponse } from './uploads.ts';
 

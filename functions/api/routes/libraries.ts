@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { type Accounts, LIBRARY_NAME_MAX, type Library } from '../../../shared/domain/accounts.ts';
-import { idPattern } from '../../../shared/domain/ids.ts';
-import { jsonBody, parseInput } from '../../../shared/http/request.ts';
-import { json } from '../../../shared/http/response.ts';
-import type { RouteHandler } from '../router.ts';
+import type { RouteHandler } from '#functions/api/router.ts';
+import { type Accounts, LIBRARY_NAME_MAX, type Library } from '#shared/domain/accounts.ts';
+import { idPattern } from '#shared/domain/ids.ts';
+import { jsonBody, parseInput } from '#shared/http/request.ts';
+import { json } from '#shared/http/response.ts';
 
 const createLibrary = z.strictObject({ name: z.string().trim().min(1).max(LIBRARY_NAME_MAX) });
 const libraryIdParam = z.strictObject({ id: z.string().regex(idPattern('lib'), 'must be a library id (lib_…)') });

@@ -1,10 +1,10 @@
-import type { MultipartUploads } from '../../../shared/domain/multipart.ts';
-import type { ObjectStorage, SignedPart } from '../../../shared/domain/ports.ts';
-import type { UploadResult } from '../../../shared/domain/uploads.ts';
-import { assetResponse } from '../../../shared/http/asset-response.ts';
-import { jsonBody, parseInput } from '../../../shared/http/request.ts';
-import { json } from '../../../shared/http/response.ts';
-import type { ApiEvent, RouteHandler } from '../router.ts';
+import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
+import type { MultipartUploads } from '#shared/domain/multipart.ts';
+import type { ObjectStorage, SignedPart } from '#shared/domain/ports.ts';
+import type { UploadResult } from '#shared/domain/uploads.ts';
+import { assetResponse } from '#shared/http/asset-response.ts';
+import { jsonBody, parseInput } from '#shared/http/request.ts';
+import { json } from '#shared/http/response.ts';
 import { assetIdParam, completeRequest, signPartsRequest } from './asset-inputs.ts';
 
 const partResponse = (part: SignedPart) => ({ part_number: part.partNumber, url: part.url, size: part.size });
