@@ -36,16 +36,22 @@ afterEach(() => {
 });
 
 describe('the processor and a direct upload of the same original', () => {
-  it('waits for the upload’s own processing instead of doing the work twice', async () => {
+  /** A direct upload holding a one-minute lease, and the S3 event for it already being handled. */
+  const eventDuringLease = async () => {
     const { assets, processor } = setup();
     const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() + 60_000).toISOString() });
     await assets.create(asset);
-    let settled: string | undefined;
+    const result: { outcome?: string } = {};
     const handled = processor.handleObject(eventFor(asset, 'abc', '01')).then(({ outcome }) => {
-      settled = outcome;
+      result.outcome = outcome;
     });
+    return { assets, asset, result, handled };
+  };
+
+  it('waits for the upload’s own processing instead of doing the work twice', async () => {
+    const { assets, asset, result, handled } = await eventDuringLease();
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(settled).toBeUndefined();
+    expect(result.outcome).toBeUndefined();
     await assets.save({
       ...asset,
       state: 'ready',
@@ -55,23 +61,17 @@ describe('the processor and a direct upload of the same original', () => {
     });
     await vi.advanceTimersByTimeAsync(250);
     await handled;
-    expect(settled).toBe('skipped');
+    expect(result.outcome).toBe('skipped');
   });
 
   it('does the work itself when the lease runs out while it waits', async () => {
-    const { assets, processor } = setup();
-    const asset = pendingAsset({ size: 10 }, { inlineUntil: new Date(Date.now() + 60_000).toISOString() });
-    await assets.create(asset);
-    let settled: string | undefined;
-    const handled = processor.handleObject(eventFor(asset, 'abc', '01')).then(({ outcome }) => {
-      settled = outcome;
-    });
+    const { result, handled } = await eventDuringLease();
     await vi.advanceTimersByTimeAsync(59_000);
-    expect(settled).toBeUndefined();
+    expect(result.outcome).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1_250);
     await handled;
     // MemoryStorage has no objects: the download finds the original gone.
-    expect(settled).toBe('superseded');
+    expect(result.outcome).toBe('superseded');
   });
 
   it('does the work itself once the lease has run out', async () => {
