@@ -2,7 +2,6 @@ import './quiet.ts';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '#infra/local/stack.ts';
 import { createClients } from '#shared/aws/clients.ts';
-import { loadConfig } from '#shared/config.ts';
 import type { Asset } from '#shared/domain/asset.ts';
 import { toItem } from '#shared/table/asset-item.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
@@ -16,7 +15,7 @@ import { compare, record } from './harness.ts';
 const COUNT = Number(process.env.LISTING_ASSETS ?? 100_000);
 const stack = await startLocalStack();
 try {
-  const config = loadConfig();
+  const { config } = stack;
   const { dynamo } = createClients(config);
   const repository = new DynamoAssets(dynamo, config.TABLE_NAME);
   const asset = (i: number): Asset => ({

@@ -14,6 +14,8 @@ import { lambdaContext } from './lambda-context.ts';
 // AWS's limits: HTTP API accepts 10 MB; a synchronous Lambda invocation takes a 6 MB event.
 export const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export const LAMBDA_MAX_EVENT = 6 * 1024 * 1024;
+/** Longer than any client keeps an idle connection; see startHttpAdapter. */
+export const KEEP_ALIVE_MS = 65_000;
 const TOO_LARGE = {
   detail:
     'request body too large: an API request is limited to 6 MB by AWS Lambda; upload large files with POST /api/assets/uploads',
@@ -116,6 +118,10 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
       if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
   });
+  // Idle keep-alive sockets are closed by clients (undici: after 4 s), never by this server: a server
+  // that closes one just as a client reuses it resets that request, and a blocked event loop makes
+  // the two timers meet. API Gateway keeps idle connections far longer, too.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

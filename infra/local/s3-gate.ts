@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { KEEP_ALIVE_MS } from './http-adapter.ts';
 import { multipartShim } from './multipart-shim.ts';
 import { canonicalForm, readPostForm } from './post-form.ts';
 import { verifyPostPolicy } from './post-policy.ts';
@@ -79,6 +80,8 @@ export const startS3Gate = async (target: Target): Promise<S3Gate> => {
   });
   // Large uploads take longer than Node's default request timeout.
   server.requestTimeout = 0;
+  // As the API's adapter: clients, not the server, close idle keep-alive sockets.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

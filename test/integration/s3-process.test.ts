@@ -7,7 +7,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { startS3 } from '#infra/local/s3.ts';
 import { startS3Gate } from '#infra/local/s3-gate.ts';
 import { createClients, LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
-import { loadConfig } from '#shared/config.ts';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import { logger } from '#shared/logger.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
@@ -25,7 +24,7 @@ describe('s3rver in a process of its own', () => {
   });
 
   it('still pages a listing with continuation tokens (the DES shim works where s3rver runs)', async () => {
-    const { s3 } = createClients(loadConfig());
+    const { s3 } = createClients(stack().config);
     const Bucket = LOCAL_NAMES.derivedBucket;
     const keys = ['pages/a', 'pages/b', 'pages/c'];
     for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
