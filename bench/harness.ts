@@ -56,33 +56,44 @@ const stats = (name: string, samples: number[]): Measured => {
   };
 };
 
+export interface Runner {
+  name: string;
+  run: () => Promise<unknown>;
+}
+
 /**
- * Runs subject and baseline alternately in one process, after a warm-up of each, so both see the
- * same machine state; answers milliseconds per run.
+ * Runs every runner in turn, in a rotating order, after a warm-up of each, so all see the same
+ * machine state; answers each one's milliseconds per run.
  */
-export const compare = async (
-  benchmark: string,
-  subject: { name: string; run: () => Promise<unknown> },
-  baseline: { name: string; run: () => Promise<unknown> },
-  options: { runs: number; warmup?: number; target?: string },
-): Promise<Comparison> => {
-  for (let i = 0; i < (options.warmup ?? 2); i++) {
-    await subject.run();
-    await baseline.run();
-  }
-  const times = { subject: [] as number[], baseline: [] as number[] };
+export const interleave = async (
+  runners: Runner[],
+  options: { runs: number; warmup?: number },
+): Promise<Map<string, number[]>> => {
+  for (let i = 0; i < (options.warmup ?? 2); i++) for (const r of runners) await r.run();
+  const times = new Map(runners.map((r) => [r.name, [] as number[]]));
   for (let i = 0; i < options.runs; i++) {
-    const order = i % 2 === 0 ? (['subject', 'baseline'] as const) : (['baseline', 'subject'] as const);
-    for (const which of order) {
+    for (let j = 0; j < runners.length; j++) {
+      const runner = runners[(i + j) % runners.length] as Runner;
       const started = performance.now();
-      await (which === 'subject' ? subject : baseline).run();
-      times[which].push(performance.now() - started);
+      await runner.run();
+      times.get(runner.name)?.push(performance.now() - started);
     }
   }
+  return times;
+};
+
+/** A subject against a baseline, interleaved. */
+export const compare = async (
+  benchmark: string,
+  subject: Runner,
+  baseline: Runner,
+  options: { runs: number; warmup?: number; target?: string },
+): Promise<Comparison> => {
+  const times = await interleave([subject, baseline], options);
   return comparison(
     benchmark,
-    { name: subject.name, samples: times.subject },
-    { name: baseline.name, samples: times.baseline },
+    { name: subject.name, samples: times.get(subject.name) ?? [] },
+    { name: baseline.name, samples: times.get(baseline.name) ?? [] },
     options.target ? { target: options.target } : {},
   );
 };

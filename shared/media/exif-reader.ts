@@ -15,7 +15,7 @@ const PICKED = {
   gps: [0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x001d],
 };
 
-const OPTIONS = {
+export const EXIFR_OPTIONS = {
   tiff: true,
   ifd0: { pick: PICKED.ifd0 },
   exif: { pick: PICKED.exif },
@@ -67,7 +67,7 @@ export const readTags = async (
   try {
     const input = await source(file, mimeType, sharpExif);
     if (!input || input.length === 0) return {};
-    const tags = (await exifr.parse(input, OPTIONS)) as Record<string, unknown> | undefined;
+    const tags = (await exifr.parse(input, EXIFR_OPTIONS)) as Record<string, unknown> | undefined;
     return tags ?? {};
   } catch (error) {
     logger.warn('unreadable metadata; keeping the file without it', { error: (error as Error).message });
