@@ -42,6 +42,8 @@ export interface Inspection {
   /** Videos only. */
   durationSeconds?: number;
   reading: ExifReading;
+  /** Images only: the embedded ICC profile, which says how rendering treats colour. */
+  iccProfile?: Buffer;
 }
 
 export interface Rendition {
