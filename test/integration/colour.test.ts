@@ -70,6 +70,20 @@ describe('colour', () => {
     expect(iccDescription((await sharp(thumbnail).metadata()).icc)).toMatch(/P3/);
   });
 
+  it('a panorama too wide for its preview gets its thumbnail from the original, colours and profile kept', async () => {
+    const wide = await sharp(await patches())
+      .resize(6000, 400, { fit: 'fill' })
+      .withIccProfile('p3')
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const reference = await cellLabs(wide, PATCHES);
+    const { preview, thumbnail } = await render(wide);
+    expect(await sharp(preview).metadata()).toMatchObject({ width: 1440, height: 96 });
+    expect(await sharp(thumbnail).metadata()).toMatchObject({ width: 3750, height: 250 });
+    expect(iccDescription((await sharp(thumbnail).metadata()).icc)).toMatch(/P3/);
+    expect(maxDeltaE(await cellLabs(thumbnail, PATCHES), reference)).toBeLessThan(MAX_DELTA_E);
+  });
+
   it.runIf(hasSamples)('a CMYK original (jpeg/synthetic-cmyk.jpg) comes out in sRGB with its colours', async () => {
     const path = join(SAMPLES_DIR, 'jpeg/synthetic-cmyk.jpg');
     expect((await sharp(path).metadata()).space).toBe('cmyk');
