@@ -140,3 +140,50 @@ export const existResponse = z.strictObject({
 });
 
 export const deleteResponse = z.strictObject({});
+
+// The presigned and resumable upload routes.
+
+const signedPart = z.strictObject({
+  part_number: z.number().int().min(1),
+  url: z.url(),
+  size: z.number().int().positive(),
+});
+
+/** `POST /api/assets/uploads` (201): where to send the bytes, one form or a plan of parts. */
+export const uploadTargetResponse = z.strictObject({
+  asset_id: assetId,
+  upload: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('post'),
+      url: z.url(),
+      fields: z.record(z.string(), z.string()),
+      expires_at: instant,
+    }),
+    z.strictObject({
+      type: z.literal('multipart'),
+      upload_id: z.string().min(1),
+      part_size: z.number().int().positive(),
+      part_count: z.number().int().positive(),
+      parts: z.array(signedPart),
+      expires_at: instant,
+    }),
+  ]),
+});
+
+/** `GET /api/assets/uploads/{id}`: what S3 already holds of a resumable upload. */
+export const uploadStatusResponse = z.strictObject({
+  asset_id: assetId,
+  upload_id: z.string().min(1),
+  part_size: z.number().int().positive(),
+  part_count: z.number().int().positive(),
+  file_size_bytes: z.number().int().positive(),
+  parts: z.array(z.strictObject({ part_number: z.number().int().min(1), etag: z.string(), size: z.number().int() })),
+});
+
+/** `POST /api/assets/uploads/{id}/parts`. */
+export const signedPartsResponse = z.strictObject({ parts: z.array(signedPart) });
+/** `DELETE /api/assets/uploads/{id}`. */
+export const abortResponse = z.strictObject({});
+
+export type UploadTarget = z.infer<typeof uploadTargetResponse>;
+export type UploadStatus = z.infer<typeof uploadStatusResponse>;
