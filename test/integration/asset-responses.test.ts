@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -53,7 +55,35 @@ beforeAll(async () => {
   photo = { id: asset.id, checksum: b64('sha256', bytes) };
 });
 
+/** The fixed contract's example AssetResponse (../shared/upload-asset-api.txt). */
+const contractExample = (): Record<string, unknown> => {
+  const text = readFileSync(resolve(process.cwd(), '../shared/upload-asset-api.txt'), 'utf8');
+  const start = text.indexOf('\n{\n');
+  const end = text.indexOf('\n}\n', start);
+  return JSON.parse(text.slice(start + 1, end + 2));
+};
+
 describe('asset answers', () => {
+  it('carry every field of the upload contract, with its type, beside the SDK’s', async () => {
+    const contract = contractExample();
+    expect(Object.keys(contract).length).toBeGreaterThan(20);
+    const answers = [
+      (await client().get(`/api/assets/${photo.id}`)).body,
+      (await client().get(`/api/assets/${photo.id}?include=metadata,file_data,variants`)).body,
+      (await client().get(`/api/assets?ids=${photo.id}`)).body.data[0],
+    ];
+    const kind = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v);
+    for (const answer of answers) {
+      for (const [field, example] of Object.entries(contract)) {
+        expect(answer, field).toHaveProperty(field);
+        // Nullable fields may be null; otherwise the JSON type is the contract's.
+        if (answer[field] !== null) expect(kind(answer[field]), field).toBe(kind(example));
+      }
+      for (const field of Object.keys(contract.exif as object)) expect(answer.exif, field).toHaveProperty(field);
+      expect(answer).toMatchObject({ kind: 'original', trashed_at: null });
+    }
+  });
+
   it('reads a naive datetime (no zone) as the wall clock in UTC, in a form and in JSON', async () => {
     const asset = expectShape(assetResponse, await client().get(`/api/assets/${photo.id}`), 200);
     expect(asset.file_created_at).toBe('2021-05-06T07:08:09.123Z');
