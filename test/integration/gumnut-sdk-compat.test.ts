@@ -302,8 +302,11 @@ emit({
   "by_id": [a.id for a in client.assets.list(ids=[ARGS["id"]])],
   "exist": [a.id for a in client.assets.check_existence(checksums=[ARGS["sha256"]]).assets],
   "library": api_error(lambda: client.assets.list(library_id=ARGS["library"])),
+  "upload_there": api_error(lambda: client.assets.create(asset_data=open(ARGS["path"], "rb"), device_asset_id="b",
+      device_id="bob-phone", file_created_at="2021-01-01T00:00:00Z", file_modified_at="2021-01-01T00:00:00Z",
+      library_id=ARGS["library"])),
 })`,
-      { id: mine.id, sha256: mine.sha256, library: mine.library },
+      { id: mine.id, sha256: mine.sha256, library: mine.library, path: mine.path },
     );
     expect(answer.retrieve).toEqual({ status: 404, body: { detail: 'asset not found' }, error: 'NotFoundError' });
     expect(answer.missing).toEqual(answer.retrieve);
@@ -312,6 +315,7 @@ emit({
     expect(answer.by_id).toEqual([]);
     expect(answer.exist).toEqual([]);
     expect(answer.library.status).toBe(404);
+    expect(answer.upload_there.status).toBe(404);
   });
 
   it('answers the error shapes the SDK maps: 401, 422 naming the field, 404 for routes not offered', async () => {
