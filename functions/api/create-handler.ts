@@ -5,6 +5,7 @@ import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
+import { notOfferedRoutes } from './routes/not-offered.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 
 /** The API function; handler.ts builds it from the cold start's config, the local stack from its own. */
@@ -17,6 +18,7 @@ export const createApiHandler = (config: Config) => {
       ...libraryRoutes(services.accounts),
       ...assetRoutes(services),
       ...uploadRoutes(services),
+      ...notOfferedRoutes,
     }),
   );
 };
