@@ -81,7 +81,7 @@ export const assetResponse = async (
     description: null,
     stack_id: null,
     trashed_at: null,
-    metadata: include.has('metadata') && exif ? { ...exif, ...placeFields(exif) } : null,
+    metadata: include.has('metadata') && exif ? { ...exif, ...placeFields(asset, exif) } : null,
     // Every field real or nothing: before processing there is no checksum, so no file_data.
     file_data:
       include.has('file_data') && asset.checksum

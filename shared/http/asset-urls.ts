@@ -3,6 +3,7 @@ import type { Asset, AssetState } from '#shared/domain/asset.ts';
 import type { Exif } from '#shared/domain/exif.ts';
 import { isVideoType } from '#shared/domain/media-types.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
+import { rawSize, renditionWidths } from '#shared/domain/renditions.ts';
 import { derivedKeys } from '#shared/object-keys.ts';
 
 type Variant = AssetResponse['asset_urls'][string];
@@ -13,7 +14,8 @@ export const currentVersionId = (assetId: string): string => `asset_version_${as
 /**
  * The SDK's `asset_urls`: without `variants` only the lean rung (`thumbnail`, `thumbnail_image` for
  * a video), with it every rung Darkroom makes. A rung that does not exist (yet) is absent, never a
- * link to something else. Widths are the original's; the derived files' exact widths are not kept.
+ * link to something else. Widths are the original's and, for the derived files, what rendering
+ * makes of it (`renditionWidths`); null while the size is unknown (not processed).
  */
 export const assetUrls = async (
   asset: Asset,
@@ -24,12 +26,15 @@ export const assetUrls = async (
 ): Promise<Record<string, Variant>> => {
   const still = asset.mimeType !== undefined && isVideoType(asset.mimeType) ? '_image' : '';
   const urls: Record<string, Variant> = {};
-  if (signed.thumbnail) urls[`thumbnail${still}`] = { mimetype: 'image/webp', url: signed.thumbnail, width: null };
+  const widths = asset.width && asset.height ? renditionWidths(asset.width, asset.height) : undefined;
+  if (signed.thumbnail) {
+    urls[`thumbnail${still}`] = { mimetype: 'image/webp', url: signed.thumbnail, width: widths?.thumbnail ?? null };
+  }
   if (!variants) return urls;
   if (signed.original) urls.original = { ...signed.original, width: asset.width || null };
   if (state === 'ready') {
     const url = await storage.derivedUrl(derivedKeys(asset).preview, 'image/jpeg');
-    urls[`preview${still}`] = { mimetype: 'image/jpeg', url, width: null };
+    urls[`preview${still}`] = { mimetype: 'image/jpeg', url, width: widths?.preview ?? null };
   }
   return urls;
 };
@@ -37,17 +42,24 @@ export const assetUrls = async (
 /**
  * The SDK's place and raw-size fields of `metadata`. No reverse geocoding runs, so the names are
  * the file's own; the label follows upstream's rule (most specific name, then city, then state or
- * country). Raw (pre-orientation) sizes are not kept.
+ * country). The raw size is the image's before its EXIF orientation; a video's is unknown (null).
  */
-export const placeFields = (exif: Exif) => ({
+export const placeFields = (asset: Asset, exif: Exif) => ({
   country_code: null,
   display_label: displayLabel(exif),
   place_name: null,
   sublocation: null,
   timezone: null,
-  raw_width: null,
-  raw_height: null,
+  ...rawFields(asset, exif),
 });
+
+const rawFields = (asset: Asset, exif: Exif) => {
+  if (!asset.width || !asset.height || !asset.mimeType || isVideoType(asset.mimeType)) {
+    return { raw_width: null, raw_height: null };
+  }
+  const { width, height } = rawSize(asset.width, asset.height, exif.orientation);
+  return { raw_width: width, raw_height: height };
+};
 
 const displayLabel = (exif: Exif): string | null => {
   const primary = exif.city ?? exif.country;

@@ -5,6 +5,7 @@ import { MediaRejected } from '#shared/domain/errors.ts';
 import { normaliseExif } from '#shared/domain/exif.ts';
 import { MAX_PIXELS } from '#shared/domain/media-types.ts';
 import type { Inspection, OriginalOnDisk, Rendition } from '#shared/domain/ports.ts';
+import { PREVIEW_EDGE, THUMBNAIL_SHORT_EDGE } from '#shared/domain/renditions.ts';
 import { type ColourPlan, colourPlan } from './colour-plan.ts';
 import { readTags } from './exif-reader.ts';
 import { iccDescription } from './icc-description.ts';
@@ -12,8 +13,6 @@ import { withIccProfile } from './jpeg-icc.ts';
 import { imageDecodeError } from './media-errors.ts';
 import { loadHeicDecoder, loadSharp } from './native.ts';
 
-const PREVIEW_EDGE = 1440;
-const THUMBNAIL_SHORT_EDGE = 250;
 const THUMBHASH_EDGE = 100;
 const QUALITY = 80;
 const HEVC = new Set(['image/heic', 'image/heif']);

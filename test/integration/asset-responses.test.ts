@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -14,7 +15,7 @@ import {
   uploadTargetResponse,
 } from '#functions/api/routes/asset-outputs.ts';
 import { api } from '#test/helpers/api.ts';
-import { uniquePng } from '#test/helpers/images.ts';
+import { jpeg, uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { b64, deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
@@ -81,6 +82,30 @@ describe('asset answers', () => {
       }
       for (const field of Object.keys(contract.exif as object)) expect(answer.exif, field).toHaveProperty(field);
       expect(answer).toMatchObject({ kind: 'original', trashed_at: null });
+    }
+  });
+
+  it('states each rung’s real width and the raw size before the EXIF orientation', async () => {
+    // Stored 2000×1200 with orientation 6: upright it is 1200×2000.
+    const bytes = await jpeg({ width: 2000, height: 1200, orientation: 6, color: '#3060a0' });
+    const created = expectShape(assetResponse, await directUpload(stack().apiUrl, key, bytes, 'r.jpg'), 201);
+    const full = expectShape(
+      assetResponse,
+      await client().get(`/api/assets/${created.id}?include=metadata,variants`),
+      200,
+    );
+    expect(full).toMatchObject({ width: 1200, height: 2000 });
+    expect(full.metadata).toMatchObject({ orientation: 6, raw_width: 2000, raw_height: 1200 });
+    for (const [rung, expected] of [
+      ['original', 1200],
+      ['preview', 864],
+      ['thumbnail', 250],
+    ] as const) {
+      const variant = full.asset_urls[rung];
+      expect(variant?.width, rung).toBe(expected);
+      if (rung === 'original') continue;
+      const served = Buffer.from(await (await fetch(variant?.url ?? '')).arrayBuffer());
+      expect((await sharp(served).metadata()).width, rung).toBe(expected);
     }
   });
 

@@ -166,7 +166,7 @@ describeWithSdk('the Gumnut SDK against Darkroom', () => {
       file_modified_at: `${naiveAt(0)}Z`,
       file_size_bytes: full.file_size_bytes,
     });
-    expect(full.metadata).toMatchObject({ ...full.exif, display_label: null, raw_width: null });
+    expect(full.metadata).toMatchObject({ ...full.exif, display_label: null, raw_width: 8, raw_height: 8 });
     expect(Object.keys(full.asset_urls).sort()).toEqual(['original', 'preview', 'thumbnail']);
     const served = async (url: string) => {
       const res = await fetch(url);
@@ -175,6 +175,8 @@ describeWithSdk('the Gumnut SDK against Darkroom', () => {
     };
     expect(b64('sha256', await served(full.asset_urls.original?.url ?? ''))).toBe(first.sha256);
     expect(full.asset_urls.original).toMatchObject({ mimetype: 'image/png', width: 8 });
+    expect(full.asset_urls.preview?.width).toBe(8);
+    expect(full.asset_urls.thumbnail?.width).toBe(8);
     expect((await served(full.asset_urls.thumbnail?.url ?? '')).subarray(8, 12).toString()).toBe('WEBP');
     expect((await served(full.asset_urls.preview?.url ?? '')).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(assetResponse.parse(answer.comma.json).file_data?.checksum).toBe(first.sha256);
