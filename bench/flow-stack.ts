@@ -30,6 +30,7 @@ export type Json = Record<string, any>;
 export const startFlowStack = async (options: Pick<LocalStackOptions, 'queue'> = {}) => {
   const waiting = new Map<string, (line: ProcessedLine) => void>();
   const seen = new Map<string, ProcessedLine>();
+  const lines: ProcessedLine[] = [];
   const stack = await startLocalStack({
     ...options,
     isolateProcessor: true,
@@ -38,6 +39,7 @@ export const startFlowStack = async (options: Pick<LocalStackOptions, 'queue'> =
       const line = { ...entry, at: Date.parse(String(entry.timestamp)) } as unknown as ProcessedLine;
       // A direct upload's own S3 event only finds the work done: not the line anyone waits for.
       if (line.outcome === 'skipped') return;
+      lines.push(line);
       seen.set(line.assetId ?? '', line);
       waiting.get(line.assetId ?? '')?.(line);
     },
@@ -66,6 +68,12 @@ export const startFlowStack = async (options: Pick<LocalStackOptions, 'queue'> =
   return {
     stack,
     call,
+    /** Every line the processor wrote for work it did, in order. */
+    lines,
+    /** Once `count` lines are there; the times are the lines' own, so this wait's granularity does not matter. */
+    lineCount: async (count: number) => {
+      while (lines.length < count) await new Promise((r) => setTimeout(r, 10));
+    },
     /** The processor's line for the asset: now if it was written already, else once it is. */
     processed: (assetId: string): Promise<ProcessedLine> => {
       const line = seen.get(assetId);
