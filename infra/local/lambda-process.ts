@@ -44,6 +44,11 @@ export class LambdaProcess {
     return known.length > 0 ? Math.max(...known) : undefined;
   }
 
+  /** The process ids of the environments alive now (a benchmark pins them to cores). */
+  pids(): number[] {
+    return [...this.live].filter((e) => e.alive).map((e) => e.pid);
+  }
+
   /** Resets every environment's peak to its current resident size (Linux: clear_refs 5). */
   async resetPeak(): Promise<void> {
     await Promise.all([...this.live].map((e) => e.resetPeak()));
@@ -127,6 +132,10 @@ class Environment {
         resolve(new Environment(child, functionName));
       });
     });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   get alive(): boolean {
