@@ -12,6 +12,7 @@ export const SAMPLES = join(import.meta.dirname, '../../shared/samples');
 
 /** The fields of the processor's one line per processed object (functions/process/create-handler.ts). */
 export interface ProcessedLine {
+  key: string;
   assetId?: string;
   outcome: string;
   /** From handling the event to the record written. */
