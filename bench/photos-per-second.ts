@@ -21,10 +21,12 @@ import { type Comparison, comparison, record } from './harness.ts';
 //   - two processors (concurrency 2), each pinned to a core of its own: both cores busy;
 //   - one processor unpinned, as `npm start` runs it (its batch's parallel decodes may use both).
 // The baseline is the floor of the same photos one after another in this process, pinned to one
-// core alike (unpinned for the last run). BENCH_SCALE multiplies N (20 by default: two batches,
-// so each of two processors has one).
+// core alike (unpinned for the last run), alternating with the processors' rounds. BENCH_SCALE
+// multiplies N (20 by default: two batches, so each of two processors has one); BENCH_RUNS sets
+// the rounds (3).
 
 const N = 20 * Number(process.env.BENCH_SCALE ?? 1);
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
 const CORES = availableParallelism();
 const samples = await Promise.all(PHOTOS.map(([, sample]) => readSample(sample)));
 
@@ -34,6 +36,7 @@ const pin = (pid: number, cores: string) => {
 };
 const ALL = `0-${CORES - 1}`;
 
+/** Per round: the floor's and the processors' milliseconds for N photos, alternating. */
 const drain = async (concurrency: number, pinned: boolean) => {
   const flow = await startFlowStack({ queue: { concurrency } });
   try {
@@ -56,19 +59,26 @@ const drain = async (concurrency: number, pinned: boolean) => {
       }
       return sentAt;
     };
-    // Every processor's environment started and warm before the timed round.
+    // Every processor's environment started and warm before the timed rounds.
     const warm = flow.lines.length + PROCESSING_QUEUE.batchSize * concurrency;
     send(PROCESSING_QUEUE.batchSize * concurrency);
     await flow.lineCount(warm);
     const pids = flow.stack.processorProcess?.pids() ?? [];
     if (pids.length !== concurrency) throw new Error(`${pids.length} processor environments, not ${concurrency}`);
     if (pinned) for (const [i, pid] of pids.entries()) pin(pid, String(i % CORES));
-    const sentAt = send(N);
-    await flow.lineCount(warm + N);
-    const done = flow.lines.slice(warm);
-    const failed = done.filter((l) => l.outcome !== 'ready');
-    if (failed.length) throw new Error(`${failed.length} ended ${failed[0]?.outcome}`);
-    return { ms: Math.max(...done.map((l) => l.at)) - sentAt, handling: done.map((l) => l.ms) };
+    const rounds = { processors: [] as number[], floor: [] as number[], handling: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.floor.push(await bare(pinned));
+      const start = flow.lines.length;
+      const sentAt = send(N);
+      await flow.lineCount(start + N);
+      const done = flow.lines.slice(start, start + N);
+      const failed = done.filter((l) => l.outcome !== 'ready');
+      if (failed.length) throw new Error(`${failed.length} ended ${failed[0]?.outcome}`);
+      rounds.processors.push(Math.max(...done.map((l) => l.at)) - sentAt);
+      rounds.handling.push(...done.map((l) => l.ms));
+    }
+    return rounds;
   } finally {
     await flow.stop();
   }
@@ -96,17 +106,16 @@ const RUNS: [string, number, boolean][] = [
   ['1 processor, unpinned', 1, false],
 ];
 for (const [label, concurrency, pinned] of RUNS) {
-  const floorMs = await bare(pinned);
-  const { ms, handling } = await drain(concurrency, pinned);
-  const total = perSecond(ms);
+  const rounds = await drain(concurrency, pinned);
+  const total = perSecond(median(rounds.processors));
   results.push(
     comparison(
       `photos per second: ${label}`,
-      { name: 'per processor', samples: [(ms * concurrency) / N] },
-      { name: `floor, one after another${pinned ? ' on one core' : ''}`, samples: [floorMs / N] },
+      { name: 'per processor', samples: rounds.processors.map((ms) => (ms * concurrency) / N) },
+      { name: `floor, one after another${pinned ? ' on one core' : ''}`, samples: rounds.floor.map((ms) => ms / N) },
       {
         unit: 'ms/photo',
-        notes: `${(total / concurrency).toFixed(2)} photos/s per processor, ${total.toFixed(2)} in all (floor ${perSecond(floorMs).toFixed(2)}/s); ${N} photos, the four JPEGs in turn; a photo's median inside its processor ${median(handling).toFixed(0)} ms (a batch's ten run at once)`,
+        notes: `${(total / concurrency).toFixed(2)} photos/s per processor, ${total.toFixed(2)} in all (floor ${perSecond(median(rounds.floor)).toFixed(2)}/s); ${ROUNDS} rounds of ${N} photos, the four JPEGs in turn; a photo's median inside its processor ${median(rounds.handling).toFixed(0)} ms (a batch's ten run at once)`,
       },
     ),
   );
