@@ -160,9 +160,12 @@ export class AssetProcessor {
       localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
     };
     return timed('writes', async () => {
-      await storage.putDerived(keys.preview, rendition.preview, 'image/jpeg');
-      await storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp');
-      await assets.putEntries(ready);
+      // Independent of each other, so at once; the record, which makes the asset ready, comes last.
+      await Promise.all([
+        storage.putDerived(keys.preview, rendition.preview, 'image/jpeg'),
+        storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp'),
+        assets.putEntries(ready),
+      ]);
       return { ...(await this.finish(ready)), timings };
     });
   }

@@ -85,6 +85,37 @@ describe('the processor’s step timings', () => {
   });
 });
 
+describe('the processor’s writes', () => {
+  it('writes the derived files and the lookup entries at once, and the ready record only after all of them', async () => {
+    const clock = new FakeClock();
+    const ports = slowPorts(clock);
+    const started: string[] = [];
+    const pending: (() => void)[] = [];
+    const held = (name: string) =>
+      new Promise<void>((resolve) => {
+        started.push(name);
+        pending.push(resolve);
+      });
+    ports.storage.putDerived = (key: string) => held(key.split('/').at(-1) ?? key);
+    ports.assets.putEntries = () => held('entries');
+    const save = ports.assets.save.bind(ports.assets);
+    ports.assets.save = async (asset) => {
+      started.push(`record ${asset.state}`);
+      return save(asset);
+    };
+    const asset = pendingAsset({ size: 10 });
+    await ports.assets.create(asset);
+
+    const handled = new AssetProcessor({ ...ports, clock }).handleObject(eventFor(asset));
+    await vi.waitFor(() => expect(started).toHaveLength(3));
+    expect(started).toEqual(['preview.jpeg', 'thumbnail.webp', 'entries']);
+    for (const resolve of pending) resolve();
+
+    expect((await handled).outcome).toBe('ready');
+    expect(started.at(-1)).toBe('record ready');
+  });
+});
+
 describe('the processor function’s log', () => {
   afterEach(() => {
     vi.restoreAllMocks();
