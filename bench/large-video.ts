@@ -80,7 +80,6 @@ try {
   await file.close();
   const uploaded = performance.now();
   await stack.processorProcess?.resetPeak();
-  const cold = (stack.processorProcess?.pids().length ?? 0) === 0;
   const completing = Date.now();
   await call('POST', `/api/assets/uploads/${id}/complete`, { parts });
   const completed = Date.now();
@@ -95,7 +94,7 @@ try {
   const stepsMs = Object.values(steps).reduce((a, b) => a + b, 0);
   const named: [string, number][] = [
     ['complete until the event (the local S3 assembling the parts)', sent - completing],
-    [`event → processor (queue${cold ? ', a fresh environment starting' : ''})`, written.queuedMs],
+    [`event → processor (queue${written.cold_start ? ', a fresh environment starting' : ''})`, written.queuedMs],
     ['download + both hashes', steps.download ?? 0],
     ['inspect (box walk, ffprobe over the URL)', steps.inspect ?? 0],
     ['render (poster over the URL, previews)', steps.render ?? 0],

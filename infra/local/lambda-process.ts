@@ -118,7 +118,8 @@ class Environment {
     return new Promise((resolve, reject) => {
       const child = fork(join(import.meta.dirname, 'lambda-worker.ts'), [modulePath, functionName], {
         execArgv: ['--import', 'tsx'],
-        env,
+        // Lambda sets it for on-demand environments; Powertools reads it to mark an invocation's cold start.
+        env: { ...env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' },
         stdio: ['ignore', onLine ? 'pipe' : 'inherit', 'inherit', 'ipc'],
       });
       if (onLine && child.stdout)

@@ -57,12 +57,12 @@ describe('a runtime killed while idle', () => {
 });
 
 describe('a runtime whose log is taken', () => {
-  it('hands each line the environment writes to stdout to the listener, in order', async () => {
+  it('hands each line the environment writes to stdout to the listener, in order (an on-demand environment, as Lambda says)', async () => {
     const module = join(dir, 'logs.mjs');
     await writeFile(
       module,
       `export const handler = async (event) => {
-        console.log(JSON.stringify({ message: 'processed', n: event.n }));
+        console.log(JSON.stringify({ message: 'processed', n: event.n, init: process.env.AWS_LAMBDA_INITIALIZATION_TYPE }));
         console.log('second line');
         return {};
       };`,
@@ -74,9 +74,9 @@ describe('a runtime whose log is taken', () => {
       await logging.invoke({ n: 2 }, 10_000);
       await expect.poll(() => lines.length).toBe(4);
       expect(lines).toEqual([
-        '{"message":"processed","n":1}',
+        '{"message":"processed","n":1,"init":"on-demand"}',
         'second line',
-        '{"message":"processed","n":2}',
+        '{"message":"processed","n":2,"init":"on-demand"}',
         'second line',
       ]);
     } finally {
