@@ -20,9 +20,22 @@ export type Outcome =
   /** Not an original of ours. */
   | 'ignored';
 
+/**
+ * The processor's steps, in order: stream the original through both hashes (to a temporary file,
+ * or past for one above the disk limit), sniff and read its metadata (ffprobe for a video), decode
+ * into the preview, thumbnail and thumbhash (a video's poster frame first), claim the checksum,
+ * then write the derived files, the lookup entries and the record.
+ */
+export const STEPS = ['download', 'inspect', 'render', 'claim', 'writes'] as const;
+export type Step = (typeof STEPS)[number];
+/** Milliseconds spent in each step taken, by the processor's clock. */
+export type StepTimings = Partial<Record<Step, number>>;
+
 export interface Processed {
   outcome: Outcome;
   asset?: Asset;
+  /** The steps this run took and their milliseconds (none for an event that needed no work). */
+  timings?: StepTimings;
 }
 
 export interface ProcessorDeps {
@@ -60,18 +73,30 @@ export class AssetProcessor {
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
       return { outcome: 'stale', asset };
     }
-    const download = await this.deps.storage.download(event.key, event.etag || undefined);
-    if (download === 'missing') return { outcome: 'superseded', asset };
+    const timings: StepTimings = {};
+    const download = await this.timed(timings, 'download', () =>
+      this.deps.storage.download(event.key, event.etag || undefined),
+    );
+    if (download === 'missing') return { outcome: 'superseded', asset, timings };
     try {
-      return await this.processFile(asset, download.file, { etag: event.etag, sequencer: event.sequencer });
+      return await this.processFile(asset, download.file, { etag: event.etag, sequencer: event.sequencer }, timings);
     } finally {
       await download.release();
     }
   }
 
-  /** The work itself, also run inline by the direct upload with the bytes it already has. */
-  async processFile(asset: Asset, file: Original, source: { etag: string; sequencer?: string }): Promise<Processed> {
+  /**
+   * The work itself, also run inline by the direct upload with the bytes it already has; its
+   * steps' milliseconds are added to `timings`.
+   */
+  async processFile(
+    asset: Asset,
+    file: Original,
+    source: { etag: string; sequencer?: string },
+    timings: StepTimings = {},
+  ): Promise<Processed> {
     const { assets, media, storage } = this.deps;
+    const timed = <T>(step: Step, work: () => Promise<T>) => this.timed(timings, step, work);
     const base: Asset = {
       ...asset,
       checksum: file.sha256,
@@ -95,29 +120,33 @@ export class AssetProcessor {
       if (asset.declaredChecksum && asset.declaredChecksum !== file.sha256) {
         throw new MediaRejected('the uploaded bytes do not match the declared checksum');
       }
-      inspection = await media.inspect(file);
-      base.mimeType = inspection.mimeType;
-      rendition = await media.render(file, inspection);
+      const inspected = await timed('inspect', () => media.inspect(file));
+      inspection = inspected;
+      base.mimeType = inspected.mimeType;
+      rendition = await timed('render', () => media.render(file, inspected));
     } catch (error) {
       if (!(error instanceof MediaRejected)) throw error;
       // A reprocessing that now fails gives up a claim an earlier run took.
-      await assets.releaseChecksum(base);
-      // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
-      return this.finish({ ...base, state: 'failed', error: error.message });
+      const failed = { ...base, state: 'failed' as const, error: error.message };
+      return timed('writes', async () => {
+        await assets.releaseChecksum(base);
+        // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
+        return { ...(await this.finish(failed)), timings };
+      });
     }
 
-    const holder = await this.claim(base);
+    const holder = await timed('claim', () => this.claim(base));
     if (holder !== base.id) {
-      await storage.deleteDerived(Object.values(derivedKeys(base)));
-      const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder });
-      // The bytes live on in the asset that holds them; this upload's copy is redundant.
-      if (duplicate.outcome === 'duplicate') await storage.deleteOriginal(originalKey(base.owner, base.id));
-      return duplicate;
+      return timed('writes', async () => {
+        await storage.deleteDerived(Object.values(derivedKeys(base)));
+        const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder });
+        // The bytes live on in the asset that holds them; this upload's copy is redundant.
+        if (duplicate.outcome === 'duplicate') await storage.deleteOriginal(originalKey(base.owner, base.id));
+        return { ...duplicate, timings };
+      });
     }
 
     const keys = derivedKeys(base);
-    await storage.putDerived(keys.preview, rendition.preview, 'image/jpeg');
-    await storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp');
     const { reading } = inspection;
     const ready: Asset = {
       ...base,
@@ -130,8 +159,25 @@ export class AssetProcessor {
       thumbhash: rendition.thumbhash,
       localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
     };
-    await assets.putEntries(ready);
-    return this.finish(ready);
+    return timed('writes', async () => {
+      // Independent of each other, so at once; the record, which makes the asset ready, comes last.
+      await Promise.all([
+        storage.putDerived(keys.preview, rendition.preview, 'image/jpeg'),
+        storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp'),
+        assets.putEntries(ready),
+      ]);
+      return { ...(await this.finish(ready)), timings };
+    });
+  }
+
+  /** Runs one step, adding its milliseconds to `timings` (also when it throws). */
+  private async timed<T>(timings: StepTimings, step: Step, work: () => Promise<T>): Promise<T> {
+    const started = this.deps.clock.now().getTime();
+    try {
+      return await work();
+    } finally {
+      timings[step] = (timings[step] ?? 0) + this.deps.clock.now().getTime() - started;
+    }
   }
 
   /**
