@@ -3,7 +3,15 @@ import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
-import type { AssetRepository, Clock, MediaProcessor, ObjectStorage, Original } from './ports.ts';
+import type {
+  AssetRepository,
+  Clock,
+  Inspection,
+  MediaProcessor,
+  ObjectStorage,
+  Original,
+  Rendition,
+} from './ports.ts';
 
 export type Outcome =
   | 'ready'
@@ -23,13 +31,20 @@ export type Outcome =
 /**
  * The processor's steps, in order: stream the original through both hashes (to a temporary file,
  * or past for one above the disk limit), sniff and read its metadata (ffprobe for a video), decode
- * into the preview, thumbnail and thumbhash (a video's poster frame first), claim the checksum,
- * then write the derived files, the lookup entries and the record.
+ * into the preview, thumbnail and thumbhash (a video's poster frame first), wait for the original's
+ * put (a direct upload stores it meanwhile), claim the checksum, then write the derived files, the
+ * lookup entries and the record.
  */
-export const STEPS = ['download', 'inspect', 'render', 'claim', 'writes'] as const;
+export const STEPS = ['download', 'inspect', 'render', 'store', 'claim', 'writes'] as const;
 export type Step = (typeof STEPS)[number];
 /** Milliseconds spent in each step taken, by the processor's clock. */
 export type StepTimings = Partial<Record<Step, number>>;
+
+/** Where the processed bytes are stored: the original's ETag (and the event's sequencer, if any). */
+export interface StoredOriginal {
+  etag: string;
+  sequencer?: string;
+}
 
 export interface Processed {
   outcome: Outcome;
@@ -92,7 +107,7 @@ export class AssetProcessor {
   async processFile(
     asset: Asset,
     file: Original,
-    source: { etag: string; sequencer?: string },
+    source: StoredOriginal | (() => Promise<StoredOriginal>),
     timings: StepTimings = {},
   ): Promise<Processed> {
     const { assets, media, storage } = this.deps;
@@ -102,8 +117,6 @@ export class AssetProcessor {
       checksum: file.sha256,
       checksumSha1: file.sha1,
       fileSizeBytes: file.size,
-      etag: source.etag,
-      ...(source.sequencer && { sequencer: source.sequencer }),
       pipelineVersion: PIPELINE_VERSION,
       updatedAt: this.deps.clock.now().toISOString(),
     };
@@ -111,8 +124,7 @@ export class AssetProcessor {
     delete base.duplicateOf;
     delete base.inlineUntil;
 
-    let inspection: Awaited<ReturnType<MediaProcessor['inspect']>>;
-    let rendition: Awaited<ReturnType<MediaProcessor['render']>>;
+    let work: { inspection: Inspection; rendition: Rendition } | MediaRejected;
     try {
       if (file.size !== asset.fileSizeBytes) {
         throw new MediaRejected(`the upload is ${file.size} bytes, not the ${asset.fileSizeBytes} declared`);
@@ -120,14 +132,21 @@ export class AssetProcessor {
       if (asset.declaredChecksum && asset.declaredChecksum !== file.sha256) {
         throw new MediaRejected('the uploaded bytes do not match the declared checksum');
       }
-      const inspected = await timed('inspect', () => media.inspect(file));
-      inspection = inspected;
-      base.mimeType = inspected.mimeType;
-      rendition = await timed('render', () => media.render(file, inspected));
+      const inspection = await timed('inspect', () => media.inspect(file));
+      base.mimeType = inspection.mimeType;
+      work = { inspection, rendition: await timed('render', () => media.render(file, inspection)) };
     } catch (error) {
       if (!(error instanceof MediaRejected)) throw error;
+      work = error;
+    }
+    // Nothing is recorded before the original is stored (a direct upload puts it meanwhile).
+    const stored = typeof source === 'function' ? await timed('store', source) : source;
+    base.etag = stored.etag;
+    if (stored.sequencer) base.sequencer = stored.sequencer;
+
+    if (work instanceof MediaRejected) {
       // A reprocessing that now fails gives up a claim an earlier run took.
-      const failed = { ...base, state: 'failed' as const, error: error.message };
+      const failed = { ...base, state: 'failed' as const, error: work.message };
       return timed('writes', async () => {
         await assets.releaseChecksum(base);
         // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
@@ -135,6 +154,7 @@ export class AssetProcessor {
       });
     }
 
+    const { inspection, rendition } = work;
     const holder = await timed('claim', () => this.claim(base));
     if (holder !== base.id) {
       return timed('writes', async () => {
