@@ -105,7 +105,7 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
         authorizer: { lambda: verdict.context },
       } as typeof event.requestContext;
     }
-    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_EVENT) {
+    if (eventBytes(event) > LAMBDA_MAX_EVENT) {
       return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
     }
     const result = await entry.handler(event, lambdaContext('api', options.timeoutMs ?? 30_000));
@@ -160,6 +160,15 @@ const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
   }
   return Buffer.concat(chunks);
 };
+
+/**
+ * The event's size as Lambda counts it, its JSON. A base64 body needs no escaping, so its length
+ * is added rather than a multi-MB string built for the count.
+ */
+export const eventBytes = (event: APIGatewayProxyEventV2): number =>
+  event.isBase64Encoded && event.body
+    ? Buffer.byteLength(JSON.stringify({ ...event, body: '' })) + event.body.length
+    : Buffer.byteLength(JSON.stringify(event));
 
 const toEvent = (
   req: IncomingMessage,

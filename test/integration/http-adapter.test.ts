@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_MAX_EVENT, startHttpAdapter } from '#infra/local/http-adapter.ts';
+import { eventBytes, LAMBDA_MAX_EVENT, startHttpAdapter } from '#infra/local/http-adapter.ts';
 
 let received: APIGatewayProxyEventV2 | undefined;
 // Echoes what it was given, answering in whatever form the request asks for.
@@ -110,6 +110,18 @@ describe('the local API Gateway adapter', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/POST \/api\/assets\/uploads/);
     expect(received).toBeUndefined();
+  });
+
+  it('counts an event’s size as its JSON, without building it for a base64 body', () => {
+    const event = {
+      version: '2.0',
+      headers: { 'content-type': 'image/jpeg', 'x-quote': 'a "quoted" \\ value é' },
+      isBase64Encoded: true,
+      body: Buffer.alloc(3000, 7).toString('base64'),
+    } as unknown as Parameters<typeof eventBytes>[0];
+    expect(eventBytes(event)).toBe(Buffer.byteLength(JSON.stringify(event)));
+    const text = { ...event, isBase64Encoded: false, body: '{"name":"é \\"x\\""}' };
+    expect(eventBytes(text)).toBe(Buffer.byteLength(JSON.stringify(text)));
   });
 
   it('refuses a body over API Gateway’s 10 MB without reading it all', async () => {
