@@ -61,9 +61,17 @@ export interface Runner {
   run: () => Promise<unknown>;
 }
 
+/** Every order of the items (runners are a handful, so n! is small). */
+const orders = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
 /**
- * Runs every runner in turn, in a rotating order, after a warm-up of each, so all see the same
- * machine state; answers each one's milliseconds per run.
+ * Runs every runner in turn after a warm-up of each, round after round through every order of
+ * them, so each follows each other equally often (a heavy run's garbage and freed memory land on
+ * whichever runs next) and all see the same machine state; answers each one's milliseconds per
+ * run. Rounds in a multiple of n! are balanced exactly.
  */
 export const interleave = async (
   runners: Runner[],
@@ -71,9 +79,9 @@ export const interleave = async (
 ): Promise<Map<string, number[]>> => {
   for (let i = 0; i < (options.warmup ?? 2); i++) for (const r of runners) await r.run();
   const times = new Map(runners.map((r) => [r.name, [] as number[]]));
+  const rounds = orders(runners);
   for (let i = 0; i < options.runs; i++) {
-    for (let j = 0; j < runners.length; j++) {
-      const runner = runners[(i + j) % runners.length] as Runner;
+    for (const runner of rounds[i % rounds.length] ?? runners) {
       const started = performance.now();
       await runner.run();
       times.get(runner.name)?.push(performance.now() - started);
