@@ -6,6 +6,7 @@ import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { uploadRoutes } from './routes/uploads.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** The API function; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createApiHandler = (config: Config) => {
@@ -15,6 +16,7 @@ export const createApiHandler = (config: Config) => {
     router({
       health: async () => json(200, { status: 'ok' }),
       ...libraryRoutes(services.accounts),
+      ...userRoutes(services.users),
       ...assetRoutes(services),
       ...uploadRoutes(services),
     }),

@@ -16,6 +16,7 @@ import type {
   SignedPart,
 } from './ports.ts';
 import { type AssetProcessor, INLINE_LEASE_MS } from './process-asset.ts';
+import type { StorageLedger } from './storage-ledger.ts';
 
 /** A presigned target lives 15 minutes: long enough for a phone on a poor link, short enough to leak little. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
@@ -72,6 +73,7 @@ export class Uploads {
       multipart: MultipartStorage;
       media: MediaProcessor;
       processor: AssetProcessor;
+      ledger: StorageLedger;
       clock: Clock;
       /** Uploads above this many bytes go to S3 in parts. */
       multipartThreshold: number;
@@ -102,7 +104,18 @@ export class Uploads {
       size: request.fileSizeBytes,
     });
     if (request.checksum) asset.declaredChecksum = request.checksum;
-    const key = originalKey(owner, asset.id);
+    await this.deps.ledger.reserve(asset);
+    try {
+      return await this.target(asset, request, now);
+    } catch (error) {
+      // No target reached the client, so no bytes will come: keep nothing, hold nothing.
+      await this.discard(asset);
+      throw error;
+    }
+  }
+
+  private async target(asset: Asset, request: UploadRequest, now: Date): Promise<UploadResult> {
+    const key = originalKey(asset.owner, asset.id);
     if (request.fileSizeBytes > this.deps.multipartThreshold) {
       const plan = planParts(request.fileSizeBytes);
       const uploadId = await this.deps.multipart.create(key, request.mimeType);
@@ -123,7 +136,7 @@ export class Uploads {
       };
     }
     asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
-    await this.createOrDiscard(asset);
+    await this.deps.assets.create(asset);
     const upload = await this.deps.storage.presignUpload({
       key,
       contentType: request.mimeType,
@@ -146,6 +159,7 @@ export class Uploads {
 
     const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
     asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
+    await this.deps.ledger.reserve(asset);
     await this.createOrDiscard(asset);
     let etag: string;
     try {
@@ -185,12 +199,17 @@ export class Uploads {
   }
 
   /**
-   * Best effort, record first: an original left behind (a put that landed though its answer was
-   * lost) has no asset any more, and its S3 event removes it as an orphan.
+   * Best effort. The reservation first: if that fails the record stays pending and the sweep
+   * releases it when its deadline passes. Then the record: an original left behind (a put that
+   * landed though its answer was lost) has no asset any more, and its S3 event removes it as an
+   * orphan. The release is repeated after the record is gone, undoing a settle that a concurrent
+   * processor made before it noticed (AssetProcessor checks again after it settles).
    */
   private async discard(asset: Asset): Promise<void> {
+    await this.deps.ledger.release(asset).catch(() => undefined);
     await this.deps.assets.remove(asset).catch(() => undefined);
     await this.deps.storage.deleteOriginal(originalKey(asset.owner, asset.id)).catch(() => undefined);
+    await this.deps.ledger.release(asset).catch(() => undefined);
   }
 
   /** Lets the S3 event take over now rather than when the lease runs out; if this fails too, the lease runs out. */

@@ -358,7 +358,7 @@ describe('the sweeper', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has every route of the route table, all but health behind the key authorizer', () => {
+  it('has every route of the route table, all but health and ping behind the key authorizer', () => {
     const authorizer = logicalIdOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpApiApiKey');
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
@@ -367,7 +367,8 @@ describe('the HTTP API', () => {
         .sort(),
     );
     for (const route of routes) {
-      if (route.RouteKey === 'GET /api/health') expect(route.AuthorizationType).toBe('NONE');
+      if (route.RouteKey === 'GET /api/health' || route.RouteKey === 'GET /api/server/ping')
+        expect(route.AuthorizationType).toBe('NONE');
       else
         expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer } });
     }
@@ -398,7 +399,7 @@ describe('the HTTP API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: [CORS_ORIGIN],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        AllowMethods: ['GET', 'POST', 'DELETE'],
+        AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
       }),
     });
   });

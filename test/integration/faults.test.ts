@@ -171,7 +171,7 @@ describe('faults injected into S3 and DynamoDB', () => {
     const { apiUrl } = stack();
     const key = await newKey();
     const client = api(apiUrl, key);
-    const owner = (await client.get('/api/libraries')).body.data[0].owner_id as string;
+    const owner = (await client.get('/api/libraries')).body[0].user_id as string;
 
     const killPhase = Math.max(3, Math.round(UPLOADS / 3));
     const files = await Promise.all(Array.from({ length: UPLOADS + killPhase }, (_, i) => photo(i + 1)));

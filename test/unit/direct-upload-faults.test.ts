@@ -4,7 +4,7 @@ import type { MediaProcessor, Original } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, memoryLedger } from '#test/helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
@@ -52,7 +52,8 @@ const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolea
     },
   } as unknown as MediaProcessor;
   const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
-  const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
+  const { ledger, usage } = memoryLedger();
+  const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
   const uploads = new Uploads({
     accounts,
     assets,
@@ -60,10 +61,11 @@ const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolea
     multipart: new MemoryMultipart(),
     media,
     processor,
+    ledger,
     clock: systemClock,
     multipartThreshold: 64 * 1024 * 1024,
   });
-  return { assets, originals, uploads };
+  return { assets, originals, uploads, usage };
 };
 
 describe('a direct upload whose store fails after the retries', () => {
