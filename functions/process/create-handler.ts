@@ -9,7 +9,6 @@ import { logger } from '#shared/logger.ts';
 /** The processor; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createProcessHandler = (config: Config) => {
   const { processor } = composeAssets(config);
-  const batch = new BatchProcessor(EventType.SQS);
 
   /**
    * One message, one object. A failure that retrying can fix (S3, DynamoDB) throws and is reported
@@ -37,7 +36,9 @@ export const createProcessHandler = (config: Config) => {
     }
   };
 
+  // A BatchProcessor holds one batch's results: one per invocation, since the local stack runs
+  // concurrent invocations in one process (Lambda never does) and a shared one mixes them up.
   return lambdaHandler((event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, batch, { context }),
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
   );
 };

@@ -88,6 +88,9 @@ export interface UsageRepository {
   setLimit(owner: string, bytes: number | undefined, at: string): Promise<void>;
 }
 
+const BUSY_ATTEMPTS = 8;
+const BUSY_WAIT_MS = 50;
+
 /** Raised when another actor holds an asset's transition; retrying later finishes it. */
 export class UsageBusy extends Error {
   override readonly name = 'UsageBusy';
@@ -150,13 +153,22 @@ export class StorageLedger {
     return this.move(asset, 'released', 0, ['reserved']);
   }
 
+  /**
+   * Another actor's transition of the same asset (a direct upload's inline settle and its S3
+   * event's, say) takes a few writes: wait for it a little. One that stays busy was left by a
+   * dead invocation, and the caller's retry finishes it once the adapter's horizon has passed.
+   */
   private async move(
     asset: Pick<Asset, 'id' | 'owner' | 'libraryId'>,
     to: UsagePhase,
     bytes: number,
     from?: UsagePhase[],
   ) {
-    const result = await this.deps.usage.transition(entryOf(asset), to, bytes, from ? { from } : {});
-    if (result === 'busy') throw new UsageBusy(`another ${to} transition of ${asset.id} is in progress`);
+    for (let attempt = 0; attempt < BUSY_ATTEMPTS; attempt++) {
+      const result = await this.deps.usage.transition(entryOf(asset), to, bytes, from ? { from } : {});
+      if (result !== 'busy') return;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS * (attempt + 1)));
+    }
+    throw new UsageBusy(`another transition of ${asset.id} is in progress`);
   }
 }
