@@ -1,10 +1,15 @@
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { libraryResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
-import { composeAssets } from '#functions/compose-assets.ts';
+import { assetAdapters, composeAssets } from '#functions/compose-assets.ts';
 import { createClients } from '#shared/aws/clients.ts';
+import { NEVER_ARRIVED } from '#shared/domain/asset.ts';
 import { systemClock } from '#shared/domain/ports.ts';
+import { PendingSweep } from '#shared/domain/sweep-pending.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 import { api } from '#test/helpers/api.ts';
+import { pngChunk } from '#test/helpers/bombs.ts';
+import { MemoryQueue } from '#test/helpers/fakes.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey, presignedUpload, settled } from '#test/helpers/uploads.ts';
@@ -157,5 +162,73 @@ describe('the storage quota', () => {
     expect(res).toMatchObject({ status: 507, body: { detail: expect.stringMatching(/storage quota exceeded/) } });
     expect((await client.get('/api/assets')).body.data).toEqual([]);
     expect(await usage().usage(me.id)).toMatchObject({ chargedBytes: 0, storedBytes: 0 });
+  });
+});
+
+describe('a reservation', () => {
+  it('is given back by an aborted multipart upload, an upload that never arrives, and a delete; a failed one counts until deleted', async () => {
+    const key = await newKey();
+    const client = api(stack().apiUrl, key);
+    const me = userResponseSchema.parse((await client.get('/api/users/me')).body);
+    const charged = async () => (await usage().usage(me.id)).chargedBytes;
+    const start = (mime: string, size: number) =>
+      client.post('/api/assets/uploads', {
+        ...deviceMetadata(),
+        file_name: 'x',
+        mime_type: mime,
+        file_size_bytes: size,
+      });
+    const never = await start('image/jpeg', 2000);
+    const big = await start('video/mp4', 100 * 1024 * 1024);
+    expect(big.body.upload.type).toBe('multipart');
+    expect(await charged()).toBe(2000 + 100 * 1024 * 1024);
+    expect((await client.delete(`/api/assets/uploads/${big.body.asset_id}`)).status).toBe(200);
+    expect(await charged()).toBe(2000);
+
+    // The sweep an hour later: the target has expired and nothing came.
+    const config = stack().config;
+    const { assets, storage } = assetAdapters(config);
+    const later = { now: () => new Date(Date.now() + 3_600_000) };
+    const sweep = new PendingSweep({
+      assets,
+      storage,
+      queue: new MemoryQueue(),
+      ledger: composeAssets(config).ledger,
+      clock: later,
+      originalsBucket: config.ORIGINALS_BUCKET,
+      graceMs: 120_000,
+    });
+    expect((await sweep.run()).abandoned).toBeGreaterThanOrEqual(1);
+    expect((await client.get(`/api/assets/${never.body.asset_id}`)).body).toMatchObject({
+      state: 'failed',
+      error: NEVER_ARRIVED,
+    });
+    expect(await charged()).toBe(0);
+
+    // Bytes that cannot be processed (a PNG promising 20000 × 20000 pixels) are kept, and
+    // downloadable, until deleted: they count.
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(20_000, 0);
+    header.writeUInt32BE(20_000, 4);
+    header.set([8, 0, 0, 0, 0], 8);
+    const broken = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(Buffer.alloc(20_001))),
+      pngChunk('IEND', Buffer.alloc(0)),
+    ]);
+    const failed = await directUpload(stack().apiUrl, key, broken, 'bomb.png');
+    expect(failed.body.state).toBe('failed');
+    const library = failed.body.library_id as string;
+    expect(await counters(key, [library])).toMatchObject({
+      me: { storage_used_bytes: broken.length },
+      libraries: [{ asset_count: 1, storage_used_bytes: broken.length }],
+    });
+    expect((await client.delete(`/api/assets/${failed.body.id}`)).status).toBe(200);
+    expect(await counters(key, [library])).toMatchObject({
+      me: { storage_used_bytes: 0 },
+      libraries: [{ asset_count: 0, storage_used_bytes: 0 }],
+    });
+    expect(await charged()).toBe(0);
   });
 });
