@@ -1,0 +1,124 @@
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe } from 'vitest';
+
+// Gumnut's official Python SDK, driven as its users drive it. The kit lives beside the checkout
+// (`../shared/clients/`) and is unpacked into a temporary folder, never into the repository.
+
+export const SDK_KIT = resolve(process.cwd(), '../shared/clients/gumnut-sdk-0.159.0-site.tgz');
+
+const PYTHON = process.env.PYTHON ?? 'python3';
+/** The SDK's core (pydantic-core) is built for CPython 3.11; any python3 that imports it will do. */
+export const hasPython = spawnSync(PYTHON, ['--version']).status === 0;
+
+/**
+ * A suite that needs the SDK. Without python3 it is skipped, and says why both in the test
+ * report (the suite's name) and on the console; a missing kit is a failure, not a skip.
+ */
+export const describeWithSdk = (name: string, body: () => void) => {
+  if (hasPython) return describe(name, body);
+  console.warn(`SKIPPED "${name}": python3 is not installed, so the Gumnut SDK cannot run`);
+  return describe.skip(`${name} (skipped: python3 is not installed)`, body);
+};
+
+let unpacked: Promise<string> | undefined;
+
+/** The SDK unpacked once per test file (each file has its own module graph), removed at exit. */
+export const sdkPath = (): Promise<string> => {
+  unpacked ??= (async () => {
+    if (!existsSync(SDK_KIT)) throw new Error(`the Gumnut SDK kit is missing: ${SDK_KIT}`);
+    const dir = mkdtempSync(join(tmpdir(), 'gumnut-sdk-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await promisify(execFile)('tar', ['xzf', SDK_KIT, '-C', dir]);
+    return dir;
+  })();
+  return unpacked;
+};
+
+/**
+ * Runs before every snippet. `client` has strict response validation on (any answer that does
+ * not match the SDK's models raises) and no retries (a retried failure would hide the first).
+ * `ARGS` is the JSON the test passed; `emit(value)` hands a value back (models as their JSON);
+ * `api_error(fn)` runs a call that must fail and answers the API's status, body and error class.
+ */
+const PRELUDE = `
+import json, os, sys, datetime
+import gumnut
+
+client = gumnut.Gumnut(
+    api_key=os.environ["DARKROOM_API_KEY"],
+    base_url=os.environ["DARKROOM_BASE_URL"],
+    _strict_response_validation=True,
+    max_retries=0,
+)
+ARGS = json.loads(os.environ["DARKROOM_ARGS"])
+
+def plain(value):
+    if isinstance(value, gumnut.BaseModel):
+        return value.to_dict(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+def emit(value):
+    sys.stdout.write("\\n__SDK_RESULT__" + json.dumps(plain(value)) + "\\n")
+
+def api_error(fn):
+    try:
+        fn()
+    except gumnut.APIStatusError as e:
+        return {"status": e.status_code, "body": e.body, "error": type(e).__name__}
+    raise AssertionError("the call was expected to fail and did not")
+`;
+
+export interface SdkTarget {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export class SdkScriptError extends Error {}
+
+/**
+ * Runs a Python snippet against Darkroom through the SDK and answers what it `emit`ted (the last
+ * value). Asynchronous on purpose: the local stack serves from this very process.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever the SDK answered.
+export const runSdk = async <T = any>(target: SdkTarget, script: string, args: unknown = {}): Promise<T> => {
+  const path = await sdkPath();
+  const child = spawn(PYTHON, ['-c', `${PRELUDE}\n${script}`], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      PYTHONPATH: path,
+      PYTHONDONTWRITEBYTECODE: '1',
+      DARKROOM_BASE_URL: target.baseUrl,
+      DARKROOM_API_KEY: target.apiKey,
+      DARKROOM_ARGS: JSON.stringify(args),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', done);
+  });
+  if (code !== 0) throw new SdkScriptError(`the SDK snippet exited with ${code}:\n${stderr || stdout}`);
+  const marker = stdout.lastIndexOf('\n__SDK_RESULT__');
+  if (marker < 0) throw new SdkScriptError(`the SDK snippet emitted nothing:\n${stdout}\n${stderr}`);
+  const line = stdout.slice(marker + '\n__SDK_RESULT__'.length).split('\n')[0] ?? '';
+  return JSON.parse(line) as T;
+};
