@@ -38,7 +38,12 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
   ),
   multipart: new S3Multipart(clients.s3, config.ORIGINALS_BUCKET),
   media: new LazyMedia({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH }),
-  usage: new DynamoUsage(clients.dynamo, config.TABLE_NAME, systemClock),
+  usage: new DynamoUsage(
+    clients.dynamo,
+    config.TABLE_NAME,
+    systemClock,
+    config.DARKROOM_TRANSITION_HORIZON_SECONDS * 1000,
+  ),
 });
 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {

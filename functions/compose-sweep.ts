@@ -22,7 +22,12 @@ export const composeSweep = (config: SweepConfig) => {
     storage,
     queue: new SqsProcessingQueue(createSqsClient(config), config.PROCESSING_QUEUE_URL),
     ledger: new StorageLedger({
-      usage: new DynamoUsage(clients.dynamo, config.TABLE_NAME, systemClock),
+      usage: new DynamoUsage(
+        clients.dynamo,
+        config.TABLE_NAME,
+        systemClock,
+        config.DARKROOM_TRANSITION_HORIZON_SECONDS * 1000,
+      ),
       defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES,
     }),
     clock: systemClock,

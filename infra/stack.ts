@@ -37,6 +37,8 @@ export class DarkroomStack extends Stack {
       DERIVED_BUCKET: media.derived.bucketName,
       // The API reserves against it; every function reads the same config, so all get it.
       DARKROOM_STORAGE_LIMIT_BYTES: String(props.storageLimitBytes ?? DEFAULT_STORAGE_LIMIT_BYTES),
+      // Past the longest function (the processor): a dead invocation's counter change is then finished.
+      DARKROOM_TRANSITION_HORIZON_SECONDS: String(PROCESSOR_TIMEOUT.toSeconds() + 60),
     };
     const processor = new Processor(this, 'Processor', {
       queue: events.queue,

@@ -26,6 +26,15 @@ const schema = z.object({
     .min(0)
     .max(Number.MAX_SAFE_INTEGER)
     .default(DEFAULT_STORAGE_LIMIT_BYTES),
+  /**
+   * Longer than any function runs (the processor's 15 minutes): a storage-counter transition
+   * claimed longer ago was left by a dead invocation and is finished by the next one.
+   */
+  DARKROOM_TRANSITION_HORIZON_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 60),
   /** Other ffmpeg and ffprobe binaries than the ones shipped in npm packages (a Lambda layer's, say). */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
 import type { Asset } from './asset.ts';
-import { QuotaExceeded } from './errors.ts';
+import { DomainError, QuotaExceeded } from './errors.ts';
 import { type Clock, systemClock } from './ports.ts';
 
 /**
@@ -92,7 +92,7 @@ const BUSY_ATTEMPTS = 8;
 const BUSY_WAIT_MS = 50;
 
 /** Raised when another actor holds an asset's transition; retrying later finishes it. */
-export class UsageBusy extends Error {
+export class UsageBusy extends DomainError {
   override readonly name = 'UsageBusy';
 }
 
@@ -169,6 +169,6 @@ export class StorageLedger {
       if (result !== 'busy') return;
       await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS * (attempt + 1)));
     }
-    throw new UsageBusy(`another transition of ${asset.id} is in progress`);
+    throw new UsageBusy(`another change to the storage counted for ${asset.id} is in progress; retry shortly`);
   }
 }

@@ -199,17 +199,20 @@ export class Uploads {
   }
 
   /**
-   * Best effort. The reservation first: if that fails the record stays pending and the sweep
-   * releases it when its deadline passes. Then the record: an original left behind (a put that
-   * landed though its answer was lost) has no asset any more, and its S3 event removes it as an
-   * orphan. The release is repeated after the record is gone, undoing a settle that a concurrent
-   * processor made before it noticed (AssetProcessor checks again after it settles).
+   * Best effort. The reservation first; if giving it back fails, the record stays pending and the
+   * sweep gives it back once its deadline has passed. Then the record: an original left behind (a
+   * put that landed though its answer was lost) has no asset any more, and its S3 event removes it
+   * as an orphan. The release is repeated after the record is gone, undoing a settle that a
+   * concurrent processor made before it noticed (AssetProcessor checks again after it settles).
    */
   private async discard(asset: Asset): Promise<void> {
-    await this.deps.ledger.release(asset).catch(() => undefined);
-    await this.deps.assets.remove(asset).catch(() => undefined);
+    const released = await this.deps.ledger.release(asset).then(
+      () => true,
+      () => false,
+    );
+    if (released) await this.deps.assets.remove(asset).catch(() => undefined);
     await this.deps.storage.deleteOriginal(originalKey(asset.owner, asset.id)).catch(() => undefined);
-    await this.deps.ledger.release(asset).catch(() => undefined);
+    if (released) await this.deps.ledger.release(asset).catch(() => undefined);
   }
 
   /** Lets the S3 event take over now rather than when the lease runs out; if this fails too, the lease runs out. */

@@ -13,6 +13,7 @@ import {
   Unavailable,
   Unsupported,
 } from '#shared/domain/errors.ts';
+import { UsageBusy } from '#shared/domain/storage-ledger.ts';
 import { json } from './response.ts';
 
 const STATUS = new Map<abstract new (...args: never[]) => DomainError, number>([
@@ -21,6 +22,8 @@ const STATUS = new Map<abstract new (...args: never[]) => DomainError, number>([
   [NotFound, 404],
   [Conflict, 409],
   [NotTrashed, 409],
+  // The SDK retries a 409; the transition's owner finishes in milliseconds, a dead one's within the horizon.
+  [UsageBusy, 409],
   [TooLarge, 413],
   [Unsupported, 415],
   [Invalid, 422],

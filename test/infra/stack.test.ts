@@ -337,7 +337,7 @@ describe('the sweeper', () => {
     });
   });
 
-  it('may query the pending index, read and conditionally rewrite records, HEAD originals and send to the queue, nothing more', () => {
+  it('may query the pending index, read and conditionally rewrite records and usage counters, HEAD originals and send to the queue, nothing more', () => {
     const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
     expect(policyOf('SweeperFunctionServiceRole')).toEqual([
       {
@@ -345,7 +345,11 @@ describe('the sweeper', () => {
         Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/gsi3']] },
       },
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: prefixOf(originals(), 'originals/*') },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [originals(), 'Arn'] } },
       {

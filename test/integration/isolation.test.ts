@@ -34,7 +34,7 @@ beforeAll(async () => {
   bKey = await newKey();
 });
 
-type Call = { method: 'get' | 'post' | 'delete'; path: string; body?: unknown };
+type Call = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; body?: unknown };
 type Case = { foreign: () => Call; missing: () => Call };
 
 const multipartForm = (libraryId: string) => {
@@ -55,6 +55,14 @@ const CASES: Partial<Record<RouteName, Case>> = {
   getLibrary: {
     foreign: () => ({ method: 'get', path: `/api/libraries/${a.library}` }),
     missing: () => ({ method: 'get', path: `/api/libraries/${MISSING_LIBRARY}` }),
+  },
+  updateLibrary: {
+    foreign: () => ({ method: 'patch', path: `/api/libraries/${a.library}`, body: { name: 'mine now' } }),
+    missing: () => ({ method: 'patch', path: `/api/libraries/${MISSING_LIBRARY}`, body: { name: 'mine now' } }),
+  },
+  deleteLibrary: {
+    foreign: () => ({ method: 'delete', path: `/api/libraries/${a.library}` }),
+    missing: () => ({ method: 'delete', path: `/api/libraries/${MISSING_LIBRARY}` }),
   },
   getAsset: {
     foreign: () => ({ method: 'get', path: `/api/assets/${a.asset.id}` }),
@@ -118,7 +126,7 @@ const CASES: Partial<Record<RouteName, Case>> = {
   },
 };
 // Routes that name nothing of anyone else's: covered by the listing checks below.
-const NOTHING_TO_NAME: RouteName[] = ['health', 'listLibraries', 'createLibrary'];
+const NOTHING_TO_NAME: RouteName[] = ['health', 'ping', 'me', 'listLibraries', 'createLibrary'];
 
 const send = async (call: Call) => {
   if (call.body === 'form' || call.body === 'form-missing') {
@@ -134,7 +142,9 @@ const send = async (call: Call) => {
     ? client.get(call.path)
     : call.method === 'delete'
       ? client.delete(call.path)
-      : client.post(call.path, call.body);
+      : call.method === 'patch'
+        ? client.patch(call.path, call.body)
+        : client.post(call.path, call.body);
 };
 
 describe('another user’s things', () => {

@@ -179,6 +179,26 @@ describe('a direct upload', () => {
     expect(await me()).toEqual({ chargedBytes: 0, storedBytes: 0 });
   });
 
+  it('whose reservation cannot be given back either keeps its pending record, and the sweep gives it back', async () => {
+    const { uploads, storage, usage, assets, sweep, clock, owner, me } = await setup();
+    storage.putOriginal = async () => {
+      throw new Error('S3 stayed unavailable');
+    };
+    const transition = usage.transition.bind(usage);
+    let failing = true;
+    usage.transition = async (entry, to, size, options) => {
+      if (failing && to === 'released') throw new Error('DynamoDB stayed unavailable');
+      return transition(entry, to, size, options);
+    };
+    await expect(uploads.directUpload(owner, device, bytes(1200), 'a.jpg')).rejects.toThrow('S3 stayed unavailable');
+    expect([...assets.assets.values()].map((a) => a.state)).toEqual(['pending']);
+    expect(await me()).toEqual({ chargedBytes: 1200, storedBytes: 0 });
+    failing = false;
+    clock.advance(60 * 60_000);
+    expect((await sweep.run()).abandoned).toBe(1);
+    expect(await me()).toEqual({ chargedBytes: 0, storedBytes: 0 });
+  });
+
   it('of bytes that are no picture keeps them, and they count until deleted', async () => {
     const { uploads, deletion, owner, library, me } = await setup({ reject: true });
     const { asset } = await uploads.directUpload(owner, device, bytes(700), 'a.jpg');
