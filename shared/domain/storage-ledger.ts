@@ -122,20 +122,37 @@ export class StorageLedger {
     return this.deps.usage.setLimit(owner, bytes, (this.deps.clock ?? systemClock).now().toISOString());
   }
 
-  /** Holds the upload's declared size against the quota before it gets a target; refuses past the limit. */
+  /** Refuses, before anything is written, an upload that cannot fit whatever happens meanwhile. */
+  async check(asset: Asset): Promise<void> {
+    const { usage, limitBytes } = await this.limitOf(asset.owner);
+    if (asset.fileSizeBytes > limitBytes - usage.chargedBytes) throw this.refusal(asset, usage, limitBytes);
+  }
+
+  /**
+   * Holds the upload's declared size against the quota before it gets a target; refuses past the
+   * limit, exactly under concurrent reservations. Called once the pending record exists: a crash
+   * after the charge leaves a pending upload whose deadline passes, and the sweep gives it back
+   * (finishing the dead reservation first).
+   */
   async reserve(asset: Asset): Promise<void> {
     const { usage, limitBytes } = await this.limitOf(asset.owner);
-    const refuse = () =>
-      new QuotaExceeded(
-        `storage quota exceeded: this upload needs ${asset.fileSizeBytes} bytes, ` +
-          `${usage.chargedBytes} of the ${limitBytes}-byte limit are in use or reserved`,
-      );
-    if (asset.fileSizeBytes > limitBytes - usage.chargedBytes) throw refuse();
-    const result = await this.deps.usage.transition(entryOf(asset), 'reserved', asset.fileSizeBytes, {
-      limit: limitBytes,
-    });
-    if (result === 'over-quota') throw refuse();
-    if (result === 'busy') throw new UsageBusy(`the reservation of ${asset.id} is in progress`);
+    if (asset.fileSizeBytes > limitBytes - usage.chargedBytes) throw this.refusal(asset, usage, limitBytes);
+    for (let attempt = 0; attempt < BUSY_ATTEMPTS; attempt++) {
+      const result = await this.deps.usage.transition(entryOf(asset), 'reserved', asset.fileSizeBytes, {
+        limit: limitBytes,
+      });
+      if (result === 'over-quota') throw this.refusal(asset, await this.deps.usage.usage(asset.owner), limitBytes);
+      if (result !== 'busy') return;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS * (attempt + 1)));
+    }
+    throw new UsageBusy(`the reservation of ${asset.id} is in progress; retry shortly`);
+  }
+
+  private refusal(asset: Asset, usage: OwnerUsage, limitBytes: number) {
+    return new QuotaExceeded(
+      `storage quota exceeded: this upload needs ${asset.fileSizeBytes} bytes, ` +
+        `${usage.chargedBytes} of the ${limitBytes}-byte limit are in use or reserved`,
+    );
   }
 
   /** The original is kept: it counts in its library, at its real size. */

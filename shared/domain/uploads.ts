@@ -104,12 +104,16 @@ export class Uploads {
       size: request.fileSizeBytes,
     });
     if (request.checksum) asset.declaredChecksum = request.checksum;
-    await this.deps.ledger.reserve(asset);
+    // Refuses what cannot fit before writing anything; the reservation itself follows the record.
+    await this.deps.ledger.check(asset);
     try {
       return await this.target(asset, request, now);
     } catch (error) {
       // No target reached the client, so no bytes will come: keep nothing, hold nothing.
       await this.discard(asset);
+      if (asset.multipart) {
+        await this.deps.multipart.abort(originalKey(owner, asset.id), asset.multipart.uploadId).catch(() => undefined);
+      }
       throw error;
     }
   }
@@ -122,6 +126,7 @@ export class Uploads {
       asset.multipart = { uploadId, ...plan };
       asset.uploadExpiresAt = new Date(now.getTime() + MULTIPART_TTL_SECONDS * 1000).toISOString();
       await this.deps.assets.create(asset);
+      await this.deps.ledger.reserve(asset);
       const first = Array.from({ length: Math.min(FIRST_BATCH, plan.partCount) }, (_, i) => i + 1);
       const parts = await this.deps.multipart.signParts(
         key,
@@ -137,6 +142,7 @@ export class Uploads {
     }
     asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
     await this.deps.assets.create(asset);
+    await this.deps.ledger.reserve(asset);
     const upload = await this.deps.storage.presignUpload({
       key,
       contentType: request.mimeType,
@@ -159,8 +165,14 @@ export class Uploads {
 
     const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
     asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
-    await this.deps.ledger.reserve(asset);
+    await this.deps.ledger.check(asset);
     await this.createOrDiscard(asset);
+    try {
+      await this.deps.ledger.reserve(asset);
+    } catch (error) {
+      await this.discard(asset);
+      throw error;
+    }
     let etag: string;
     try {
       ({ etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType));

@@ -142,6 +142,21 @@ describe('a usage transition', () => {
     }
   });
 
+  it('a reservation whose invocation died after charging is finished, then given back, by the sweep’s release', async () => {
+    for (let calls = 1; calls <= 5; calls++) {
+      const entry = await fresh();
+      const clock = new FakeClock();
+      const dying = dyingAfter(db, calls);
+      await new DynamoUsage(dying.client, TABLE, clock)
+        .transition(entry, 'reserved', 1000, { limit: 5000 })
+        .catch(() => undefined);
+      const sweep = new DynamoUsage(db, TABLE, clock);
+      clock.advance(TRANSITION_HORIZON_MS + 1);
+      await sweep.transition(entry, 'released', 0, { from: ['reserved'] });
+      expect(await counters(entry), `died after ${calls}`).toMatchObject({ charged: 0, stored: 0 });
+    }
+  });
+
   it('reservations fired at once never exceed the limit, and a refused one leaves nothing behind', async () => {
     const entry = await fresh();
     const usage = new DynamoUsage(db, TABLE, new FakeClock());

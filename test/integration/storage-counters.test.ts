@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { libraryResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
 import { assetAdapters, composeAssets } from '#functions/compose-assets.ts';
@@ -134,6 +135,21 @@ describe('the storage quota', () => {
     expect(refusal?.body.detail).toMatch(/^storage quota exceeded: this upload needs 1000 bytes/);
     expect(refusal?.headers.get('x-should-retry')).toBe('false');
     expect(await usage().usage(me.id)).toMatchObject({ chargedBytes: 10_000, storedBytes: 0, limitBytes: 10_500 });
+    // A refusal keeps nothing: one that passed the first check made a record, and removed it.
+    const records = await createClients(stack().config).dynamo.send(
+      new ScanCommand({
+        TableName: stack().config.TABLE_NAME,
+        FilterExpression: '#owner = :owner AND sk = :asset',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': me.id, ':asset': 'ASSET' },
+      }),
+    );
+    expect((records.Items ?? []).map((a) => a.id).sort()).toEqual(
+      answers
+        .filter((r) => r.status === 201)
+        .map((r) => r.body.asset_id)
+        .sort(),
+    );
     const after = userResponseSchema.parse((await client.get('/api/users/me')).body);
     expect(after).toMatchObject({ storage_used_bytes: 0, storage_limit_bytes: 10_500 });
     expect(after.updated_at > me.updated_at).toBe(true);
