@@ -2,7 +2,7 @@ import { originalKey } from '#shared/object-keys.ts';
 import { type Asset, NEVER_ARRIVED } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
 import type { AssetRepository, Clock, ObjectStorage, ProcessingQueue } from './ports.ts';
-import type { StorageLedger } from './storage-ledger.ts';
+import { type StorageLedger, UsageBusy } from './storage-ledger.ts';
 
 export interface SweepDeps {
   assets: AssetRepository;
@@ -76,7 +76,13 @@ export class PendingSweep {
     if (current?.state !== 'pending') return 'settled';
     // The reservation first: a crash before the record's write leaves it pending for the next sweep,
     // and an upload that the processor stores meanwhile is settled from `released` (re-charged).
-    await this.deps.ledger.releaseReservation(current);
+    try {
+      await this.deps.ledger.releaseReservation(current);
+    } catch (error) {
+      // Another actor is changing this asset's counters right now: a later sweep finishes it.
+      if (error instanceof UsageBusy) return 'waiting';
+      throw error;
+    }
     const failed: Asset = {
       ...current,
       state: 'failed',

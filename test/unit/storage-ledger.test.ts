@@ -266,6 +266,20 @@ describe('the quota', () => {
     expect(lost.asset.id).not.toBe(late.asset.id);
   });
 
+  it('held by another actor’s unfinished change is left for a later sweep, the upload still pending', async () => {
+    const { uploads, sweep, usage, assets, clock, owner, me } = await setup();
+    const { asset } = await uploads.createUpload(owner, request(2000));
+    const transition = usage.transition.bind(usage);
+    usage.transition = async (entry, to, size, options) =>
+      to === 'released' ? 'busy' : transition(entry, to, size, options);
+    clock.advance(60 * 60_000);
+    expect(await sweep.run()).toMatchObject({ abandoned: 0, waiting: 1 });
+    expect((await assets.get(asset.id))?.state).toBe('pending');
+    usage.transition = transition;
+    expect(await sweep.run()).toMatchObject({ abandoned: 1 });
+    expect(await me()).toEqual({ chargedBytes: 0, storedBytes: 0 });
+  });
+
   it('is given back when a multipart upload is aborted', async () => {
     const { uploads, multipart, owner, me } = await setup();
     const started = await uploads.createUpload(owner, request(8000, { mimeType: 'video/mp4' }));
