@@ -114,10 +114,11 @@ export class AssetProcessor {
     const holder = await this.claim(base);
     if (holder !== base.id) {
       await storage.deleteDerived(Object.values(derivedKeys(base)));
-      const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder });
-      // The bytes live on in the asset that holds them; this upload's copy is redundant.
-      if (duplicate.outcome === 'duplicate') await storage.deleteOriginal(originalKey(base.owner, base.id));
-      return duplicate;
+      // The bytes live on in the asset that holds them; this upload's copy is redundant, and goes
+      // before the counters are touched (a client that sees the duplicate finds its copy gone).
+      return this.finish({ ...base, state: 'duplicate', duplicateOf: holder }, () =>
+        storage.deleteOriginal(originalKey(base.owner, base.id)),
+      );
     }
 
     const keys = derivedKeys(base);
@@ -200,9 +201,10 @@ export class AssetProcessor {
   }
 
   /** The final, guarded write. Losing it means the asset was deleted or a newer event won. */
-  private async finish(asset: Asset): Promise<Processed> {
+  private async finish(asset: Asset, afterSave?: () => Promise<void>): Promise<Processed> {
     const { assets, storage } = this.deps;
     if (await assets.save(asset)) {
+      await afterSave?.();
       await this.account(asset);
       return { outcome: asset.state as Outcome, asset };
     }
