@@ -1,5 +1,6 @@
 import '#infra/local/node20.ts';
 import { createReadStream, existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MediaPipeline } from '#shared/media/media-pipeline.ts';
 import { spoolToDisk } from '#shared/storage/spool.ts';
@@ -26,6 +27,9 @@ const CLASSES: [string, string, string][] = [
   ['4K video poster', 'video/synthetic-hevc-2160p-rot90-apple-meta.mov', '≥ 1×'],
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const ms = (n: number) => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const media = new MediaPipeline();
 
 const darkroom = async (path: string) => {
@@ -86,6 +90,7 @@ if (!existsSync(SAMPLES)) {
   console.log(`process-photo: skipped, no samples at ${SAMPLES}`);
 } else {
   const results: Comparison[] = [];
+  const classes: string[] = [];
   const e2e = await endToEnd();
   const twelve = join(SAMPLES, 'jpeg/google-pixel-gps-12mp.jpg');
   results.push(
@@ -116,6 +121,22 @@ if (!existsSync(SAMPLES)) {
         target: peerTarget,
       }),
     );
+    const [mine, bare, immich] = ['darkroom', 'floor', 'immich-style peer'].map((n) => median(times.get(n) ?? [])) as [
+      number,
+      number,
+      number,
+    ];
+    classes.push(
+      `| ${label} | \`${file}\` | ${ms(mine)} | ${ms(bare)} | **${ratio(mine, bare)}** (${label.match(/^(JPEG|HEIC)/) ? '≤ 1.3×' : '—'}) | ${ms(immich)} | **${ratio(immich, mine)}** (${peerTarget}) | ${ratio(immich, bare)} |`,
+    );
   }
   await record(results);
+  const table = [
+    '| class | sample | Darkroom | floor | Darkroom ÷ floor (target) | Immich-style peer | peer ÷ Darkroom (target) | peer ÷ floor (the most any pipeline could gain) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...classes,
+    '',
+  ].join('\n');
+  await writeFile(join(import.meta.dirname, 'results/photo-classes.md'), table);
+  console.log(table);
 }

@@ -5,6 +5,7 @@ import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
+import { notOfferedRoutes } from './routes/not-offered.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -19,6 +20,7 @@ export const createApiHandler = (config: Config) => {
       ...userRoutes(services.users),
       ...assetRoutes(services),
       ...uploadRoutes(services),
+      ...notOfferedRoutes,
     }),
   );
 };

@@ -1,14 +1,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { composeAssets } from '#functions/compose-assets.ts';
+import { type AssetAdapters, composeAssets } from '#functions/compose-assets.ts';
 import { lambdaHandler } from '#functions/lambda-handler.ts';
 import type { Config } from '#shared/config.ts';
 import { parseObjectCreated } from '#shared/events/object-created.ts';
 import { logger } from '#shared/logger.ts';
 
-/** The processor; handler.ts builds it from the cold start's config, the local stack from its own. */
-export const createProcessHandler = (config: Config) => {
-  const { processor } = composeAssets(config);
+/**
+ * The processor; handler.ts builds it from the cold start's config, the local stack from its own
+ * (a test may swap adapters, as composeAssets allows).
+ */
+export const createProcessHandler = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
+  const { processor } = composeAssets(config, overrides);
 
   /**
    * One message, one object. A failure that retrying can fix (S3, DynamoDB) throws and is reported
@@ -24,13 +27,16 @@ export const createProcessHandler = (config: Config) => {
     }
     for (const object of objects) {
       const started = Date.now();
-      const { outcome, asset } = await processor.handleObject(object, { force: object.force ?? false });
+      const { outcome, asset, timings } = await processor.handleObject(object, { force: object.force ?? false });
       logger.info('processed', {
         key: object.key,
         assetId: asset?.id,
         outcome,
         ...(asset?.error && { error: asset.error }),
         ms: Date.now() - started,
+        // How long the event waited from its send to the queue until this record's work began.
+        queuedMs: started - Number(record.attributes.SentTimestamp),
+        ...(timings && { steps: timings }),
         attempt: Number(record.attributes.ApproximateReceiveCount),
       });
     }

@@ -84,7 +84,7 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
     }
     let params: Record<string, string> | null | undefined;
     const entry = table.find((candidate) => {
-      if (candidate.route.method !== method) return false;
+      if (candidate.route.method !== method && candidate.route.method !== 'ANY') return false;
       const match = candidate.pattern.exec(url.pathname);
       params = match?.groups && decodeParams(match.groups);
       return match !== null;

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 type Reply = { result?: unknown; error?: string; ready?: boolean };
 
@@ -19,6 +20,8 @@ export class LambdaProcess {
     private readonly functionName: string,
     /** The function's environment: the handler module parses it at import, as on Lambda. */
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Takes each line the environments write to stdout (their log), instead of this process's stdout. */
+    private readonly onLine?: (line: string) => void,
   ) {}
 
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
@@ -39,6 +42,11 @@ export class LambdaProcess {
     const peaks = await Promise.all([...this.live].map((e) => e.peakRssBytes()));
     const known = peaks.filter((p): p is number => p !== undefined);
     return known.length > 0 ? Math.max(...known) : undefined;
+  }
+
+  /** The process ids of the environments alive now (a benchmark pins them to cores). */
+  pids(): number[] {
+    return [...this.live].filter((e) => e.alive).map((e) => e.pid);
   }
 
   /** Resets every environment's peak to its current resident size (Linux: clear_refs 5). */
@@ -73,7 +81,7 @@ export class LambdaProcess {
   }
 
   private async start(): Promise<Environment> {
-    const environment = await Environment.start(this.modulePath, this.functionName, this.env);
+    const environment = await Environment.start(this.modulePath, this.functionName, this.env, this.onLine);
     this.live.add(environment);
     return environment;
   }
@@ -101,13 +109,21 @@ class Environment {
     });
   }
 
-  static start(modulePath: string, functionName: string, env: NodeJS.ProcessEnv): Promise<Environment> {
+  static start(
+    modulePath: string,
+    functionName: string,
+    env: NodeJS.ProcessEnv,
+    onLine?: (line: string) => void,
+  ): Promise<Environment> {
     return new Promise((resolve, reject) => {
       const child = fork(join(import.meta.dirname, 'lambda-worker.ts'), [modulePath, functionName], {
         execArgv: ['--import', 'tsx'],
-        env,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // Lambda sets it for on-demand environments; Powertools reads it to mark an invocation's cold start.
+        env: { ...env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' },
+        stdio: ['ignore', onLine ? 'pipe' : 'inherit', 'inherit', 'ipc'],
       });
+      if (onLine && child.stdout)
+        createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
       const failed = (code: number | null, signal: string | null) =>
         reject(new Error(`the ${functionName} process exited while starting (${signal ?? code})`));
       child.once('exit', failed);
@@ -117,6 +133,10 @@ class Environment {
         resolve(new Environment(child, functionName));
       });
     });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   get alive(): boolean {

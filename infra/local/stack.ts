@@ -32,6 +32,12 @@ export interface LocalStackOptions {
   processor?: SqsHandler;
   /** Run the real processor in its own process, as Lambda would (measurable, crash-contained). */
   isolateProcessor?: boolean;
+  /**
+   * Takes each structured line the isolated processor logs, as a CloudWatch Logs subscription
+   * would; the processor then logs at info level (its one line per processed object with each
+   * step's milliseconds) and these lines go here instead of to stdout.
+   */
+  onProcessorLog?: (entry: Record<string, unknown>) => void;
   queue?: QueueConfigInput;
   /** The API function's timeout (default 30 s, as API Gateway's): the deadline its Lambda context reports. */
   apiTimeoutMs?: number;
@@ -123,7 +129,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // In-process functions are built from the config; the processor's own processes read `env` at cold start, as on Lambda.
   const isolated =
     options.isolateProcessor && !options.processor
-      ? new LambdaProcess(join(import.meta.dirname, '../../functions/process/handler.ts'), 'process', functionEnv())
+      ? new LambdaProcess(
+          join(import.meta.dirname, '../../functions/process/handler.ts'),
+          'process',
+          { ...functionEnv(), ...(options.onProcessorLog && { POWERTOOLS_LOG_LEVEL: 'INFO' }) },
+          options.onProcessorLog && logLines(options.onProcessorLog),
+        )
       : undefined;
   const processor: SqsHandler = isolated
     ? async (event, context) => (await isolated.invoke(event, context.getRemainingTimeInMillis())) as SQSBatchResponse
@@ -189,6 +200,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       else await rm(dataDir, { recursive: true, force: true });
     },
   };
+};
+
+/** A log's JSON lines to `onEntry`; anything else (a crash's stack trace) still reaches stdout. */
+const logLines = (onEntry: (entry: Record<string, unknown>) => void) => (line: string) => {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    entry = undefined;
+  }
+  if (entry && typeof entry === 'object' && !Array.isArray(entry)) onEntry(entry as Record<string, unknown>);
+  else process.stdout.write(`${line}\n`);
 };
 
 /** The bucket CORS rule as s3rver takes it: S3's XML. */

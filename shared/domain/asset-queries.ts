@@ -1,7 +1,9 @@
 import type { Accounts } from './accounts.ts';
-import type { Asset } from './asset.ts';
+import { type Asset, isListed } from './asset.ts';
+import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
-import type { AssetRepository, ExistMatch } from './ports.ts';
+import { type MediaClass, mediaClassOf } from './media-types.ts';
+import type { AssetRepository, ExistMatch, TimelineQuery } from './ports.ts';
 
 export interface ListQuery {
   libraryId?: string;
@@ -10,6 +12,9 @@ export interface ListQuery {
   startingAfterId?: string;
   after?: string;
   before?: string;
+  /** Only these assets (at most 200): a batched get, then the other filters. */
+  ids?: string[];
+  mediaType?: MediaClass;
 }
 
 export type ExistRequest =
@@ -36,7 +41,7 @@ export class AssetQueries {
       startAfter = await this.deps.assets.get(query.startingAfterId);
       if (!startAfter || startAfter.owner !== owner) throw new Invalid('starting_after_id: no such asset');
     }
-    return this.deps.assets.timeline({
+    const timeline: TimelineQuery = {
       owner,
       limit: query.limit,
       order: query.order,
@@ -44,7 +49,39 @@ export class AssetQueries {
       ...(query.after && { after: query.after }),
       ...(query.before && { before: query.before }),
       ...(startAfter && { startAfter }),
-    });
+    };
+    if (query.ids) return this.byIds(query.ids, timeline, query.mediaType);
+    if (query.mediaType) {
+      const libraryIds = query.libraryId
+        ? [query.libraryId]
+        : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
+      return this.deps.assets.timeline({ ...timeline, media: { type: query.mediaType, libraryIds } });
+    }
+    return this.deps.assets.timeline(timeline);
+  }
+
+  /** The named assets that the timeline would list, filtered, ordered and paged like it. */
+  private async byIds(ids: string[], query: TimelineQuery, mediaType?: MediaClass) {
+    const position = (a: Asset) => `${sortableInstant(a.localDatetime)}#${a.id}`;
+    const range = {
+      lo: query.after && `${sortableInstant(query.after)}#~`,
+      hi: query.before && `${sortableInstant(query.before)}#`,
+    };
+    const cursor = query.startAfter && position(query.startAfter);
+    const sign = query.order === 'asc' ? 1 : -1;
+    const matching = (await this.deps.assets.getMany(ids))
+      .filter(
+        (a) =>
+          a.owner === query.owner &&
+          isListed(a) &&
+          (!query.libraryId || a.libraryId === query.libraryId) &&
+          (!mediaType || mediaClassOf(a.mimeType) === mediaType) &&
+          (!range.lo || position(a) > range.lo) &&
+          (!range.hi || position(a) < range.hi) &&
+          (!cursor || sign * (position(a) < cursor ? -1 : position(a) > cursor ? 1 : 0) > 0),
+      )
+      .sort((a, b) => sign * (position(a) < position(b) ? -1 : 1));
+    return { assets: matching.slice(0, query.limit), hasMore: matching.length > query.limit };
   }
 
   async exist(owner: string, request: ExistRequest, libraryId?: string): Promise<ExistMatch[]> {

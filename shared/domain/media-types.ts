@@ -21,6 +21,11 @@ export const isImageType = (mime: string): mime is ImageType => (IMAGE_TYPES as 
 export const isVideoType = (mime: string): mime is VideoType => (VIDEO_TYPES as readonly string[]).includes(mime);
 export const isMediaType = (mime: string): mime is MediaType => isImageType(mime) || isVideoType(mime);
 
+/** Upstream's `media_type`: the class of what the bytes are; undefined for bytes of no known type. */
+export type MediaClass = 'image' | 'video';
+export const mediaClassOf = (mime: string | undefined): MediaClass | undefined =>
+  mime === undefined ? undefined : isImageType(mime) ? 'image' : isVideoType(mime) ? 'video' : undefined;
+
 const MiB = 1024 * 1024;
 /** Largest original accepted per kind: a photo over 200 MiB is not a photo we can decode in a Lambda. */
 export const MAX_IMAGE_BYTES = 200 * MiB;

@@ -28,6 +28,7 @@ export const partSizeOf = (
 
 export interface UploadStatus {
   asset: Asset;
+  plan: NonNullable<Asset['multipart']>;
   parts: UploadedPart[];
 }
 
@@ -58,7 +59,7 @@ export class MultipartUploads {
   async status(owner: string, assetId: string): Promise<UploadStatus> {
     const { asset, plan } = await this.open(owner, assetId);
     const parts = await this.deps.multipart.listParts(originalKey(owner, asset.id), plan.uploadId);
-    return { asset, parts: parts === 'missing' ? [] : parts };
+    return { asset, plan, parts: parts === 'missing' ? [] : parts };
   }
 
   /** Completes only a full, exact part list of this upload that adds up to the declared size. */

@@ -2,6 +2,7 @@
 // implement them.
 import type { Asset } from './asset.ts';
 import type { ExifReading } from './exif.ts';
+import type { MediaClass } from './media-types.ts';
 import type { ObjectCreated } from './object-event.ts';
 
 export interface Clock {
@@ -42,6 +43,8 @@ export interface Inspection {
   /** Videos only. */
   durationSeconds?: number;
   reading: ExifReading;
+  /** Images only: the embedded ICC profile, which says how rendering treats colour. */
+  iccProfile?: Buffer;
 }
 
 export interface Rendition {
@@ -121,6 +124,8 @@ export interface MultipartStorage {
 export interface TimelineQuery {
   owner: string;
   libraryId?: string;
+  /** One media class only: then `libraryIds` names the libraries (one, or all of the owner's). */
+  media?: { type: MediaClass; libraryIds: string[] };
   limit: number;
   order: 'asc' | 'desc';
   after?: string;
@@ -140,6 +145,8 @@ export type ExistMatch = Pick<Asset, 'id' | 'checksum' | 'checksumSha1' | 'devic
 export interface AssetRepository {
   create(asset: Asset): Promise<void>;
   get(id: string): Promise<Asset | undefined>;
+  /** The records of these ids that exist, in no particular order (batched gets). */
+  getMany(ids: string[]): Promise<Asset[]>;
   /** Replaces the record unless it is gone or holds a newer event's result; answers whether it did. */
   save(asset: Asset): Promise<boolean>;
   /** Claims the asset's checksum in its library; answers the holder (this asset or another). */

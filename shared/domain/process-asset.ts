@@ -3,7 +3,15 @@ import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
-import type { AssetRepository, Clock, MediaProcessor, ObjectStorage, Original } from './ports.ts';
+import type {
+  AssetRepository,
+  Clock,
+  Inspection,
+  MediaProcessor,
+  ObjectStorage,
+  Original,
+  Rendition,
+} from './ports.ts';
 import type { StorageLedger } from './storage-ledger.ts';
 
 export type Outcome =
@@ -21,9 +29,29 @@ export type Outcome =
   /** Not an original of ours. */
   | 'ignored';
 
+/**
+ * The processor's steps, in order: stream the original through both hashes (to a temporary file,
+ * or past for one above the disk limit), sniff and read its metadata (ffprobe for a video), decode
+ * into the preview, thumbnail and thumbhash (a video's poster frame first), wait for the original's
+ * put (a direct upload stores it meanwhile), claim the checksum, then write the derived files, the
+ * lookup entries and the record.
+ */
+export const STEPS = ['download', 'inspect', 'render', 'store', 'claim', 'writes'] as const;
+export type Step = (typeof STEPS)[number];
+/** Milliseconds spent in each step taken, by the processor's clock. */
+export type StepTimings = Partial<Record<Step, number>>;
+
+/** Where the processed bytes are stored: the original's ETag (and the event's sequencer, if any). */
+export interface StoredOriginal {
+  etag: string;
+  sequencer?: string;
+}
+
 export interface Processed {
   outcome: Outcome;
   asset?: Asset;
+  /** The steps this run took and their milliseconds (none for an event that needed no work). */
+  timings?: StepTimings;
 }
 
 export interface ProcessorDeps {
@@ -65,25 +93,35 @@ export class AssetProcessor {
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
       return { outcome: 'stale', asset };
     }
-    const download = await this.deps.storage.download(event.key, event.etag || undefined);
-    if (download === 'missing') return { outcome: 'superseded', asset };
+    const timings: StepTimings = {};
+    const download = await this.timed(timings, 'download', () =>
+      this.deps.storage.download(event.key, event.etag || undefined),
+    );
+    if (download === 'missing') return { outcome: 'superseded', asset, timings };
     try {
-      return await this.processFile(asset, download.file, { etag: event.etag, sequencer: event.sequencer });
+      return await this.processFile(asset, download.file, { etag: event.etag, sequencer: event.sequencer }, timings);
     } finally {
       await download.release();
     }
   }
 
-  /** The work itself, also run inline by the direct upload with the bytes it already has. */
-  async processFile(asset: Asset, file: Original, source: { etag: string; sequencer?: string }): Promise<Processed> {
+  /**
+   * The work itself, also run inline by the direct upload with the bytes it already has; its
+   * steps' milliseconds are added to `timings`.
+   */
+  async processFile(
+    asset: Asset,
+    file: Original,
+    source: StoredOriginal | (() => Promise<StoredOriginal>),
+    timings: StepTimings = {},
+  ): Promise<Processed> {
     const { assets, media, storage } = this.deps;
+    const timed = <T>(step: Step, work: () => Promise<T>) => this.timed(timings, step, work);
     const base: Asset = {
       ...asset,
       checksum: file.sha256,
       checksumSha1: file.sha1,
       fileSizeBytes: file.size,
-      etag: source.etag,
-      ...(source.sequencer && { sequencer: source.sequencer }),
       pipelineVersion: PIPELINE_VERSION,
       updatedAt: this.deps.clock.now().toISOString(),
     };
@@ -91,8 +129,7 @@ export class AssetProcessor {
     delete base.duplicateOf;
     delete base.inlineUntil;
 
-    let inspection: Awaited<ReturnType<MediaProcessor['inspect']>>;
-    let rendition: Awaited<ReturnType<MediaProcessor['render']>>;
+    let work: { inspection: Inspection; rendition: Rendition } | MediaRejected;
     try {
       if (file.size !== asset.fileSizeBytes) {
         throw new MediaRejected(`the upload is ${file.size} bytes, not the ${asset.fileSizeBytes} declared`);
@@ -100,30 +137,43 @@ export class AssetProcessor {
       if (asset.declaredChecksum && asset.declaredChecksum !== file.sha256) {
         throw new MediaRejected('the uploaded bytes do not match the declared checksum');
       }
-      inspection = await media.inspect(file);
+      const inspection = await timed('inspect', () => media.inspect(file));
       base.mimeType = inspection.mimeType;
-      rendition = await media.render(file, inspection);
+      work = { inspection, rendition: await timed('render', () => media.render(file, inspection)) };
     } catch (error) {
       if (!(error instanceof MediaRejected)) throw error;
+      work = error;
+    }
+    // Nothing is recorded before the original is stored (a direct upload puts it meanwhile).
+    const stored = typeof source === 'function' ? await timed('store', source) : source;
+    base.etag = stored.etag;
+    if (stored.sequencer) base.sequencer = stored.sequencer;
+
+    if (work instanceof MediaRejected) {
       // A reprocessing that now fails gives up a claim an earlier run took.
-      await assets.releaseChecksum(base);
-      // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
-      return this.finish({ ...base, state: 'failed', error: error.message });
+      const failed = { ...base, state: 'failed' as const, error: work.message };
+      return timed('writes', async () => {
+        await assets.releaseChecksum(base);
+        // Only a sniffed type is ever recorded: bytes that are no media are served as octet-stream.
+        return { ...(await this.finish(failed)), timings };
+      });
     }
 
-    const holder = await this.claim(base);
+    const { inspection, rendition } = work;
+    const holder = await timed('claim', () => this.claim(base));
     if (holder !== base.id) {
-      await storage.deleteDerived(Object.values(derivedKeys(base)));
-      // The bytes live on in the asset that holds them; this upload's copy is redundant, and goes
-      // before the counters are touched (a client that sees the duplicate finds its copy gone).
-      return this.finish({ ...base, state: 'duplicate', duplicateOf: holder }, () =>
-        storage.deleteOriginal(originalKey(base.owner, base.id)),
-      );
+      return timed('writes', async () => {
+        await storage.deleteDerived(Object.values(derivedKeys(base)));
+        // The bytes live on in the asset that holds them; this upload's copy is redundant, and goes
+        // before the counters are touched (a client that sees the duplicate finds its copy gone).
+        const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder }, () =>
+          storage.deleteOriginal(originalKey(base.owner, base.id)),
+        );
+        return { ...duplicate, timings };
+      });
     }
 
     const keys = derivedKeys(base);
-    await storage.putDerived(keys.preview, rendition.preview, 'image/jpeg');
-    await storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp');
     const { reading } = inspection;
     const ready: Asset = {
       ...base,
@@ -136,8 +186,25 @@ export class AssetProcessor {
       thumbhash: rendition.thumbhash,
       localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
     };
-    await assets.putEntries(ready);
-    return this.finish(ready);
+    return timed('writes', async () => {
+      // Independent of each other, so at once; the record, which makes the asset ready, comes last.
+      await Promise.all([
+        storage.putDerived(keys.preview, rendition.preview, 'image/jpeg'),
+        storage.putDerived(keys.thumbnail, rendition.thumbnail, 'image/webp'),
+        assets.putEntries(ready),
+      ]);
+      return { ...(await this.finish(ready)), timings };
+    });
+  }
+
+  /** Runs one step, adding its milliseconds to `timings` (also when it throws). */
+  private async timed<T>(timings: StepTimings, step: Step, work: () => Promise<T>): Promise<T> {
+    const started = this.deps.clock.now().getTime();
+    try {
+      return await work();
+    } finally {
+      timings[step] = (timings[step] ?? 0) + this.deps.clock.now().getTime() - started;
+    }
   }
 
   /**

@@ -173,18 +173,27 @@ export class Uploads {
       await this.discard(asset);
       throw error;
     }
-    let etag: string;
-    try {
-      ({ etag } = await this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType));
-    } catch (error) {
-      // The SDK has retried; what is left is an outage. Keep nothing, so the client's retry starts clean.
-      await this.discard(asset);
-      throw error;
-    }
+    // The original's put runs while the media is decoded; the processor records nothing before S3
+    // has answered. Settled at once, so a failed put is never an unhandled rejection meanwhile.
+    const put = this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType).then(
+      ({ etag }) => ({ etag }),
+      (error: unknown) => ({ error }),
+    );
+    const stored = async () => {
+      const outcome = await put;
+      if ('error' in outcome) throw outcome.error;
+      return outcome;
+    };
     let result: Awaited<ReturnType<AssetProcessor['processFile']>>;
     try {
-      result = await this.deps.processor.processFile(asset, file, { etag });
+      result = await this.deps.processor.processFile(asset, file, stored);
     } catch (error) {
+      const outcome = await put;
+      if ('error' in outcome) {
+        // The SDK has retried; what is left is an outage. Keep nothing, so the client's retry starts clean.
+        await this.discard(asset);
+        throw outcome.error;
+      }
       // The original is stored, so the upload has succeeded: its S3 event finishes the processing
       // (every step of which is safe to repeat). Answering an error here would make the client
       // upload the bytes again as a second asset.

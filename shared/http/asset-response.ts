@@ -1,8 +1,10 @@
+import type { AssetResponse } from '#functions/api/routes/asset-outputs.ts';
 import { type Asset, type AssetState, NEVER_ARRIVED } from '#shared/domain/asset.ts';
 import { formatInstant } from '#shared/domain/datetime.ts';
 import { isMediaType } from '#shared/domain/media-types.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { assetUrls, currentVersionId, placeFields } from './asset-urls.ts';
 
 const instant = (iso: string) => formatInstant(new Date(iso));
 
@@ -12,12 +14,33 @@ const stateOf = (asset: Asset, now: Date): { state: AssetState; error: string | 
     ? { state: 'failed', error: NEVER_ARRIVED }
     : { state: asset.state, error: asset.error ?? null };
 
-/** The contract's AssetResponse, with URLs signed for the caller. */
-export const assetResponse = async (asset: Asset, storage: ObjectStorage, now = new Date()) => {
+/** What `include` asked for; faces, people and metrics are always there (empty: no models run). */
+export type Include = ReadonlySet<'metadata' | 'file_data' | 'variants' | 'faces' | 'people' | 'metrics'>;
+const LEAN: Include = new Set();
+
+/**
+ * The AssetResponse in both vocabularies, with URLs signed for the caller: the upload contract's
+ * fields always, and the current SDK's (`kind`, `current_version_id`, `asset_urls`, …), whose
+ * `metadata`, `file_data` and non-thumbnail `asset_urls` rungs arrive with `include`.
+ */
+export const assetResponse = async (
+  asset: Asset,
+  storage: ObjectStorage,
+  include: Include = LEAN,
+  now = new Date(),
+): Promise<AssetResponse> => {
   const { state, error } = stateOf(asset, now);
   const uploaded = state === 'ready' || state === 'failed';
   // The original is only ever served as an attachment, typed by its sniffed content, never as HTML.
   const served = asset.mimeType && isMediaType(asset.mimeType) ? asset.mimeType : 'application/octet-stream';
+  const downloadUrl =
+    uploaded && asset.state !== 'pending'
+      ? await storage.originalUrl(originalKey(asset.owner, asset.id), served, asset.originalFileName)
+      : null;
+  const thumbnailUrl = state === 'ready' ? await storage.derivedUrl(derivedKeys(asset).thumbnail, 'image/webp') : null;
+  const exif = asset.exif
+    ? { asset_id: asset.id, created_at: instant(asset.createdAt), updated_at: instant(asset.updatedAt), ...asset.exif }
+    : null;
   return {
     id: asset.id,
     library_id: asset.libraryId,
@@ -36,26 +59,41 @@ export const assetResponse = async (asset: Asset, storage: ObjectStorage, now = 
     state,
     error,
     thumbhash: asset.thumbhash ?? null,
-    exif: asset.exif
-      ? {
-          asset_id: asset.id,
-          created_at: instant(asset.createdAt),
-          updated_at: instant(asset.updatedAt),
-          ...asset.exif,
-        }
-      : null,
+    exif,
     // No face or quality models run yet: empty, not invented.
     metrics: {},
     faces: [],
     people: [],
-    download_url:
-      uploaded && asset.state !== 'pending'
-        ? await storage.originalUrl(originalKey(asset.owner, asset.id), served, asset.originalFileName)
-        : null,
-    thumbnail_url: state === 'ready' ? await storage.derivedUrl(derivedKeys(asset).thumbnail, 'image/webp') : null,
+    download_url: downloadUrl,
+    thumbnail_url: thumbnailUrl,
     duration: asset.duration ?? null,
     width: asset.width ?? 0,
     height: asset.height ?? 0,
     file_size_bytes: asset.fileSizeBytes,
+    // Darkroom keeps one rendering, the upload itself; its version id is the asset's own.
+    kind: 'original',
+    current_version_id: currentVersionId(asset.id),
+    asset_urls: await assetUrls(asset, state, storage, include.has('variants'), {
+      original: downloadUrl ? { url: downloadUrl, mimetype: served } : null,
+      thumbnail: thumbnailUrl,
+    }),
+    // Neither captions, stacks nor trash exist yet: null is their documented "none".
+    description: null,
+    stack_id: null,
+    trashed_at: null,
+    metadata: include.has('metadata') && exif ? { ...exif, ...placeFields(asset, exif) } : null,
+    // Every field real or nothing: before processing there is no checksum, so no file_data.
+    file_data:
+      include.has('file_data') && asset.checksum
+        ? {
+            checksum: asset.checksum,
+            checksum_sha1: asset.checksumSha1 ?? null,
+            device_asset_id: asset.deviceAssetId,
+            device_id: asset.deviceId,
+            file_created_at: instant(asset.fileCreatedAt),
+            file_modified_at: instant(asset.fileModifiedAt),
+            file_size_bytes: asset.fileSizeBytes,
+          }
+        : null,
   };
 };

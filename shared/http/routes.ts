@@ -20,7 +20,23 @@ export const ROUTES = {
   existAssets: { method: 'POST', path: '/api/assets/exist', auth: true },
   getAsset: { method: 'GET', path: '/api/assets/{id}', auth: true },
   deleteAsset: { method: 'DELETE', path: '/api/assets/{id}', auth: true },
+  // Upstream routes the Gumnut SDK calls that Darkroom does not offer: a clean 404 that says so
+  // (NOT_OFFERED), not API Gateway's bare "Not Found"; behind the key like every route but health.
+  stacksNotOffered: { method: 'ANY', path: '/api/stacks', auth: true },
+  stackNotOffered: { method: 'ANY', path: '/api/stacks/{proxy+}', auth: true },
+  searchNotOffered: { method: 'ANY', path: '/api/search', auth: true },
+  versionsNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions', auth: true },
+  versionNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions/{proxy+}', auth: true },
 } as const;
+
+/** Why each not-offered route answers 404. */
+export const NOT_OFFERED = {
+  stacksNotOffered: 'stacks are not offered by Darkroom',
+  stackNotOffered: 'stacks are not offered by Darkroom',
+  searchNotOffered: 'search is not offered by Darkroom',
+  versionsNotOffered: 'asset versions are not offered by Darkroom',
+  versionNotOffered: 'asset versions are not offered by Darkroom',
+} as const satisfies Partial<Record<keyof typeof ROUTES, string>>;
 
 export type RouteName = keyof typeof ROUTES;
 export type Route = (typeof ROUTES)[RouteName];

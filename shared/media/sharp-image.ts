@@ -5,13 +5,14 @@ import { MediaRejected } from '#shared/domain/errors.ts';
 import { normaliseExif } from '#shared/domain/exif.ts';
 import { MAX_PIXELS } from '#shared/domain/media-types.ts';
 import type { Inspection, OriginalOnDisk, Rendition } from '#shared/domain/ports.ts';
+import { PREVIEW_EDGE, THUMBNAIL_SHORT_EDGE } from '#shared/domain/renditions.ts';
+import { type ColourPlan, colourPlan } from './colour-plan.ts';
 import { readTags } from './exif-reader.ts';
 import { iccDescription } from './icc-description.ts';
+import { withIccProfile } from './jpeg-icc.ts';
 import { imageDecodeError } from './media-errors.ts';
 import { loadHeicDecoder, loadSharp } from './native.ts';
 
-const PREVIEW_EDGE = 1440;
-const THUMBNAIL_SHORT_EDGE = 250;
 const THUMBHASH_EDGE = 100;
 const QUALITY = 80;
 const HEVC = new Set(['image/heic', 'image/heif']);
@@ -43,66 +44,85 @@ export class SharpImage {
     const { width = 0, height = 0 } = header.autoOrient ?? header;
     const tags = await readTags(file, mimeType, header.exif);
     const reading = normaliseExif({ ...tags, ProfileDescription: iccDescription(header.icc) });
-    return { mimeType, kind: 'image', width, height, reading };
+    return { mimeType, kind: 'image', width, height, reading, ...(header.icc && { iccProfile: header.icc }) };
   }
 
-  /** Preview, thumbnail and thumbhash; sharp's errors come out as they are (the pipeline makes them MediaRejected). */
+  /**
+   * Preview, thumbnail and thumbhash from one decode: the thumbnail and the thumbhash are made
+   * from the preview, side by side. sharp's errors come out as they are (the pipeline makes them
+   * MediaRejected).
+   */
   async render(source: ImageSource, inspection: Inspection): Promise<Rendition> {
     const sharp = await loadSharp();
-    const image = await this.decode(source, inspection);
-    const { data: preview, info } = await srgb(
-      image.resize(PREVIEW_EDGE, PREVIEW_EDGE, { fit: 'inside', withoutEnlargement: true }),
-      inspection,
-    )
-      .jpeg({ quality: QUALITY })
-      .toBuffer({ resolveWithObject: true });
+    const plan = inspection.kind === 'image' ? colourPlan(inspection.iccProfile) : SRGB;
+    const { jpeg: preview, width, height } = await this.jpeg(source, inspection, plan, PREVIEW);
     // Panoramas wider than 5.76:1 get a preview whose short edge is under 250: use the original.
-    const fullSize = info.width >= inspection.width && info.height >= inspection.height;
+    const fullSize = width >= inspection.width && height >= inspection.height;
+    const thumbnailBox = shortEdge(width, height, THUMBNAIL_SHORT_EDGE);
     const base =
-      Math.min(info.width, info.height) >= THUMBNAIL_SHORT_EDGE || fullSize || inspection.kind === 'video'
-        ? sharp(preview)
-        : srgb(await this.decode(source, inspection), inspection);
-    const portrait = info.height > info.width;
-    const thumbnail = await base
-      .resize(portrait ? THUMBNAIL_SHORT_EDGE : undefined, portrait ? undefined : THUMBNAIL_SHORT_EDGE, {
-        withoutEnlargement: true,
-      })
-      .webp({ quality: QUALITY })
-      .toBuffer();
-    return {
-      preview,
-      thumbnail,
-      thumbhash: await thumbhash(thumbnail),
-      width: inspection.width,
-      height: inspection.height,
-    };
+      Math.min(width, height) >= THUMBNAIL_SHORT_EDGE || fullSize || inspection.kind === 'video'
+        ? preview
+        : (await this.jpeg(source, inspection, plan, thumbnailBox, 95)).jpeg;
+    const [thumbnail, hash] = await Promise.all([
+      sharp(base)
+        .resize(thumbnailBox.width, thumbnailBox.height, { withoutEnlargement: true })
+        .keepIccProfile()
+        .webp({ quality: QUALITY })
+        .toBuffer(),
+      thumbhash(preview),
+    ]);
+    return { preview, thumbnail, thumbhash: hash, width: inspection.width, height: inspection.height };
+  }
+
+  /** The upright image resized and encoded as JPEG, its colours handled as `plan` says. */
+  private async jpeg(source: ImageSource, inspection: Inspection, plan: ColourPlan, size: Size, quality = QUALITY) {
+    const image = await this.decode(source, inspection, plan);
+    const { data, info } = await (plan.kind === 'attach' ? image.keepIccProfile() : image)
+      .resize(size.width, size.height, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality })
+      .toBuffer({ resolveWithObject: true });
+    // libheif's pixels are in the HEIC's profile, but raw input carries none: embed it.
+    const jpeg = plan.kind === 'attach' && isDecodedHeif(source, inspection) ? withIccProfile(data, plan.icc) : data;
+    return { jpeg, width: info.width, height: info.height };
   }
 
   /** A pipeline over the full image (a video's poster frame), upright. */
-  private async decode(source: ImageSource, inspection: Inspection): Promise<Sharp> {
+  private async decode(source: ImageSource, inspection: Inspection, plan: ColourPlan): Promise<Sharp> {
     const sharp = await loadSharp();
     if ('frame' in source) return sharp(source.frame);
     const { path } = source;
-    if (HEVC.has(inspection.mimeType)) {
+    if (isDecodedHeif(source, inspection)) {
       // Prebuilt sharp has no HEVC decoder. libheif (wasm) applies the container's rotation
       // (irot) itself, and EXIF Orientation in a HEIC is informational: do not rotate again.
       const decodeHeic = await loadHeicDecoder();
       const { width, height, data } = await decodeHeic({ buffer: await readFile(path) });
       return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
     }
-    return sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).timeout({ seconds: 60 }).rotate();
+    return sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS, ignoreIcc: plan.kind === 'srgb' })
+      .timeout({ seconds: 60 })
+      .rotate();
   }
 }
 
-/** Output in sRGB. A colour transform costs a fifth of the time, and sRGB (or untagged) input needs none. */
-const srgb = (image: Sharp, inspection: Inspection): Sharp => {
-  const profile = inspection.reading.exif.profile_description;
-  return profile && !/srgb/i.test(profile) ? image.withIccProfile('srgb') : image;
-};
+interface Size {
+  width?: number;
+  height?: number;
+}
 
-const thumbhash = async (thumbnail: Buffer): Promise<string> => {
+const PREVIEW: Size = { width: PREVIEW_EDGE, height: PREVIEW_EDGE };
+const SRGB: ColourPlan = { kind: 'srgb' };
+
+/** The box that scales an image of this shape to `edge` on its short side. */
+const shortEdge = (width: number, height: number, edge: number): Size =>
+  height > width ? { width: edge } : { height: edge };
+
+const isDecodedHeif = (source: ImageSource, inspection: Inspection) =>
+  'path' in source && HEVC.has(inspection.mimeType);
+
+/** The thumbhash of the preview, in sRGB: libvips converts an attached profile at this small size. */
+const thumbhash = async (preview: Buffer): Promise<string> => {
   const sharp = await loadSharp();
-  const { data, info } = await sharp(thumbnail)
+  const { data, info } = await sharp(preview)
     .resize(THUMBHASH_EDGE, THUMBHASH_EDGE, { fit: 'inside' })
     .ensureAlpha()
     .raw()

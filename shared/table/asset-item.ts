@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Asset } from '#shared/domain/asset.ts';
 import { isListed } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
+import { mediaClassOf } from '#shared/domain/media-types.ts';
 import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
 
 const text = z.string().nullable();
@@ -77,7 +78,14 @@ export const toItem = (asset: Asset): Record<string, unknown> => ({
   ...asset,
   ...(asset.sequencer && { sequencerKey: sequencerKey(asset.sequencer) }),
   // Only processed assets take a place on the timelines.
-  ...(isListed(asset) && timelineKeys(asset.libraryId, asset.owner, sortableInstant(asset.localDatetime), asset.id)),
+  ...(isListed(asset) &&
+    timelineKeys(
+      asset.libraryId,
+      asset.owner,
+      sortableInstant(asset.localDatetime),
+      asset.id,
+      mediaClassOf(asset.mimeType),
+    )),
   // Every write is a whole-item put, so an asset that leaves pending drops out of the sparse index.
   ...(asset.state === 'pending' && pendingUploadKeys(asset.createdAt, asset.id)),
 });

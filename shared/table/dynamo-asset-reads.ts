@@ -3,6 +3,7 @@ import type { Asset } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
 import type { ExistMatch, ExistQuery, TimelineQuery } from '#shared/domain/ports.ts';
 import { fromItem } from './asset-item.ts';
+import { mediaTimeline } from './dynamo-media-timeline.ts';
 import {
   ASSET_SK,
   assetItem,
@@ -82,6 +83,7 @@ export class DynamoAssetReads {
   }
 
   async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    if (query.media) return mediaTimeline(this.db, this.table, { ...query, media: query.media });
     // Exclusive bounds that meet or cross hold nothing; DynamoDB would refuse the reversed BETWEEN.
     if (query.after && query.before && sortableInstant(query.after) >= sortableInstant(query.before)) {
       return { assets: [], hasMore: false };
@@ -153,12 +155,21 @@ export class DynamoAssetReads {
     }));
   }
 
-  private async batchGet(keys: Key[]): Promise<Item[]> {
+  async getMany(ids: string[]): Promise<Asset[]> {
+    const keys = [...new Set(ids)].map(assetItem);
+    const chunks: Key[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) chunks.push(keys.slice(i, i + BATCH_GET_MAX));
+    return (await Promise.all(chunks.map((chunk) => this.batchGet(chunk, true)))).flat().map(fromItem);
+  }
+
+  private async batchGet(keys: Key[], consistent = false): Promise<Item[]> {
     const items: Item[] = [];
     let pending: Key[] = keys;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
       items.push(...(result.Responses?.[this.table] ?? []));
       pending = (result.UnprocessedKeys?.[this.table]?.Keys as Key[] | undefined) ?? [];
       if (attempt > 8 && pending.length > 0) throw new Error('DynamoDB kept keys unprocessed');

@@ -120,6 +120,10 @@ export class DynamoAssets implements AssetRepository {
     );
   }
 
+  getMany(ids: string[]): Promise<Asset[]> {
+    return this.reads.getMany(ids);
+  }
+
   timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
     return this.reads.timeline(query);
   }

@@ -1,5 +1,7 @@
 // Key builders for every item kind in the table. Each returns the full primary key.
 
+import type { MediaClass } from '#shared/domain/media-types.ts';
+
 export const keyItem = (hash: string) => ({ pk: `KEY#${hash}`, sk: 'KEY' });
 /** One partition lists every key (few and small), so `keys list` and `keys revoke` need no scan. */
 export const KEY_LISTING_PK = 'KEYS';
@@ -30,12 +32,22 @@ export const deviceEntry = (libraryId: string, deviceId: string, deviceAssetId: 
 /** The partitions of the two timeline indexes: a library's, and its owner's across libraries. */
 export const libraryTimelinePartition = (libraryId: string) => `LIB#${libraryId}`;
 export const ownerTimelinePartition = (owner: string) => `USER#${owner}`;
-/** Timeline positions: the sort key orders by capture time, then id, in both indexes. */
-export const timelineKeys = (libraryId: string, owner: string, sortableLocal: string, id: string) => ({
+export const libraryMediaPartition = (libraryId: string, media: MediaClass) => `LIB#${libraryId}#${media}`;
+/** A timeline position: capture time, then id, in every timeline index. */
+export const timelinePosition = (sortableLocal: string, id: string) => `${sortableLocal}#${id}`;
+/** Timeline positions in the library's, the owner's and (for images and videos) the media class's index. */
+export const timelineKeys = (
+  libraryId: string,
+  owner: string,
+  sortableLocal: string,
+  id: string,
+  media?: MediaClass,
+) => ({
   gsi1pk: libraryTimelinePartition(libraryId),
-  gsi1sk: `${sortableLocal}#${id}`,
+  gsi1sk: timelinePosition(sortableLocal, id),
   gsi2pk: ownerTimelinePartition(owner),
-  gsi2sk: `${sortableLocal}#${id}`,
+  gsi2sk: timelinePosition(sortableLocal, id),
+  ...(media && { gsi4pk: libraryMediaPartition(libraryId, media), gsi4sk: timelinePosition(sortableLocal, id) }),
 });
 /**
  * Every new upload writes the pending index and every processed one removes itself from it; with

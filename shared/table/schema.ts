@@ -12,6 +12,11 @@ export const INDEXES = {
    * instead of scanning the table. PENDING#{shard} / {created_at}#{asset_id}.
    */
   pendingUploads: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /**
+   * A library's timeline of one media class: LIB#{library}#{image|video} / {local_datetime}#{asset_id}.
+   * One index (CloudFormation adds one GSI per update); across libraries its partitions are merged.
+   */
+  libraryMediaTimeline: { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 } as const;
 
 export const STRING_ATTRIBUTES = [
@@ -23,4 +28,6 @@ export const STRING_ATTRIBUTES = [
   INDEXES.ownerTimeline.sortKey,
   INDEXES.pendingUploads.partitionKey,
   INDEXES.pendingUploads.sortKey,
+  INDEXES.libraryMediaTimeline.partitionKey,
+  INDEXES.libraryMediaTimeline.sortKey,
 ] as const;

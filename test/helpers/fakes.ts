@@ -1,6 +1,7 @@
 import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } from '#shared/domain/accounts.ts';
 import type { Asset } from '#shared/domain/asset.ts';
 import { compareSequencers, isListed } from '#shared/domain/asset.ts';
+import { mediaClassOf } from '#shared/domain/media-types.ts';
 import type { ObjectCreated } from '#shared/domain/object-event.ts';
 import type {
   AssetRepository,
@@ -78,11 +79,22 @@ export class MemoryAssets implements AssetRepository {
     for (const [key, id] of this.entries) if (id === asset.id) this.entries.delete(key);
     this.assets.delete(asset.id);
   }
+  async getMany(ids: string[]) {
+    return ids.flatMap((id) => {
+      const asset = this.assets.get(id);
+      return asset ? [structuredClone(asset)] : [];
+    });
+  }
   /** Like the timeline indexes: listed assets of one library, or of one owner, by capture time. */
   async timeline(query: TimelineQuery) {
     const sign = query.order === 'asc' ? 1 : -1;
     const listed = [...this.assets.values()]
       .filter((a) => isListed(a) && (query.libraryId ? a.libraryId === query.libraryId : a.owner === query.owner))
+      .filter(
+        (a) =>
+          !query.media ||
+          (query.media.libraryIds.includes(a.libraryId) && mediaClassOf(a.mimeType) === query.media.type),
+      )
       .sort((a, b) => sign * a.localDatetime.localeCompare(b.localDatetime));
     return {
       assets: listed.slice(0, query.limit).map((a) => structuredClone(a)),

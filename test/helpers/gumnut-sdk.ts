@@ -42,7 +42,9 @@ export const sdkPath = (): Promise<string> => {
  * Runs before every snippet. `client` has strict response validation on (any answer that does
  * not match the SDK's models raises) and no retries (a retried failure would hide the first).
  * `ARGS` is the JSON the test passed; `emit(value)` hands a value back (models as their JSON);
- * `api_error(fn)` runs a call that must fail and answers the API's status, body and error class.
+ * `api_error(fn)` runs a call that must fail and answers the API's status, body and error class;
+ * `checked(raw)` takes a `with_raw_response` answer, has the SDK parse it (strictly) and answers
+ * the JSON as the server sent it, for the test to check against Darkroom's own schemas.
  */
 const PRELUDE = `
 import json, os, sys, datetime
@@ -69,6 +71,10 @@ def plain(value):
 
 def emit(value):
     sys.stdout.write("\\n__SDK_RESULT__" + json.dumps(plain(value)) + "\\n")
+
+def checked(raw):
+    raw.parse()
+    return {"status": raw.status_code, "json": raw.json()}
 
 def api_error(fn):
     try:

@@ -54,8 +54,25 @@ export const startNpm = async (
     kill: async () => {
       killGroup(child);
       await exited(child);
+      await groupGone(child);
     },
   };
+};
+
+/**
+ * Until no process of the child's group is left: the stack's own process (tsx's child) can outlive
+ * tsx by a moment while the kernel tears it down, and a restart that found it alive would refuse
+ * to start over its data.
+ */
+const groupGone = async (child: ChildProcess) => {
+  for (;;) {
+    try {
+      if (child.pid) process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 };
 
 /** tsx runs the entry in a child process of its own, so a crash has to take the whole group. */

@@ -56,6 +56,35 @@ describe('a runtime killed while idle', () => {
   });
 });
 
+describe('a runtime whose log is taken', () => {
+  it('hands each line the environment writes to stdout to the listener, in order (an on-demand environment, as Lambda says)', async () => {
+    const module = join(dir, 'logs.mjs');
+    await writeFile(
+      module,
+      `export const handler = async (event) => {
+        console.log(JSON.stringify({ message: 'processed', n: event.n, init: process.env.AWS_LAMBDA_INITIALIZATION_TYPE }));
+        console.log('second line');
+        return {};
+      };`,
+    );
+    const lines: string[] = [];
+    const logging = new LambdaProcess(module, 'logs', process.env, (line) => lines.push(line));
+    try {
+      await logging.invoke({ n: 1 }, 10_000);
+      await logging.invoke({ n: 2 }, 10_000);
+      await expect.poll(() => lines.length).toBe(4);
+      expect(lines).toEqual([
+        '{"message":"processed","n":1,"init":"on-demand"}',
+        'second line',
+        '{"message":"processed","n":2,"init":"on-demand"}',
+        'second line',
+      ]);
+    } finally {
+      await logging.stop();
+    }
+  });
+});
+
 describe('the local queue configuration', () => {
   it('keeps the cloud ratio: visibility at least six handler timeouts, by default exactly six', () => {
     expect(queueConfig.parse({})).toMatchObject({ timeoutMs: 120_000, visibilityTimeoutMs: 720_000 });

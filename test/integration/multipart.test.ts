@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { HeadObjectCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { assetResponse } from '#functions/api/routes/asset-outputs.ts';
 import { createClients } from '#shared/aws/clients.ts';
 import { api } from '#test/helpers/api.ts';
 import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
@@ -87,6 +88,7 @@ describe('resumable multipart uploads', () => {
     const parts = [...etags.entries()].sort(([a], [b]) => a - b).map(([part_number, etag]) => ({ part_number, etag }));
     const completed = await client.post(`/api/assets/uploads/${plan.asset_id}/complete`, { parts });
     expect(completed).toMatchObject({ status: 200, body: { id: plan.asset_id, state: 'pending' } });
+    expect(assetResponse.parse(completed.body)).toMatchObject({ asset_urls: {}, file_data: null });
 
     const asset = await settled(stack().apiUrl, key, plan.asset_id, 120_000);
     const digests = await fileDigests(path);

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { assetResponse } from '#functions/api/routes/asset-outputs.ts';
+import { api } from '#test/helpers/api.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { b64, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
@@ -61,6 +63,11 @@ describe.skipIf(!hasSamples).concurrent('every sample video', () => {
       const { created } = await presignedUpload(stack().apiUrl, key, bytes, video.file, video.mime);
       const asset = await settled(stack().apiUrl, key, created.body.asset_id, 60_000);
       expect(asset.state, asset.error).toBe('ready');
+      const full = assetResponse.parse(
+        (await api(stack().apiUrl, key).get(`/api/assets/${asset.id}?include=metadata,variants`)).body,
+      );
+      expect(Object.keys(full.asset_urls).sort()).toEqual(['original', 'preview_image', 'thumbnail_image']);
+      expect(full.metadata?.fps).toBe(asset.exif.fps);
       expect(asset).toMatchObject({
         mime_type: video.mime,
         width: video.width,

@@ -119,6 +119,47 @@ describe('listing', () => {
   });
 });
 
+describe('listing by ids', () => {
+  it('answers only the caller’s listed assets among the ids, ordered and paged like the timeline', async () => {
+    const { queries, alice, bob, stored } = await setup();
+    const at = (day: number) => ({ localDatetime: `2020-01-0${day}T00:00:00Z`, mimeType: 'image/png' });
+    const [one, two, three] = [await stored(alice, at(1)), await stored(alice, at(2)), await stored(alice, at(3))];
+    const pending = await stored(alice, { ...at(4), state: 'pending' });
+    const bobs = await stored(bob, at(5));
+    const ids = [one, two, three, pending, bobs].map((a) => a.id);
+    const first = await queries.list(alice.owner, { ids, limit: 2, order: 'desc' });
+    expect(first.assets.map((a) => a.id)).toEqual([three.id, two.id]);
+    expect(first.hasMore).toBe(true);
+    const rest = await queries.list(alice.owner, { ids, limit: 2, order: 'desc', startingAfterId: two.id });
+    expect(rest).toEqual({ assets: [expect.objectContaining({ id: one.id })], hasMore: false });
+    const bounded = await queries.list(alice.owner, {
+      ids,
+      limit: 10,
+      order: 'asc',
+      after: '2020-01-01T00:00:00Z',
+      mediaType: 'image',
+    });
+    expect(bounded.assets.map((a) => a.id)).toEqual([two.id, three.id]);
+    expect((await queries.list(alice.owner, { ids, limit: 10, order: 'asc', mediaType: 'video' })).assets).toEqual([]);
+  });
+});
+
+describe('listing one media type', () => {
+  it('covers every library of the caller, and only the named one with library_id', async () => {
+    const { queries, accounts, alice, stored } = await setup();
+    const holidays = await accounts.createLibrary(alice.owner, 'Holidays');
+    const image = await stored(alice, { mimeType: 'image/png' });
+    const video = await stored({ ...alice, libraryId: holidays.id }, { mimeType: 'video/mp4' });
+    const list = (mediaType: 'image' | 'video', libraryId?: string) =>
+      queries
+        .list(alice.owner, { limit: 10, order: 'desc', mediaType, ...(libraryId && { libraryId }) })
+        .then((page) => page.assets.map((a) => a.id));
+    expect(await list('image')).toEqual([image.id]);
+    expect(await list('video')).toEqual([video.id]);
+    expect(await list('video', alice.libraryId)).toEqual([]);
+  });
+});
+
 describe('exist', () => {
   it('finds by checksum, SHA-1 or device id within the caller’s libraries', async () => {
     const { queries, accounts, alice, stored } = await setup();

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Accounts } from '#shared/domain/accounts.ts';
+import { normaliseExif } from '#shared/domain/exif.ts';
 import type { MediaProcessor, Original } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
@@ -24,11 +25,15 @@ const metadata = {
   fileModifiedAt: '2020-01-01T00:00:00Z',
 };
 
-const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolean }) => {
+const setup = (
+  faults: { put?: boolean; create?: 'lost answer'; inspect?: boolean },
+  overrides: { media?: MediaProcessor; put?: (key: string) => Promise<{ etag: string }> } = {},
+) => {
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
   const originals = new Set<string>();
   storage.putOriginal = async (key: string) => {
+    if (overrides.put) return overrides.put(key);
     if (faults.put) throw throttled();
     originals.add(key);
     return { etag: 'etag' };
@@ -44,13 +49,15 @@ const setup = (faults: { put?: boolean; create?: 'lost answer'; inspect?: boolea
       throw throttled();
     };
   }
-  const media = {
-    sniff: async () => 'image/jpeg',
-    inspect: async () => {
-      if (faults.inspect) throw throttled();
-      throw new Error('not reached');
-    },
-  } as unknown as MediaProcessor;
+  const media =
+    overrides.media ??
+    ({
+      sniff: async () => 'image/jpeg',
+      inspect: async () => {
+        if (faults.inspect) throw throttled();
+        throw new Error('not reached');
+      },
+    } as unknown as MediaProcessor);
   const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
   const { ledger, usage } = memoryLedger();
   const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
@@ -94,5 +101,54 @@ describe('a direct upload whose store fails after the retries', () => {
     expect(stored?.state).toBe('pending');
     expect(stored?.inlineUntil).toBeUndefined();
     expect(originals.size).toBe(1);
+  });
+});
+
+describe('a direct upload stores its original while the media is decoded', () => {
+  const rendering = (events: string[]) =>
+    ({
+      sniff: async () => 'image/jpeg',
+      inspect: async () => {
+        events.push('inspect');
+        return { mimeType: 'image/jpeg', kind: 'image', width: 4, height: 3, reading: normaliseExif({}) };
+      },
+      render: async () => {
+        events.push('render');
+        return { preview: Buffer.from('p'), thumbnail: Buffer.from('t'), thumbhash: 'h', width: 4, height: 3 };
+      },
+    }) as unknown as MediaProcessor;
+
+  const withHeldPut = () => {
+    const events: string[] = [];
+    let answer: (outcome: Error | { etag: string }) => void = () => undefined;
+    const put = () => {
+      events.push('put');
+      return new Promise<{ etag: string }>((resolve, reject) => {
+        answer = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      });
+    };
+    const { assets, uploads } = setup({}, { media: rendering(events), put });
+    return { assets, uploads, events, answer: (outcome: Error | { etag: string }) => answer(outcome) };
+  };
+
+  it('renders before S3 has answered, and records nothing until it has', async () => {
+    const { assets, uploads, events, answer } = withHeldPut();
+    const done = uploads.directUpload('user_1', metadata, file, 'a.jpg');
+    await vi.waitFor(() => expect(events).toEqual(['put', 'inspect', 'render']));
+    const [pending] = [...assets.assets.values()];
+    expect(pending?.state).toBe('pending');
+    expect(pending?.etag).toBeUndefined();
+    answer({ etag: 'etag-1' });
+    const result = await done;
+    expect(result.asset).toMatchObject({ state: 'ready', etag: 'etag-1' });
+  });
+
+  it('a put that fails after the media was decoded leaves no record', async () => {
+    const { assets, uploads, events, answer } = withHeldPut();
+    const done = uploads.directUpload('user_1', metadata, file, 'a.jpg');
+    await vi.waitFor(() => expect(events).toContain('render'));
+    answer(throttled());
+    await expect(done).rejects.toMatchObject({ name: 'SlowDown' });
+    expect([...assets.assets.values()]).toEqual([]);
   });
 });

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { formatInstant } from '#shared/domain/datetime.ts';
 import { idPattern } from '#shared/domain/ids.ts';
+import { listParam } from '#shared/http/query.ts';
 
 // The request shapes of the asset routes. Unknown fields are refused, never ignored.
 
+const ZONED = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 const deviceString = z.string().trim().min(1).max(512);
-/** ISO 8601 with a time and a zone; stored normalised to UTC. */
-const instant = z.iso.datetime({ offset: true }).transform((value) => formatInstant(new Date(value)));
+/**
+ * ISO 8601 with a time; stored normalised to UTC. A value without a zone (what Python sends for a
+ * naive `datetime`) is the device's wall clock read as UTC, upstream's rule for naive datetimes.
+ */
+const instant = z.iso
+  .datetime({ offset: true, local: true })
+  .transform((value) => formatInstant(new Date(ZONED.test(value) ? value : `${value}Z`)));
 const assetId = z.string().regex(idPattern('asset'), 'must be an asset id (asset_…)');
 const libraryId = z.string().regex(idPattern('lib'), 'must be a library id (lib_…)');
 const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 (44 characters)');
@@ -31,6 +38,23 @@ export const uploadRequest = z.strictObject({
   checksum: sha256.optional(),
 });
 
+/** What `include` can ask for (upstream's tokens); faces, people and metrics are always present. */
+export const INCLUDE_TOKENS = ['metadata', 'file_data', 'variants', 'faces', 'people', 'metrics'] as const;
+const include = listParam(z.enum(INCLUDE_TOKENS), INCLUDE_TOKENS.length * 4).optional();
+
+export const getQuery = z.strictObject({ include });
+
+/** Upstream's list filters that Darkroom does not offer, with why (a 422 naming them, never ignored). */
+export const UNSUPPORTED_LIST_PARAMS: Record<string, string> = {
+  album_id: 'no albums yet',
+  album_filter: 'no albums yet',
+  person_ids: 'no face recognition',
+  stack_id: 'no stacks',
+  bbox: 'no location filters',
+  center: 'no location filters',
+  radius: 'no location filters',
+};
+
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(20),
   starting_after_id: assetId.optional(),
@@ -38,7 +62,18 @@ export const listQuery = z.strictObject({
   local_datetime_after: instant.optional(),
   local_datetime_before: instant.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
+  ids: listParam(assetId, 200).optional(),
+  media_type: z.enum(['image', 'video']).optional(),
+  // Upstream's state is trash state: nothing is trashed before the trash arrives, so live = all.
+  state: z
+    .enum(['live', 'all', 'trashed'])
+    .refine((s) => s !== 'trashed', 'trashed is not offered yet (no trash)')
+    .default('live'),
+  include,
 });
+
+/** `exist` takes its library from the query, as the SDK sends it (the body's is still read). */
+export const existQuery = z.strictObject({ library_id: libraryId.optional() });
 
 export const existRequest = z
   .strictObject({

@@ -15,10 +15,20 @@ import type { ObjectStorage } from '#shared/domain/ports.ts';
 import type { Uploads } from '#shared/domain/uploads.ts';
 import { assetResponse } from '#shared/http/asset-response.ts';
 import { parseMultipart } from '#shared/http/multipart.ts';
+import { parseQuery, queryOf } from '#shared/http/query.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
 import { json } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
-import { assetIdParam, directUploadFields, existRequest, listQuery, uploadRequest } from './asset-inputs.ts';
+import {
+  assetIdParam,
+  directUploadFields,
+  existQuery,
+  existRequest,
+  getQuery,
+  listQuery,
+  UNSUPPORTED_LIST_PARAMS,
+  uploadRequest,
+} from './asset-inputs.ts';
 import { uploadTargetResponse } from './uploads.ts';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -114,10 +124,15 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       return json(result.statusCode, result.body);
     },
 
-    getAsset: async (event, userId) => respond(200, await deps.queries.get(userId, idOf(event))),
+    getAsset: async (event, userId) => {
+      const id = idOf(event);
+      const query = parseQuery(getQuery, queryOf(event));
+      const asset = await deps.queries.get(userId, id);
+      return json(200, await assetResponse(asset, deps.storage, new Set(query.include)));
+    },
 
     listAssets: async (event, userId) => {
-      const query = parseInput(listQuery, event.queryStringParameters ?? {});
+      const query = parseQuery(listQuery, queryOf(event), UNSUPPORTED_LIST_PARAMS);
       const page = await deps.queries.list(userId, {
         limit: query.limit,
         order: query.order,
@@ -125,19 +140,27 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.starting_after_id && { startingAfterId: query.starting_after_id }),
         ...(query.local_datetime_after && { after: query.local_datetime_after }),
         ...(query.local_datetime_before && { before: query.local_datetime_before }),
+        ...(query.ids && { ids: query.ids }),
+        ...(query.media_type && { mediaType: query.media_type }),
       });
-      const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage)));
+      const include = new Set(query.include);
+      const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage, include)));
       return json(200, { data, has_more: page.hasMore });
     },
 
     existAssets: async (event, userId) => {
+      // The SDK sends library_id in the query; older clients sent it in the body. Both must agree.
+      const inQuery = parseQuery(existQuery, queryOf(event)).library_id;
       const body = jsonBody(event, existRequest);
+      if (inQuery && body.library_id && inQuery !== body.library_id)
+        throw new Invalid('library_id: the query and the body name different libraries');
+      const libraryId = inQuery ?? body.library_id;
       const request = body.checksums
         ? { checksums: body.checksums }
         : body.checksum_sha1s
           ? { checksumSha1s: body.checksum_sha1s }
           : { deviceId: body.deviceId ?? '', deviceAssetIds: body.deviceAssetIds ?? [] };
-      const matches = await deps.queries.exist(userId, request, body.library_id);
+      const matches = await deps.queries.exist(userId, request, libraryId);
       return json(200, {
         assets: matches.map((m) => ({
           id: m.id,

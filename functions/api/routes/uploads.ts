@@ -6,11 +6,12 @@ import { assetResponse } from '#shared/http/asset-response.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
 import { json } from '#shared/http/response.ts';
 import { assetIdParam, completeRequest, signPartsRequest } from './asset-inputs.ts';
+import type { UploadStatus, UploadTarget } from './asset-outputs.ts';
 
 const partResponse = (part: SignedPart) => ({ part_number: part.partNumber, url: part.url, size: part.size });
 
 /** Where to send the bytes: one POST form, or a plan of parts for a large file. */
-export const uploadTargetResponse = (result: Exclude<UploadResult, { status: 'duplicate' }>) => {
+export const uploadTargetResponse = (result: Exclude<UploadResult, { status: 'duplicate' }>): UploadTarget => {
   if (result.status === 'created') {
     const { url, fields, expiresAt } = result.upload;
     return { asset_id: result.asset.id, upload: { type: 'post', url, fields, expires_at: expiresAt } };
@@ -39,15 +40,16 @@ export const uploadRoutes = (deps: {
   storage: ObjectStorage;
 }): Record<UploadRoute, RouteHandler> => ({
   getUpload: async (event, userId) => {
-    const { asset, parts } = await deps.multipart.status(userId, idOf(event));
-    return json(200, {
+    const { asset, plan, parts } = await deps.multipart.status(userId, idOf(event));
+    const status: UploadStatus = {
       asset_id: asset.id,
-      upload_id: asset.multipart?.uploadId,
-      part_size: asset.multipart?.partSize,
-      part_count: asset.multipart?.partCount,
+      upload_id: plan.uploadId,
+      part_size: plan.partSize,
+      part_count: plan.partCount,
       file_size_bytes: asset.fileSizeBytes,
       parts: parts.map((p) => ({ part_number: p.partNumber, etag: p.etag, size: p.size })),
-    });
+    };
+    return json(200, status);
   },
 
   signUploadParts: async (event, userId) => {

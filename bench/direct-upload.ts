@@ -1,0 +1,89 @@
+import './quiet.ts';
+import { floor } from './floor.ts';
+import { type FlowStack, PHOTOS, readSample, startFlowStack } from './flow-stack.ts';
+import { type Comparison, comparison, record } from './harness.ts';
+
+// A whole direct upload on the local stack: `POST /api/assets` (multipart) until it answers
+// `ready` — the HTTP request and its parsing, spooling the file through both hashes, the checksum
+// lookup, the pending record, the original's put to S3, the processing inline (EXIF, decode,
+// preview, thumbnail, thumbhash), the claim, the derived files and the record — against the
+// floor of the same work (both hashes, exifr, the cascade: floor.ts) on the same file,
+// alternating in one run. Each upload is deleted after it is timed, so the next is new bytes to
+// the library rather than a duplicate answered from the checksum.
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const WARMUP = 2;
+
+/**
+ * The record's own timestamps split the upload in three: until `created_at` (the request through
+ * API Gateway's encoding, the multipart parse, spooling through both hashes, the sniff, the
+ * checksum lookup), until `updated_at` (the pending record and the original's put to S3; the
+ * processor stamps it as it starts) and the rest (the processing inline, the answer).
+ */
+const phases = { received: [] as number[], stored: [] as number[], processed: [] as number[] };
+
+const upload = async (flow: FlowStack, bytes: Buffer, fileName: string, timed = true) => {
+  const wall = Date.now();
+  const started = performance.now();
+  let asset = await flow.direct(bytes, fileName);
+  // The API processes before it answers; should it defer (a transient failure), the S3 event finishes it.
+  while (asset.state === 'pending') {
+    await new Promise((r) => setTimeout(r, 20));
+    asset = await flow.call('GET', `/api/assets/${asset.id}`);
+  }
+  const ms = performance.now() - started;
+  if (asset.state !== 'ready') throw new Error(`${fileName} ended ${asset.state}: ${asset.error}`);
+  if (timed) {
+    const created = Date.parse(asset.created_at);
+    const updated = Date.parse(asset.updated_at);
+    phases.received.push(created - wall);
+    phases.stored.push(updated - created);
+    phases.processed.push(wall + ms - updated);
+  }
+  await flow.remove(asset.id);
+  return ms;
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+const flow = await startFlowStack();
+try {
+  const results: Comparison[] = [];
+  for (const [label, sample] of PHOTOS) {
+    const { path, bytes, fileName } = await readSample(sample);
+    for (const list of Object.values(phases)) list.length = 0;
+    const runners = [
+      { name: 'darkroom', run: (timed: boolean) => upload(flow, bytes, fileName, timed) },
+      {
+        name: 'floor',
+        run: async () => {
+          const started = performance.now();
+          await floor(path);
+          return performance.now() - started;
+        },
+      },
+    ];
+    for (let i = 0; i < WARMUP; i++) for (const r of runners) await r.run(false);
+    const times = new Map(runners.map((r) => [r.name, [] as number[]]));
+    for (let i = 0; i < RUNS; i++) {
+      for (let j = 0; j < runners.length; j++) {
+        const runner = runners[(i + j) % runners.length] ?? runners[0];
+        if (runner) times.get(runner.name)?.push(await runner.run(true));
+      }
+    }
+    results.push(
+      comparison(
+        `direct upload → ready: ${label}`,
+        { name: 'POST /api/assets until ready', samples: times.get('darkroom') ?? [] },
+        { name: 'floor (hashes, exifr, cascade)', samples: times.get('floor') ?? [] },
+        {
+          target: '≤ 1.6×',
+          notes: `${(bytes.length / 2 ** 20).toFixed(1)} MiB; medians: received (HTTP, parse, spool + hashes, sniff, lookup) ${median(phases.received)} ms, stored (record, S3 put) ${median(phases.stored)} ms, processed inline + answer ${median(phases.processed).toFixed(0)} ms`,
+        },
+      ),
+    );
+  }
+  await record(results);
+} finally {
+  await flow.stop();
+}
