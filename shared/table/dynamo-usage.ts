@@ -12,6 +12,7 @@ import {
   TRANSITIONS,
   type TransitionOptions,
   type TransitionResult,
+  type UsageDeltas,
   type UsageEntry,
   type UsagePhase,
   type UsageRepository,
@@ -208,54 +209,36 @@ export class DynamoUsage implements UsageRepository {
     const marker = `u_${op.id}`;
     const owner = ownerUsageItem(entry.owner);
     const library = libraryItem(entry.owner, entry.libraryId);
-    if (d.chargedBytes !== 0 || d.storedBytes !== 0) {
-      const bounded = op.limit !== undefined && d.chargedBytes > 0;
-      const max = (op.limit ?? 0) - d.chargedBytes;
-      const applied =
-        !(bounded && max < 0) &&
-        (await this.conditional(
+    const touchesOwner = d.chargedBytes !== 0 || d.storedBytes !== 0;
+    const touchesLibrary = d.assetCount !== 0 || d.libraryBytes !== 0;
+    // The two counters are independent (each has its own marker), so they change side by side.
+    const [ownerApplied] = await Promise.all([
+      touchesOwner ? this.applyToOwner(owner, marker, op, d) : true,
+      // A library that is gone has nothing left to count.
+      touchesLibrary &&
+        this.conditional(
           new UpdateCommand({
             TableName: this.table,
-            Key: owner,
+            Key: library,
             UpdateExpression:
-              'SET charged_bytes = if_not_exists(charged_bytes, :zero) + :dc, stored_bytes = if_not_exists(stored_bytes, :zero) + :ds, #m = :since',
-            ConditionExpression: `attribute_not_exists(#m)${bounded ? ' AND (attribute_not_exists(charged_bytes) OR charged_bytes <= :max)' : ''}`,
+              'SET asset_count = if_not_exists(asset_count, :zero) + :dn, storage_used_bytes = if_not_exists(storage_used_bytes, :zero) + :db, #m = :since',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#m)',
             ExpressionAttributeNames: { '#m': marker },
-            ExpressionAttributeValues: {
-              ':zero': 0,
-              ':dc': d.chargedBytes,
-              ':ds': d.storedBytes,
-              ':since': op.since,
-              ...(bounded && { ':max': max }),
-            },
+            ExpressionAttributeValues: { ':zero': 0, ':dn': d.assetCount, ':db': d.libraryBytes, ':since': op.since },
           }),
-        ));
-      if (!applied && !(await this.hasMarker(owner, marker))) {
-        // Only the quota refuses a first application, and only a reservation is bounded: undo its claim.
-        await this.conditional(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: assetUsageItem(entry.assetId),
-            ConditionExpression: 'op_id = :id',
-            ExpressionAttributeValues: { ':id': op.id },
-          }),
-        );
-        return 'over-quota';
-      }
-    }
-    if (d.assetCount !== 0 || d.libraryBytes !== 0) {
-      // A library that is gone has nothing left to count.
+        ),
+    ]);
+    if (!ownerApplied) {
+      // Only the quota refuses a first application, and only a reservation is bounded: undo its claim.
       await this.conditional(
-        new UpdateCommand({
+        new DeleteCommand({
           TableName: this.table,
-          Key: library,
-          UpdateExpression:
-            'SET asset_count = if_not_exists(asset_count, :zero) + :dn, storage_used_bytes = if_not_exists(storage_used_bytes, :zero) + :db, #m = :since',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#m)',
-          ExpressionAttributeNames: { '#m': marker },
-          ExpressionAttributeValues: { ':zero': 0, ':dn': d.assetCount, ':db': d.libraryBytes, ':since': op.since },
+          Key: assetUsageItem(entry.assetId),
+          ConditionExpression: 'op_id = :id',
+          ExpressionAttributeValues: { ':id': op.id },
         }),
       );
+      return 'over-quota';
     }
     await this.conditional(
       new UpdateCommand({
@@ -267,18 +250,47 @@ export class DynamoUsage implements UsageRepository {
       }),
     );
     // Once the usage item has forgotten the operation nobody re-applies it: the markers may go.
-    for (const key of [owner, library]) {
-      await this.conditional(
+    const marked = [...(touchesOwner ? [owner] : []), ...(touchesLibrary ? [library] : [])];
+    await Promise.all(
+      marked.map((key) =>
+        this.conditional(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: 'REMOVE #m',
+            ConditionExpression: 'attribute_exists(#m)',
+            ExpressionAttributeNames: { '#m': marker },
+          }),
+        ),
+      ),
+    );
+    return 'applied';
+  }
+
+  /** True once the owner's counters hold this operation (now or before); false when the quota refused it. */
+  private async applyToOwner(owner: Key, marker: string, op: Op, d: UsageDeltas): Promise<boolean> {
+    const bounded = op.limit !== undefined && d.chargedBytes > 0;
+    const max = (op.limit ?? 0) - d.chargedBytes;
+    const applied =
+      !(bounded && max < 0) &&
+      (await this.conditional(
         new UpdateCommand({
           TableName: this.table,
-          Key: key,
-          UpdateExpression: 'REMOVE #m',
-          ConditionExpression: 'attribute_exists(#m)',
+          Key: owner,
+          UpdateExpression:
+            'SET charged_bytes = if_not_exists(charged_bytes, :zero) + :dc, stored_bytes = if_not_exists(stored_bytes, :zero) + :ds, #m = :since',
+          ConditionExpression: `attribute_not_exists(#m)${bounded ? ' AND (attribute_not_exists(charged_bytes) OR charged_bytes <= :max)' : ''}`,
           ExpressionAttributeNames: { '#m': marker },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':dc': d.chargedBytes,
+            ':ds': d.storedBytes,
+            ':since': op.since,
+            ...(bounded && { ':max': max }),
+          },
         }),
-      );
-    }
-    return 'applied';
+      ));
+    return applied || this.hasMarker(owner, marker);
   }
 
   private async hasMarker(key: Key, marker: string): Promise<boolean> {
