@@ -51,9 +51,11 @@ try {
           ? await users.profile(user.id)
           : await users.setStorageLimit(values.user, values.bytes === 'default' ? undefined : parseBytes(values.bytes));
       const own = await users.hasOwnLimit(user.id);
+      // A deployed stack's default is in its functions' configuration, not known here.
+      const fallback = values.stack ? "the deployment's default" : `the default, ${profile.storageLimitBytes} bytes`;
       console.log(
         `${user.name} (${user.id}): ${profile.storageUsedBytes} bytes stored, limit ${
-          own ? `${profile.storageLimitBytes} bytes (own)` : "the deployment's default"
+          own ? `${profile.storageLimitBytes} bytes (own)` : fallback
         }.`,
       );
     } else {
