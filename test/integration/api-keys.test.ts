@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorResponseSchema, pingResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import type { Accounts } from '#shared/domain/accounts.ts';
 import { api } from '#test/helpers/api.ts';
@@ -60,6 +61,22 @@ describe('API keys', () => {
   it('health needs no key', async () => {
     const res = await api(stack().apiUrl).get('/api/health');
     expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('ping needs no key either and answers pong as text, as the SDK asks for it', async () => {
+    const res = await api(stack().apiUrl).get('/api/server/ping', { accept: 'text/plain' });
+    expect(res.status).toBe(200);
+    expect(pingResponseSchema.parse(res.body)).toBe('pong');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+
+  it('users/me answers the key’s user, and a missing key is a 401', async () => {
+    const { key, record } = await (await accounts()).createApiKey('gwen');
+    const me = userResponseSchema.parse((await api(stack().apiUrl, key).get('/api/users/me')).body);
+    expect(me).toMatchObject({ id: record.owner, storage_used_bytes: 0, is_active: true });
+    const anonymous = await api(stack().apiUrl).get('/api/users/me');
+    expect(anonymous.status).toBe(401);
+    expect(errorResponseSchema.parse(anonymous.body).detail).toMatch(/missing/);
   });
 });
 
