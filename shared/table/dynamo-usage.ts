@@ -28,6 +28,13 @@ import { assetUsageItem, libraryItem, ownerUsageItem } from './keys.ts';
  */
 export const TRANSITION_HORIZON_MS = 16 * 60_000;
 
+/**
+ * A released asset's usage item is kept this long, then DynamoDB's TTL (the table's `expiration`
+ * attribute) removes it: long enough for anything still in flight about the asset (a sweep's
+ * release racing a last-moment upload's settle), far shorter than keeping one per asset forever.
+ */
+export const RELEASED_KEPT_SECONDS = 7 * 24 * 3600;
+
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
 
@@ -162,8 +169,9 @@ export class DynamoUsage implements UsageRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: key,
-          UpdateExpression:
-            'SET #phase = :to, #bytes = :bytes, op_id = :id, op_to = :to, op_since = :since, op_from = #phase, op_from_bytes = #bytes',
+          UpdateExpression: `SET #phase = :to, #bytes = :bytes, op_id = :id, op_to = :to, op_since = :since, op_from = #phase, op_from_bytes = #bytes${
+            to === 'released' ? ', expiration = :expiration' : ' REMOVE expiration'
+          }`,
           ConditionExpression: '#phase IN (:f0, :f1) AND attribute_not_exists(op_id)',
           ExpressionAttributeNames: { '#phase': 'phase', '#bytes': 'bytes' },
           ExpressionAttributeValues: {
@@ -173,6 +181,9 @@ export class DynamoUsage implements UsageRepository {
             ':since': since,
             ':f0': f0,
             ':f1': f1,
+            ...(to === 'released' && {
+              ':expiration': Math.floor(Date.parse(since) / 1000) + RELEASED_KEPT_SECONDS,
+            }),
           },
           ReturnValues: 'ALL_OLD',
         }),

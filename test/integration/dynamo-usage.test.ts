@@ -5,8 +5,8 @@ import { createClients } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import type { UsageEntry } from '#shared/domain/storage-ledger.ts';
-import { DynamoUsage, TRANSITION_HORIZON_MS } from '#shared/table/dynamo-usage.ts';
-import { libraryItem } from '#shared/table/keys.ts';
+import { DynamoUsage, RELEASED_KEPT_SECONDS, TRANSITION_HORIZON_MS } from '#shared/table/dynamo-usage.ts';
+import { assetUsageItem, libraryItem } from '#shared/table/keys.ts';
 import { FakeClock } from '#test/helpers/fakes.ts';
 
 // DynamoUsage against the embedded DynamoDB: every step of a transition may be repeated (an answer
@@ -99,6 +99,15 @@ describe('a usage transition', () => {
     expect(await usage.transition(entry, 'stored', 900)).toBe('unchanged');
     expect(await usage.transition(entry, 'released', 0)).toBe('applied');
     expect(await counters(entry)).toEqual({ charged: 0, stored: 0, count: 0, libraryBytes: 0, leftovers: [] });
+    // Released, the usage item is left to the table's TTL; stored again, it is kept.
+    const item = async () =>
+      (await db.send(new GetCommand({ TableName: TABLE, Key: assetUsageItem(entry.assetId), ConsistentRead: true })))
+        .Item;
+    expect((await item())?.expiration).toBe(
+      Math.floor(Date.parse('2024-01-15T08:30:00Z') / 1000) + RELEASED_KEPT_SECONDS,
+    );
+    expect(await usage.transition(entry, 'stored', 900)).toBe('applied');
+    expect((await item())?.expiration).toBeUndefined();
   });
 
   it('left half-done by a dead invocation is busy until the horizon, then finished exactly once', async () => {
