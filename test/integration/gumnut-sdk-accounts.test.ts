@@ -134,7 +134,6 @@ emit({
       `${RAW}
 import base64, io
 before = raw(lambda: client.users.with_raw_response.me())
-# Raw, not parsed: the asset side of the SDK's models is another change's (the sdk branch).
 asset = client.assets.with_raw_response.create(asset_data=("a.png", io.BytesIO(base64.b64decode(ARGS["png"])), "image/png"),
     device_asset_id="IMG_1", device_id="phone",
     file_created_at="2020-01-01T00:00:00Z", file_modified_at="2020-01-01T00:00:00Z")
@@ -146,7 +145,8 @@ emit({
     "duplicate_status": again.status_code,
     "after": raw(lambda: client.users.with_raw_response.me()),
     "created_status": asset.status_code,
-    "library": raw(lambda: client.libraries.with_raw_response.retrieve(asset.json()["library_id"])),
+    # Parsed strictly too: the asset answer is the SDK's AssetResponse.
+    "library": raw(lambda: client.libraries.with_raw_response.retrieve(asset.parse().library_id)),
     "ping": gumnut.Gumnut(api_key="not-a-key", base_url=os.environ["DARKROOM_BASE_URL"], _strict_response_validation=True).ping.get(),
 })`,
       { png: png.toString('base64') },
