@@ -8,12 +8,15 @@ import { MultipartUploads } from '#shared/domain/multipart.ts';
 import type { AssetRepository, MediaProcessor, MultipartStorage, ObjectStorage } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
+import { StorageLedger, type UsageRepository } from '#shared/domain/storage-ledger.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
+import { Users } from '#shared/domain/users.ts';
 import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
 // The composition root of the API and the processor: built once per cold start, from one config.
 
@@ -23,6 +26,7 @@ export interface AssetAdapters {
   storage: ObjectStorage;
   multipart: MultipartStorage;
   media: MediaProcessor;
+  usage: UsageRepository;
 }
 
 export const assetAdapters = (config: Config, clients = createClients(config)): AssetAdapters => ({
@@ -34,15 +38,24 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
   ),
   multipart: new S3Multipart(clients.s3, config.ORIGINALS_BUCKET),
   media: new LazyMedia({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH }),
+  usage: new DynamoUsage(
+    clients.dynamo,
+    config.TABLE_NAME,
+    systemClock,
+    config.DARKROOM_TRANSITION_HORIZON_SECONDS * 1000,
+  ),
 });
 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const clients = createClients(config);
   const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
-  const { assets, storage, multipart, media } = { ...assetAdapters(config, clients), ...overrides };
-  const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
+  const { assets, storage, multipart, media, usage } = { ...assetAdapters(config, clients), ...overrides };
+  const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
+  const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
   return {
     accounts,
+    ledger,
+    users: new Users({ accounts, ledger }),
     storage,
     processor,
     uploads: new Uploads({
@@ -52,12 +65,13 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipart,
       media,
       processor,
+      ledger,
       clock: systemClock,
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
-    multipart: new MultipartUploads({ assets, multipart, storage }),
+    multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
     queries: new AssetQueries({ accounts, assets }),
-    deleteAsset: new DeleteAsset({ assets, storage }),
+    deleteAsset: new DeleteAsset({ assets, storage, ledger }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.TABLE_NAME,

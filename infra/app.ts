@@ -7,9 +7,14 @@ const corsOrigins = String(app.node.tryGetContext('corsOrigins') ?? '')
   .split(',')
   .map((o) => o.trim())
   .filter(Boolean);
+const storageLimit = app.node.tryGetContext('storageLimitBytes');
+if (storageLimit !== undefined && !/^\d+$/.test(String(storageLimit))) {
+  throw new Error(`-c storageLimitBytes=${storageLimit}: a whole number of bytes`);
+}
 new DarkroomStack(app, app.node.tryGetContext('stackName') ?? 'Darkroom', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   corsOrigins,
+  ...(storageLimit !== undefined && { storageLimitBytes: Number(storageLimit) }),
 });
 // AWS Solutions checks run at every synth; a finding without an acknowledgement fails it.
 Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));

@@ -7,6 +7,7 @@ export interface Reviewed {
   derived: IConstruct;
   table: IConstruct;
   healthRoute: IConstruct;
+  pingRoute: IConstruct;
   sweeperFunction: IConstruct;
 }
 
@@ -55,5 +56,10 @@ export const acknowledgeFindings = (stack: Stack, reviewed: Reviewed) => {
     reviewed.healthRoute,
     'AwsSolutions-APIG4',
     'GET /api/health is public by design: load balancers and uptime checks call it, and it returns no data.',
+  );
+  acknowledge(
+    reviewed.pingRoute,
+    'AwsSolutions-APIG4',
+    "GET /api/server/ping is public by design: the Gumnut SDK's unauthenticated uptime check; it answers `pong` and nothing else.",
   );
 };

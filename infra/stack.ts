@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEFAULT_STORAGE_LIMIT_BYTES } from '#shared/deployment.ts';
 import { Api } from './constructs/api.ts';
 import { AssetTable } from './constructs/asset-table.ts';
 import { FfmpegLayer } from './constructs/ffmpeg-layer.ts';
@@ -12,6 +13,8 @@ import { acknowledgeFindings } from './nag-suppressions.ts';
 export interface DarkroomStackProps extends StackProps {
   /** Web origins allowed to call the API and upload from a browser. */
   corsOrigins?: string[];
+  /** Each user's storage quota in bytes unless set per user; default DEFAULT_STORAGE_LIMIT_BYTES. */
+  storageLimitBytes?: number;
 }
 
 /** Darkroom on AWS: DESIGN.md's diagram, one construct per box. */
@@ -32,6 +35,10 @@ export class DarkroomStack extends Stack {
       TABLE_NAME: table.tableName,
       ORIGINALS_BUCKET: media.originals.bucketName,
       DERIVED_BUCKET: media.derived.bucketName,
+      // The API reserves against it; every function reads the same config, so all get it.
+      DARKROOM_STORAGE_LIMIT_BYTES: String(props.storageLimitBytes ?? DEFAULT_STORAGE_LIMIT_BYTES),
+      // Past the longest function (the processor): a dead invocation's counter change is then finished.
+      DARKROOM_TRANSITION_HORIZON_SECONDS: String(PROCESSOR_TIMEOUT.toSeconds() + 60),
     };
     const processor = new Processor(this, 'Processor', {
       queue: events.queue,
@@ -74,6 +81,7 @@ export class DarkroomStack extends Stack {
       derived: media.derived,
       table,
       healthRoute: api.healthRoute,
+      pingRoute: api.pingRoute,
       sweeperFunction: sweeper.function,
     });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_STORAGE_LIMIT_BYTES } from './deployment.ts';
 
 // Parsed once per process, at a handler's module scope; a missing variable fails the cold start by name.
 const schema = z.object({
@@ -18,6 +19,22 @@ const schema = z.object({
     .int()
     .min(1)
     .default(1024 * 1024 * 1024),
+  /** Each user's storage quota (bytes of originals, uploads in flight included) unless their own limit is set. */
+  DARKROOM_STORAGE_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(DEFAULT_STORAGE_LIMIT_BYTES),
+  /**
+   * Longer than any function runs (the processor's 15 minutes): a storage-counter transition
+   * claimed longer ago was left by a dead invocation and is finished by the next one.
+   */
+  DARKROOM_TRANSITION_HORIZON_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 60),
   /** Other ffmpeg and ffprobe binaries than the ones shipped in npm packages (a Lambda layer's, say). */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),

@@ -11,6 +11,9 @@ export const LOCAL_NAMES = {
   deadLetterQueue: 'darkroom-processing-dlq',
 } as const;
 
+/** Each user's storage quota unless an operator set their own (`npm run keys -- quota`): 100 GiB. */
+export const DEFAULT_STORAGE_LIMIT_BYTES = 100 * 1024 ** 3;
+
 /** SQS redrive settings: the CDK queue and the local queue use the same numbers. */
 export const PROCESSING_QUEUE = {
   maxReceiveCount: 5,

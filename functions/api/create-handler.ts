@@ -7,6 +7,7 @@ import { assetRoutes } from './routes/assets.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { notOfferedRoutes } from './routes/not-offered.ts';
 import { uploadRoutes } from './routes/uploads.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** The API function; handler.ts builds it from the cold start's config, the local stack from its own. */
 export const createApiHandler = (config: Config) => {
@@ -16,6 +17,7 @@ export const createApiHandler = (config: Config) => {
     router({
       health: async () => json(200, { status: 'ok' }),
       ...libraryRoutes(services.accounts),
+      ...userRoutes(services.users),
       ...assetRoutes(services),
       ...uploadRoutes(services),
       ...notOfferedRoutes,

@@ -12,7 +12,6 @@ import { logger } from '#shared/logger.ts';
  */
 export const createProcessHandler = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const { processor } = composeAssets(config, overrides);
-  const batch = new BatchProcessor(EventType.SQS);
 
   /**
    * One message, one object. A failure that retrying can fix (S3, DynamoDB) throws and is reported
@@ -43,7 +42,9 @@ export const createProcessHandler = (config: Config, overrides: Partial<AssetAda
     }
   };
 
+  // A BatchProcessor holds one batch's results: one per invocation, since the local stack runs
+  // concurrent invocations in one process (Lambda never does) and a shared one mixes them up.
   return lambdaHandler((event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, batch, { context }),
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
   );
 };

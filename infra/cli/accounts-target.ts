@@ -2,11 +2,15 @@ import { join } from 'node:path';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import { ensureTable, startDynamo } from '#infra/local/dynamo.ts';
 import { dataDirFrom, readRunningStack } from '#infra/local/stack-file.ts';
+import { createClients } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
-import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { DEFAULT_STORAGE_LIMIT_BYTES, LOCAL_NAMES } from '#shared/deployment.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
 import { systemClock } from '#shared/domain/ports.ts';
+import { StorageLedger } from '#shared/domain/storage-ledger.ts';
+import { Users } from '#shared/domain/users.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 import { operatorTarget } from './operator-target.ts';
 
 /**
@@ -16,11 +20,16 @@ import { operatorTarget } from './operator-target.ts';
  */
 export const withAccounts = async <T>(
   stackName: string | undefined,
-  work: (accounts: Accounts) => Promise<T>,
+  work: (accounts: Accounts, users: Users) => Promise<T>,
 ): Promise<T> => {
+  const users = (accounts: Accounts, usage: DynamoUsage, defaultLimitBytes: number) =>
+    new Users({ accounts, ledger: new StorageLedger({ usage, defaultLimitBytes }) });
   if (stackName) {
     const target = await operatorTarget(stackName);
-    return work(new Accounts(new DynamoAccounts(target.dynamo, target.tableName), systemClock));
+    const accounts = new Accounts(new DynamoAccounts(target.dynamo, target.tableName), systemClock);
+    // The deployed default may differ (-c storageLimitBytes); the CLI tells an own limit from it.
+    const usage = new DynamoUsage(target.dynamo, target.tableName, systemClock);
+    return work(accounts, users(accounts, usage, DEFAULT_STORAGE_LIMIT_BYTES));
   }
   const dataDir = dataDirFrom();
   const running = await readRunningStack(dataDir);
@@ -36,7 +45,10 @@ export const withAccounts = async <T>(
         DARKROOM_DYNAMODB_ENDPOINT: dynamo?.url,
       }),
     });
-    return await work(composeAccounts(config));
+    const accounts = composeAccounts(config);
+    const { dynamo: client } = createClients(config);
+    const usage = new DynamoUsage(client, config.TABLE_NAME, systemClock);
+    return await work(accounts, users(accounts, usage, config.DARKROOM_STORAGE_LIMIT_BYTES));
   } finally {
     await dynamo?.close();
   }

@@ -30,13 +30,14 @@ export interface ApiProps {
   corsOrigins: string[];
 }
 
-/** The HTTP API: every route of shared/http/routes.ts, all but health behind the key authorizer. */
+/** The HTTP API: every route of shared/http/routes.ts, all but health and ping behind the key authorizer. */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly handler: NodejsFunction;
   readonly authorizer: NodejsFunction;
-  /** The one route without a key. */
+  /** The routes without a key: health and the SDK's ping. */
   readonly healthRoute: IConstruct;
+  readonly pingRoute: IConstruct;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -118,6 +119,7 @@ export class Api extends Construct {
     });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
     let health: IConstruct | undefined;
+    let ping: IConstruct | undefined;
     for (const route of Object.values(ROUTES)) {
       const [added] = this.httpApi.addRoutes({
         path: route.path,
@@ -126,8 +128,10 @@ export class Api extends Construct {
         ...(route.auth && { authorizer }),
       });
       if (route === ROUTES.health) health = added;
+      if (route === ROUTES.ping) ping = added;
     }
-    if (!health) throw new Error('the route table has no health route');
+    if (!health || !ping) throw new Error('the route table has no health or ping route');
     this.healthRoute = health;
+    this.pingRoute = ping;
   }
 }

@@ -55,7 +55,8 @@ export class Sweeper extends Construct {
       }),
     );
     // Reads the record before marking an expired upload failed, with a condition on its state.
-    allowTable(fn, props.table, ['GetItem', 'PutItem']);
+    // UpdateItem: an upload that never arrived gives its storage reservation back (DynamoUsage).
+    allowTable(fn, props.table, ['GetItem', 'PutItem', 'UpdateItem']);
     // HeadObject is authorised as GetObject.
     allowOriginals(fn, props.originals, ['GetObject']);
     // Without ListBucket S3 answers a HEAD of a missing key with 403, not 404.

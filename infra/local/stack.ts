@@ -104,6 +104,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
     DARKROOM_S3_ENDPOINT: endpoints.s3,
     DARKROOM_DYNAMODB_ENDPOINT: endpoints.dynamo,
+    // Past the longest invocation here (the processor's timeout, which the queue config may shrink):
+    // a dead invocation's half-done counter change is finished by its message's redelivery.
+    DARKROOM_TRANSITION_HORIZON_SECONDS: String(
+      Math.ceil(Math.max(queueOptions.timeoutMs, options.apiTimeoutMs ?? 30_000) / 1000) + 5,
+    ),
   };
   // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
   const functionEnv = () => ({ ...process.env, ...env });

@@ -1,5 +1,5 @@
 import { bearerKey, generateApiKey, hashApiKey } from './api-key.ts';
-import { Invalid, NotFound, Unauthenticated } from './errors.ts';
+import { Invalid, NotFound, NotTrashed, Unauthenticated } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Clock } from './ports.ts';
 
@@ -14,8 +14,18 @@ export interface Library {
   id: string;
   owner: string;
   name: string;
+  description?: string;
   createdAt: string;
   updatedAt: string;
+  /** Stored counters (StorageLedger): assets whose original is kept, and those originals' bytes. */
+  assetCount: number;
+  storageUsedBytes: number;
+}
+
+export interface LibraryChanges {
+  name?: string;
+  /** null clears it. */
+  description?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -39,6 +49,10 @@ export interface AccountRepository {
   /** Writes the user and library items; a no-op for items that already exist. */
   ensureUser(user: User, defaultLibrary: Library): Promise<void>;
   createLibrary(library: Library): Promise<void>;
+  /** Changes name and description of an existing library; undefined when there is none. */
+  updateLibrary(owner: string, id: string, changes: LibraryChanges, at: string): Promise<Library | undefined>;
+  /** The user who holds the name, if any. */
+  findUserByName(name: string): Promise<User | undefined>;
   getLibrary(owner: string, id: string): Promise<Library | undefined>;
   getUser(owner: string): Promise<User | undefined>;
   listLibraries(owner: string): Promise<Library[]>;
@@ -53,6 +67,7 @@ export interface AccountRepository {
 const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 export const DEFAULT_LIBRARY_NAME = 'Library';
 export const LIBRARY_NAME_MAX = 100;
+export const LIBRARY_DESCRIPTION_MAX = 2000;
 
 export class Accounts {
   constructor(
@@ -122,11 +137,47 @@ export class Accounts {
     return user.defaultLibraryId;
   }
 
-  async createLibrary(owner: string, name: string): Promise<Library> {
+  async createLibrary(owner: string, name: string, description?: string): Promise<Library> {
     const now = this.clock.now().toISOString();
-    const library: Library = { id: newId('lib'), owner, name, createdAt: now, updatedAt: now };
+    const library: Library = {
+      id: newId('lib'),
+      owner,
+      name,
+      ...(description !== undefined && { description }),
+      createdAt: now,
+      updatedAt: now,
+      assetCount: 0,
+      storageUsedBytes: 0,
+    };
     await this.repository.createLibrary(library);
     return library;
+  }
+
+  async updateLibrary(owner: string, id: string, changes: LibraryChanges): Promise<Library> {
+    if (changes.name === undefined && changes.description === undefined) return this.getLibrary(owner, id);
+    const library = await this.repository.updateLibrary(owner, id, changes, this.clock.now().toISOString());
+    if (!library) throw new NotFound('library not found');
+    return library;
+  }
+
+  /** Upstream deletes only a trashed library; trash and restore come with the library management issue. */
+  async deleteLibrary(owner: string, id: string): Promise<never> {
+    const library = await this.getLibrary(owner, id);
+    throw new NotTrashed(
+      `library ${library.id} is not in the trash: only a trashed library can be deleted, and trashing libraries is not offered yet`,
+    );
+  }
+
+  async findUser(name: string): Promise<User> {
+    const user = await this.repository.findUserByName(name);
+    if (!user) throw new NotFound(`no user ${name}`);
+    return user;
+  }
+
+  async getUser(owner: string): Promise<User> {
+    const user = await this.repository.getUser(owner);
+    if (!user) throw new NotFound('user not found');
+    return user;
   }
 
   private async ensureUser(name: string): Promise<User> {
@@ -144,6 +195,8 @@ export class Accounts {
       name: DEFAULT_LIBRARY_NAME,
       createdAt: user.createdAt,
       updatedAt: user.createdAt,
+      assetCount: 0,
+      storageUsedBytes: 0,
     });
     return user;
   }

@@ -1,6 +1,7 @@
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
 import { ownedAsset } from './asset-queries.ts';
 import type { AssetRepository, ObjectStorage } from './ports.ts';
+import type { StorageLedger } from './storage-ledger.ts';
 
 /** Deletes one of the caller's assets: its original, its derived files and its record. */
 export class DeleteAsset {
@@ -8,14 +9,21 @@ export class DeleteAsset {
     private readonly deps: {
       assets: AssetRepository;
       storage: Pick<ObjectStorage, 'deleteOriginal' | 'deleteDerived'>;
+      ledger: StorageLedger;
     },
   ) {}
 
-  /** Objects first, then the record: a retried delete finishes what a crashed one began. */
+  /**
+   * The counters, the objects, then the record: a retried delete finishes what a crashed one
+   * began. The release is repeated once the record is gone, for a processor that settled the
+   * asset between the first release and the removal (AssetProcessor undoes one that comes later).
+   */
   async run(owner: string, id: string): Promise<void> {
     const asset = await ownedAsset(this.deps.assets, owner, id);
+    await this.deps.ledger.release(asset);
     await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
     await this.deps.storage.deleteDerived(Object.values(derivedKeys(asset)));
     await this.deps.assets.remove(asset);
+    await this.deps.ledger.release(asset);
   }
 }

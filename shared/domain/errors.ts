@@ -24,6 +24,14 @@ export class Unsupported extends DomainError {
 export class TooLarge extends DomainError {
   override readonly name = 'TooLarge';
 }
+/** Upstream deletes only a trashed library, and nothing is trashed yet (the library management issue). */
+export class NotTrashed extends DomainError {
+  override readonly name = 'NotTrashed';
+}
+/** The owner's storage quota cannot hold the upload. */
+export class QuotaExceeded extends DomainError {
+  override readonly name = 'QuotaExceeded';
+}
 /** A store (S3, DynamoDB) failed in a way a later attempt can fix; nothing half-done was kept. */
 export class Unavailable extends DomainError {
   override readonly name = 'Unavailable';

@@ -3,6 +3,7 @@ import type { Asset } from './asset.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
 import { normaliseEtag } from './object-event.ts';
 import type { AssetRepository, MultipartStorage, ObjectStorage, SignedPart, UploadedPart } from './ports.ts';
+import type { StorageLedger } from './storage-ledger.ts';
 
 const MiB = 1024 * 1024;
 /** S3: every part but the last is at least 5 MiB, and there are at most 10 000 parts. */
@@ -38,6 +39,7 @@ export class MultipartUploads {
       assets: AssetRepository;
       multipart: MultipartStorage;
       storage: Pick<ObjectStorage, 'deleteOriginal'>;
+      ledger: StorageLedger;
     },
   ) {}
 
@@ -97,9 +99,12 @@ export class MultipartUploads {
   /** Aborts the upload and forgets the asset: nothing is left behind. */
   async abort(owner: string, assetId: string): Promise<void> {
     const { asset, plan } = await this.open(owner, assetId);
+    await this.deps.ledger.release(asset);
     await this.deps.multipart.abort(originalKey(owner, asset.id), plan.uploadId);
     await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
     await this.deps.assets.remove(asset);
+    // As DeleteAsset: a settle that slipped in before the removal is undone.
+    await this.deps.ledger.release(asset);
   }
 
   private async open(owner: string, assetId: string) {

@@ -12,6 +12,7 @@ import type {
   Original,
   Rendition,
 } from './ports.ts';
+import type { StorageLedger } from './storage-ledger.ts';
 
 export type Outcome =
   | 'ready'
@@ -57,6 +58,7 @@ export interface ProcessorDeps {
   assets: AssetRepository;
   storage: ObjectStorage;
   media: MediaProcessor;
+  ledger: StorageLedger;
   clock: Clock;
 }
 
@@ -83,8 +85,11 @@ export class AssetProcessor {
       return { outcome: asset ? 'ignored' : 'orphan' };
     }
     const done = asset.state !== 'pending' && asset.etag === event.etag;
-    if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION)
+    if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION) {
+      // An invocation that died after its record but before the counters left them to this one.
+      await this.account(asset);
       return { outcome: 'skipped', asset };
+    }
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
       return { outcome: 'stale', asset };
     }
@@ -159,9 +164,11 @@ export class AssetProcessor {
     if (holder !== base.id) {
       return timed('writes', async () => {
         await storage.deleteDerived(Object.values(derivedKeys(base)));
-        const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder });
-        // The bytes live on in the asset that holds them; this upload's copy is redundant.
-        if (duplicate.outcome === 'duplicate') await storage.deleteOriginal(originalKey(base.owner, base.id));
+        // The bytes live on in the asset that holds them; this upload's copy is redundant, and goes
+        // before the counters are touched (a client that sees the duplicate finds its copy gone).
+        const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder }, () =>
+          storage.deleteOriginal(originalKey(base.owner, base.id)),
+        );
         return { ...duplicate, timings };
       });
     }
@@ -245,10 +252,29 @@ export class AssetProcessor {
     throw new Error(`could not settle the checksum claim of ${asset.id}`);
   }
 
+  /**
+   * The counters follow the record: a kept original (ready, or failed with its bytes) is stored,
+   * a duplicate holds nothing. Idempotent, so a repeated event changes nothing. A delete that
+   * removed the record meanwhile released first; if this settle came after that release, the
+   * record is gone now and the settle is undone here (DeleteAsset releases again after removing
+   * the record, for a settle that came before it).
+   */
+  private async account(asset: Asset): Promise<void> {
+    const { ledger, assets } = this.deps;
+    if (asset.state === 'ready' || asset.state === 'failed') await ledger.settle(asset);
+    else if (asset.state === 'duplicate') await ledger.release(asset);
+    else return;
+    if (!(await assets.get(asset.id))) await ledger.release(asset);
+  }
+
   /** The final, guarded write. Losing it means the asset was deleted or a newer event won. */
-  private async finish(asset: Asset): Promise<Processed> {
+  private async finish(asset: Asset, afterSave?: () => Promise<void>): Promise<Processed> {
     const { assets, storage } = this.deps;
-    if (await assets.save(asset)) return { outcome: asset.state as Outcome, asset };
+    if (await assets.save(asset)) {
+      await afterSave?.();
+      await this.account(asset);
+      return { outcome: asset.state as Outcome, asset };
+    }
     const current = await assets.get(asset.id);
     if (current) return { outcome: 'stale', asset: current };
     // Deleted while we worked: leave nothing of ours behind.

@@ -2,11 +2,13 @@ import { originalKey } from '#shared/object-keys.ts';
 import { type Asset, NEVER_ARRIVED } from './asset.ts';
 import type { ObjectCreated } from './object-event.ts';
 import type { AssetRepository, Clock, ObjectStorage, ProcessingQueue } from './ports.ts';
+import { type StorageLedger, UsageBusy } from './storage-ledger.ts';
 
 export interface SweepDeps {
   assets: AssetRepository;
   storage: ObjectStorage;
   queue: ProcessingQueue;
+  ledger: StorageLedger;
   clock: Clock;
   originalsBucket: string;
   /** Uploads younger than this are left to their own S3 event, which normally arrives in seconds. */
@@ -72,6 +74,15 @@ export class PendingSweep {
     // The index is eventually consistent: write over the record itself, not its index copy.
     const current = await this.deps.assets.get(asset.id);
     if (current?.state !== 'pending') return 'settled';
+    // The reservation first: a crash before the record's write leaves it pending for the next sweep,
+    // and an upload that the processor stores meanwhile is settled from `released` (re-charged).
+    try {
+      await this.deps.ledger.releaseReservation(current);
+    } catch (error) {
+      // Another actor is changing this asset's counters right now: a later sweep finishes it.
+      if (error instanceof UsageBusy) return 'waiting';
+      throw error;
+    }
     const failed: Asset = {
       ...current,
       state: 'failed',

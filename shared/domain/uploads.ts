@@ -16,6 +16,7 @@ import type {
   SignedPart,
 } from './ports.ts';
 import { type AssetProcessor, INLINE_LEASE_MS } from './process-asset.ts';
+import type { StorageLedger } from './storage-ledger.ts';
 
 /** A presigned target lives 15 minutes: long enough for a phone on a poor link, short enough to leak little. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
@@ -72,6 +73,7 @@ export class Uploads {
       multipart: MultipartStorage;
       media: MediaProcessor;
       processor: AssetProcessor;
+      ledger: StorageLedger;
       clock: Clock;
       /** Uploads above this many bytes go to S3 in parts. */
       multipartThreshold: number;
@@ -102,13 +104,29 @@ export class Uploads {
       size: request.fileSizeBytes,
     });
     if (request.checksum) asset.declaredChecksum = request.checksum;
-    const key = originalKey(owner, asset.id);
+    // Refuses what cannot fit before writing anything; the reservation itself follows the record.
+    await this.deps.ledger.check(asset);
+    try {
+      return await this.target(asset, request, now);
+    } catch (error) {
+      // No target reached the client, so no bytes will come: keep nothing, hold nothing.
+      await this.discard(asset);
+      if (asset.multipart) {
+        await this.deps.multipart.abort(originalKey(owner, asset.id), asset.multipart.uploadId).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async target(asset: Asset, request: UploadRequest, now: Date): Promise<UploadResult> {
+    const key = originalKey(asset.owner, asset.id);
     if (request.fileSizeBytes > this.deps.multipartThreshold) {
       const plan = planParts(request.fileSizeBytes);
       const uploadId = await this.deps.multipart.create(key, request.mimeType);
       asset.multipart = { uploadId, ...plan };
       asset.uploadExpiresAt = new Date(now.getTime() + MULTIPART_TTL_SECONDS * 1000).toISOString();
       await this.deps.assets.create(asset);
+      await this.deps.ledger.reserve(asset);
       const first = Array.from({ length: Math.min(FIRST_BATCH, plan.partCount) }, (_, i) => i + 1);
       const parts = await this.deps.multipart.signParts(
         key,
@@ -123,7 +141,8 @@ export class Uploads {
       };
     }
     asset.uploadExpiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString();
-    await this.createOrDiscard(asset);
+    await this.deps.assets.create(asset);
+    await this.deps.ledger.reserve(asset);
     const upload = await this.deps.storage.presignUpload({
       key,
       contentType: request.mimeType,
@@ -146,7 +165,14 @@ export class Uploads {
 
     const asset = this.newAsset(owner, libraryId, metadata, { fileName, mimeType, size: file.size });
     asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
+    await this.deps.ledger.check(asset);
     await this.createOrDiscard(asset);
+    try {
+      await this.deps.ledger.reserve(asset);
+    } catch (error) {
+      await this.discard(asset);
+      throw error;
+    }
     // The original's put runs while the media is decoded; the processor records nothing before S3
     // has answered. Settled at once, so a failed put is never an unhandled rejection meanwhile.
     const put = this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType).then(
@@ -194,12 +220,20 @@ export class Uploads {
   }
 
   /**
-   * Best effort, record first: an original left behind (a put that landed though its answer was
-   * lost) has no asset any more, and its S3 event removes it as an orphan.
+   * Best effort. The reservation first; if giving it back fails, the record stays pending and the
+   * sweep gives it back once its deadline has passed. Then the record: an original left behind (a
+   * put that landed though its answer was lost) has no asset any more, and its S3 event removes it
+   * as an orphan. The release is repeated after the record is gone, undoing a settle that a
+   * concurrent processor made before it noticed (AssetProcessor checks again after it settles).
    */
   private async discard(asset: Asset): Promise<void> {
-    await this.deps.assets.remove(asset).catch(() => undefined);
+    const released = await this.deps.ledger.release(asset).then(
+      () => true,
+      () => false,
+    );
+    if (released) await this.deps.assets.remove(asset).catch(() => undefined);
     await this.deps.storage.deleteOriginal(originalKey(asset.owner, asset.id)).catch(() => undefined);
+    if (released) await this.deps.ledger.release(asset).catch(() => undefined);
   }
 
   /** Lets the S3 event take over now rather than when the lease runs out; if this fails too, the lease runs out. */

@@ -3,9 +3,13 @@
 
 export const ROUTES = {
   health: { method: 'GET', path: '/api/health', auth: false },
+  ping: { method: 'GET', path: '/api/server/ping', auth: false },
+  me: { method: 'GET', path: '/api/users/me', auth: true },
   listLibraries: { method: 'GET', path: '/api/libraries', auth: true },
   createLibrary: { method: 'POST', path: '/api/libraries', auth: true },
   getLibrary: { method: 'GET', path: '/api/libraries/{id}', auth: true },
+  updateLibrary: { method: 'PATCH', path: '/api/libraries/{id}', auth: true },
+  deleteLibrary: { method: 'DELETE', path: '/api/libraries/{id}', auth: true },
   uploadAsset: { method: 'POST', path: '/api/assets', auth: true },
   createUpload: { method: 'POST', path: '/api/assets/uploads', auth: true },
   getUpload: { method: 'GET', path: '/api/assets/uploads/{id}', auth: true },
@@ -41,7 +45,7 @@ export const routeKey = (route: Route): string => `${route.method} ${route.path}
 
 /** CORS of the HTTP API (API Gateway answers the preflights itself); origins are the deployment's. */
 export const API_CORS = {
-  methods: ['GET', 'POST', 'DELETE'],
+  methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   headers: ['authorization', 'content-type', 'idempotency-key'],
   maxAgeSeconds: 3600,
 } as const;

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountRepository, ApiKeyRecord, Library, User } from '#shared/domain/accounts.ts';
+import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } from '#shared/domain/accounts.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
   KEY_LISTING_PK,
@@ -19,8 +19,12 @@ const toLibrary = (item: Item): Library => ({
   id: String(item.id),
   owner: String(item.owner),
   name: String(item.name),
+  ...(typeof item.description === 'string' && { description: item.description }),
   createdAt: String(item.created_at),
   updatedAt: String(item.updated_at),
+  // Kept by DynamoUsage on this item; absent until the library's first stored asset.
+  assetCount: Number(item.asset_count ?? 0),
+  storageUsedBytes: Number(item.storage_used_bytes ?? 0),
 });
 
 const toApiKey = (item: Item): ApiKeyRecord => ({
@@ -72,6 +76,44 @@ export class DynamoAccounts implements AccountRepository {
     if (!(await this.putIfNew(this.libraryItem(library)))) {
       throw new Error(`library id collision: ${library.id}`);
     }
+  }
+
+  async updateLibrary(owner: string, id: string, changes: LibraryChanges, at: string): Promise<Library | undefined> {
+    const set = ['updated_at = :at'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':at': at };
+    if (changes.name !== undefined) {
+      set.push('#name = :name');
+      values[':name'] = changes.name;
+    }
+    if (changes.description === null) remove.push('description');
+    else if (changes.description !== undefined) {
+      set.push('description = :description');
+      values[':description'] = changes.description;
+    }
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: libraryItem(owner, id),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          // Only the fields named change: the counters beside them are DynamoUsage's.
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(changes.name !== undefined && { ExpressionAttributeNames: { '#name': 'name' } }),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes && toLibrary(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async findUserByName(name: string): Promise<User | undefined> {
+    const claim = await this.get(userNameClaim(name));
+    return claim && this.getUser(String(claim.user_id));
   }
 
   async getLibrary(owner: string, id: string): Promise<Library | undefined> {
@@ -152,6 +194,7 @@ export class DynamoAccounts implements AccountRepository {
       id: library.id,
       owner: library.owner,
       name: library.name,
+      ...(library.description !== undefined && { description: library.description }),
       created_at: library.createdAt,
       updated_at: library.updatedAt,
     };

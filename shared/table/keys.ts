@@ -13,6 +13,10 @@ export const libraryItem = (owner: string, libraryId: string) => ({
   sk: `LIB#${libraryId}`,
 });
 export const LIBRARY_SK_PREFIX = 'LIB#';
+/** The owner's storage counters and quota, beside the user item. */
+export const ownerUsageItem = (owner: string) => ({ pk: `USER#${owner}`, sk: 'USAGE' });
+/** One asset's place in the counters; its own partition, so nothing that reads `ASSET#` items meets it. */
+export const assetUsageItem = (assetId: string) => ({ pk: `USAGE#${assetId}`, sk: 'USAGE' });
 /** The sort key every asset record has, so a scan can tell assets from the other item kinds. */
 export const ASSET_SK = 'ASSET';
 export const assetItem = (id: string) => ({ pk: `ASSET#${id}`, sk: ASSET_SK });

@@ -1,4 +1,4 @@
-import type { AccountRepository, ApiKeyRecord, Library, User } from '#shared/domain/accounts.ts';
+import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } from '#shared/domain/accounts.ts';
 import type { Asset } from '#shared/domain/asset.ts';
 import { compareSequencers, isListed } from '#shared/domain/asset.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
@@ -18,6 +18,18 @@ import type {
   TimelineQuery,
   UploadedPart,
 } from '#shared/domain/ports.ts';
+import {
+  type OwnerUsage,
+  StorageLedger,
+  TRANSITIONS,
+  type TransitionOptions,
+  type TransitionResult,
+  type UsageEntry,
+  type UsagePhase,
+  type UsageRepository,
+  type UsageState,
+  usageDeltas,
+} from '#shared/domain/storage-ledger.ts';
 
 /** In-memory ports for unit tests of the domain; the same rules as the DynamoDB adapter, no more. */
 export class MemoryAssets implements AssetRepository {
@@ -269,6 +281,19 @@ export class MemoryAccounts implements AccountRepository {
     if (this.libraries.has(key)) throw new Error(`library id collision: ${library.id}`);
     this.libraries.set(key, structuredClone(library));
   }
+  async updateLibrary(owner: string, id: string, changes: LibraryChanges, at: string) {
+    const library = this.libraries.get(`${owner}#${id}`);
+    if (!library) return undefined;
+    if (changes.name !== undefined) library.name = changes.name;
+    if (changes.description === null) delete library.description;
+    else if (changes.description !== undefined) library.description = changes.description;
+    library.updatedAt = at;
+    return structuredClone(library);
+  }
+  async findUserByName(name: string) {
+    const claim = this.userNames.get(name);
+    return claim && this.getUser(claim.id);
+  }
   async getLibrary(owner: string, id: string) {
     const library = this.libraries.get(`${owner}#${id}`);
     return library && structuredClone(library);
@@ -307,3 +332,59 @@ export class MemoryAccounts implements AccountRepository {
     }
   }
 }
+
+/**
+ * The counters in memory, with DynamoUsage's rules: each asset's phase moves only along
+ * TRANSITIONS, each move changes the counters once, a reservation past the limit is refused and
+ * leaves nothing. Library counters live on MemoryAccounts' libraries, as on the library item. Each
+ * call is atomic here, so there is no `busy` (the adapter's crash recovery is tested against the
+ * local stack).
+ */
+export class MemoryUsage implements UsageRepository {
+  readonly phases = new Map<string, UsageState>();
+  readonly owners = new Map<string, OwnerUsage>();
+  transitions = 0;
+
+  constructor(private readonly accounts: MemoryAccounts) {}
+
+  async transition(
+    entry: UsageEntry,
+    to: UsagePhase,
+    bytes: number,
+    { limit, from: only }: TransitionOptions = {},
+  ): Promise<TransitionResult> {
+    this.transitions++;
+    const from = this.phases.get(entry.assetId) ?? { phase: 'none', bytes: 0 };
+    if (!TRANSITIONS[to].includes(from.phase)) return 'unchanged';
+    if (only && (from.phase === 'none' || !only.includes(from.phase))) return 'unchanged';
+    const d = usageDeltas(from, { phase: to, bytes });
+    const owner = this.owners.get(entry.owner) ?? { chargedBytes: 0, storedBytes: 0 };
+    if (limit !== undefined && d.chargedBytes > 0 && owner.chargedBytes + d.chargedBytes > limit) return 'over-quota';
+    this.phases.set(entry.assetId, { phase: to, bytes });
+    owner.chargedBytes += d.chargedBytes;
+    owner.storedBytes += d.storedBytes;
+    this.owners.set(entry.owner, owner);
+    const library = this.accounts.libraries.get(`${entry.owner}#${entry.libraryId}`);
+    if (library) {
+      library.assetCount += d.assetCount;
+      library.storageUsedBytes += d.libraryBytes;
+    }
+    return 'applied';
+  }
+  async usage(owner: string) {
+    return structuredClone(this.owners.get(owner) ?? { chargedBytes: 0, storedBytes: 0 });
+  }
+  async setLimit(owner: string, bytes: number | undefined, at: string) {
+    const usage = this.owners.get(owner) ?? { chargedBytes: 0, storedBytes: 0 };
+    if (bytes === undefined) delete usage.limitBytes;
+    else usage.limitBytes = bytes;
+    usage.limitUpdatedAt = at;
+    this.owners.set(owner, usage);
+  }
+}
+
+/** A ledger over MemoryUsage: `accounts` holds the libraries whose counters it keeps. */
+export const memoryLedger = (accounts = new MemoryAccounts(), defaultLimitBytes = 10 * 1024 ** 3, clock?: Clock) => {
+  const usage = new MemoryUsage(accounts);
+  return { usage, ledger: new StorageLedger({ usage, defaultLimitBytes, ...(clock && { clock }) }) };
+};

@@ -337,7 +337,7 @@ describe('the sweeper', () => {
     });
   });
 
-  it('may query the pending index, read and conditionally rewrite records, HEAD originals and send to the queue, nothing more', () => {
+  it('may query the pending index, read and conditionally rewrite records and usage counters, HEAD originals and send to the queue, nothing more', () => {
     const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
     expect(policyOf('SweeperFunctionServiceRole')).toEqual([
       {
@@ -345,7 +345,11 @@ describe('the sweeper', () => {
         Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/gsi3']] },
       },
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: prefixOf(originals(), 'originals/*') },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [originals(), 'Arn'] } },
       {
@@ -358,7 +362,7 @@ describe('the sweeper', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has every route of the route table, all but health behind the key authorizer', () => {
+  it('has every route of the route table, all but health and ping behind the key authorizer', () => {
     const authorizer = logicalIdOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpApiApiKey');
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
@@ -367,7 +371,8 @@ describe('the HTTP API', () => {
         .sort(),
     );
     for (const route of routes) {
-      if (route.RouteKey === 'GET /api/health') expect(route.AuthorizationType).toBe('NONE');
+      if (route.RouteKey === 'GET /api/health' || route.RouteKey === 'GET /api/server/ping')
+        expect(route.AuthorizationType).toBe('NONE');
       else
         expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer } });
     }
@@ -398,7 +403,7 @@ describe('the HTTP API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: [CORS_ORIGIN],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        AllowMethods: ['GET', 'POST', 'DELETE'],
+        AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
       }),
     });
   });

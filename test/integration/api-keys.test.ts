@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorResponseSchema, pingResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import type { Accounts } from '#shared/domain/accounts.ts';
 import { api } from '#test/helpers/api.ts';
@@ -13,8 +14,8 @@ describe('API keys', () => {
     expect(key).toMatch(/^dk_[A-Za-z0-9_-]{43}$/);
     const res = await api(stack().apiUrl, key).get('/api/libraries');
     expect(res.status).toBe(200);
-    expect(res.body.data).toHaveLength(1);
-    expect(res.body.data[0]).toMatchObject({ name: 'Library', owner_id: record.owner });
+    expect(res.body).toHaveLength(1);
+    expect(res.body[0]).toMatchObject({ name: 'Library', user_id: record.owner });
   });
 
   it('store only the SHA-256 of the key', async () => {
@@ -30,7 +31,7 @@ describe('API keys', () => {
     const second = await (await accounts()).createApiKey('dave', 'laptop');
     expect(second.record.owner).toBe(first.record.owner);
     const libraries = await api(stack().apiUrl, second.key).get('/api/libraries');
-    expect(libraries.body.data).toHaveLength(1);
+    expect(libraries.body).toHaveLength(1);
   });
 
   it('refuse a missing, malformed, unknown or revoked key with 401 and a detail', async () => {
@@ -61,6 +62,22 @@ describe('API keys', () => {
     const res = await api(stack().apiUrl).get('/api/health');
     expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
+
+  it('ping needs no key either and answers pong as text, as the SDK asks for it', async () => {
+    const res = await api(stack().apiUrl).get('/api/server/ping', { accept: 'text/plain' });
+    expect(res.status).toBe(200);
+    expect(pingResponseSchema.parse(res.body)).toBe('pong');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+
+  it('users/me answers the key’s user, and a missing key is a 401', async () => {
+    const { key, record } = await (await accounts()).createApiKey('gwen');
+    const me = userResponseSchema.parse((await api(stack().apiUrl, key).get('/api/users/me')).body);
+    expect(me).toMatchObject({ id: record.owner, storage_used_bytes: 0, is_active: true });
+    const anonymous = await api(stack().apiUrl).get('/api/users/me');
+    expect(anonymous.status).toBe(401);
+    expect(errorResponseSchema.parse(anonymous.body).detail).toMatch(/missing/);
+  });
 });
 
 describe('libraries', () => {
@@ -69,13 +86,13 @@ describe('libraries', () => {
     const b = await (await accounts()).createApiKey('hank');
     const created = await api(stack().apiUrl, a.key).post('/api/libraries', { name: '  Holidays ' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Holidays', owner_id: a.record.owner });
+    expect(created.body).toMatchObject({ name: 'Holidays', user_id: a.record.owner });
     expect(created.body.id).toMatch(/^lib_/);
 
     const mine = await api(stack().apiUrl, a.key).get('/api/libraries');
-    expect(mine.body.data.map((l: { name: string }) => l.name)).toEqual(['Library', 'Holidays']);
+    expect(mine.body.map((l: { name: string }) => l.name)).toEqual(['Library', 'Holidays']);
     const theirs = await api(stack().apiUrl, b.key).get('/api/libraries');
-    expect(theirs.body.data.map((l: { id: string }) => l.id)).not.toContain(created.body.id);
+    expect(theirs.body.map((l: { id: string }) => l.id)).not.toContain(created.body.id);
 
     expect((await api(stack().apiUrl, a.key).get(`/api/libraries/${created.body.id}`)).status).toBe(200);
     const foreign = await api(stack().apiUrl, b.key).get(`/api/libraries/${created.body.id}`);

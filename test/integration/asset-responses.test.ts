@@ -203,7 +203,7 @@ describe('asset answers', () => {
       200,
     );
     expect(inBody.assets).toEqual([]);
-    const mine = (await client().get('/api/libraries')).body.data[0].id;
+    const mine = (await client().get('/api/libraries')).body[0].id;
     await refused(
       client().post(`/api/assets/exist?library_id=${holidays}`, { ...body, library_id: mine }),
       422,

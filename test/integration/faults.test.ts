@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClients, MAX_ATTEMPTS } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
+import { systemClock } from '#shared/domain/ports.ts';
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 import { api } from '#test/helpers/api.ts';
 import { DYNAMO_FAULTS, type FaultProxy, S3_FAULTS, startFaultProxy } from '#test/helpers/fault-proxy.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
@@ -171,7 +173,7 @@ describe('faults injected into S3 and DynamoDB', () => {
     const { apiUrl } = stack();
     const key = await newKey();
     const client = api(apiUrl, key);
-    const owner = (await client.get('/api/libraries')).body.data[0].owner_id as string;
+    const owner = (await client.get('/api/libraries')).body[0].user_id as string;
 
     const killPhase = Math.max(3, Math.round(UPLOADS / 3));
     const files = await Promise.all(Array.from({ length: UPLOADS + killPhase }, (_, i) => photo(i + 1)));
@@ -268,6 +270,18 @@ describe('faults injected into S3 and DynamoDB', () => {
     // Nothing left to do and nothing given up on.
     expect(stack().queue.counts()).toEqual({ visible: 0, inFlight: 0 });
     expect(stack().deadLetterQueue.counts()).toEqual({ visible: 0, inFlight: 0 });
+
+    // The counters, kept through the same faults and kills: every upload decided, so nothing is
+    // reserved, and exactly the ready originals are stored, each once.
+    const bytes = files.reduce((sum, f) => sum + f.length, 0);
+    expect((await client.get('/api/users/me')).body).toMatchObject({ storage_used_bytes: bytes });
+    expect((await client.get('/api/libraries')).body[0]).toMatchObject({
+      asset_count: files_,
+      storage_used_bytes: bytes,
+    });
+    expect(
+      await new DynamoUsage(createClients(config).dynamo, config.TABLE_NAME, systemClock).usage(owner),
+    ).toMatchObject({ chargedBytes: bytes, storedBytes: bytes });
 
     // Every kind of fault was injected, on both services, and the processor really died.
     const { counts, requests } = faults();

@@ -55,7 +55,7 @@ beforeAll(async () => {
   alice = { baseUrl: stack().apiUrl, apiKey: await newKey() };
   bob = { baseUrl: stack().apiUrl, apiKey: await newKey() };
   const client = api(stack().apiUrl, alice.apiKey);
-  defaultLibrary = (await client.get('/api/libraries')).body.data[0].id;
+  defaultLibrary = (await client.get('/api/libraries')).body[0].id;
   holidays = (await client.post('/api/libraries', { name: 'Holidays' })).body.id;
 });
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
   bKey = await newKey();
 });
 
-type Call = { method: 'get' | 'post' | 'delete'; path: string; body?: unknown };
+type Call = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; body?: unknown };
 type Case = { foreign: () => Call; missing: () => Call };
 
 const multipartForm = (libraryId: string) => {
@@ -55,6 +55,14 @@ const CASES: Partial<Record<RouteName, Case>> = {
   getLibrary: {
     foreign: () => ({ method: 'get', path: `/api/libraries/${a.library}` }),
     missing: () => ({ method: 'get', path: `/api/libraries/${MISSING_LIBRARY}` }),
+  },
+  updateLibrary: {
+    foreign: () => ({ method: 'patch', path: `/api/libraries/${a.library}`, body: { name: 'mine now' } }),
+    missing: () => ({ method: 'patch', path: `/api/libraries/${MISSING_LIBRARY}`, body: { name: 'mine now' } }),
+  },
+  deleteLibrary: {
+    foreign: () => ({ method: 'delete', path: `/api/libraries/${a.library}` }),
+    missing: () => ({ method: 'delete', path: `/api/libraries/${MISSING_LIBRARY}` }),
   },
   getAsset: {
     foreign: () => ({ method: 'get', path: `/api/assets/${a.asset.id}` }),
@@ -120,6 +128,8 @@ const CASES: Partial<Record<RouteName, Case>> = {
 // Routes that name nothing of anyone else's: covered by the listing checks below.
 const NOTHING_TO_NAME: RouteName[] = [
   'health',
+  'ping',
+  'me',
   'listLibraries',
   'createLibrary',
   // Not offered: the same 404 for every id, anyone's or none (gumnut-sdk-compat.test.ts).
@@ -144,7 +154,9 @@ const send = async (call: Call) => {
     ? client.get(call.path)
     : call.method === 'delete'
       ? client.delete(call.path)
-      : client.post(call.path, call.body);
+      : call.method === 'patch'
+        ? client.patch(call.path, call.body)
+        : client.post(call.path, call.body);
 };
 
 describe('another user’s things', () => {
@@ -164,7 +176,7 @@ describe('another user’s things', () => {
   it('are never listed, never found by exist, and stay intact', async () => {
     const b = api(stack().apiUrl, bKey);
     expect((await b.get('/api/assets?limit=200')).body.data.map((x: { id: string }) => x.id)).not.toContain(a.asset.id);
-    expect((await b.get('/api/libraries')).body.data.map((l: { id: string }) => l.id)).not.toContain(a.library);
+    expect((await b.get('/api/libraries')).body.map((l: { id: string }) => l.id)).not.toContain(a.library);
     for (const query of [
       { checksums: [a.asset.checksum] },
       { checksum_sha1s: [a.asset.checksum_sha1] },

@@ -39,7 +39,7 @@ describe('npm start', () => {
 
     const second = await start();
     expect(second.devKey).toBe(first.devKey);
-    const names = (await api(second.url, key).get('/api/libraries')).body.data.map((l: { name: string }) => l.name);
+    const names = (await api(second.url, key).get('/api/libraries')).body.map((l: { name: string }) => l.name);
     expect(names).toEqual(['Library', 'Trips']);
     await second.stop();
 

@@ -4,7 +4,14 @@ import type { Asset } from '#shared/domain/asset.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
-import { FakeClock, MemoryAccounts, MemoryAssets, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
+import {
+  FakeClock,
+  MemoryAccounts,
+  MemoryAssets,
+  MemoryStorage,
+  memoryLedger,
+  pendingAsset,
+} from '#test/helpers/fakes.ts';
 
 const setup = async () => {
   const store = new MemoryAccounts();
@@ -45,7 +52,7 @@ const setup = async () => {
     bob,
     stored,
     queries: new AssetQueries({ accounts, assets }),
-    deletion: new DeleteAsset({ assets, storage }),
+    deletion: new DeleteAsset({ assets, storage, ledger: memoryLedger(store).ledger }),
   };
 };
 

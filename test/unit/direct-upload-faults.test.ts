@@ -5,7 +5,7 @@ import type { MediaProcessor, Original } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, memoryLedger } from '#test/helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
@@ -59,7 +59,8 @@ const setup = (
       },
     } as unknown as MediaProcessor);
   const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
-  const processor = new AssetProcessor({ assets, storage, media, clock: systemClock });
+  const { ledger, usage } = memoryLedger();
+  const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
   const uploads = new Uploads({
     accounts,
     assets,
@@ -67,10 +68,11 @@ const setup = (
     multipart: new MemoryMultipart(),
     media,
     processor,
+    ledger,
     clock: systemClock,
     multipartThreshold: 64 * 1024 * 1024,
   });
-  return { assets, originals, uploads };
+  return { assets, originals, uploads, usage };
 };
 
 describe('a direct upload whose store fails after the retries', () => {

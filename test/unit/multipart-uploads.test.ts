@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MultipartUploads, planParts } from '#shared/domain/multipart.ts';
 import { originalKey } from '#shared/object-keys.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, memoryLedger, pendingAsset } from '#test/helpers/fakes.ts';
 
 const MiB = 1024 * 1024;
 /** 40 MiB in parts of 16 MiB: two full parts and a last one of 8 MiB. */
@@ -23,7 +23,7 @@ const setup = async () => {
     sizes.forEach((size, i) => {
       multipart.uploadPart(uploadId, { partNumber: i + 1, etag: `"etag-${i + 1}"`, size });
     });
-  const uploads = new MultipartUploads({ assets, multipart, storage });
+  const uploads = new MultipartUploads({ assets, multipart, storage, ledger: memoryLedger().ledger });
   return { assets, storage, multipart, owner, asset, uploadId, uploadAll, uploads };
 };
 

@@ -4,7 +4,7 @@ import type { MediaProcessor } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { originalKey } from '#shared/object-keys.ts';
-import { MemoryAssets, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryStorage, memoryLedger, pendingAsset } from '#test/helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;
 
@@ -22,7 +22,13 @@ const setup = () => {
   return {
     assets,
     storage,
-    processor: new AssetProcessor({ assets, storage, media: unusedMedia, clock: systemClock }),
+    processor: new AssetProcessor({
+      assets,
+      storage,
+      media: unusedMedia,
+      ledger: memoryLedger().ledger,
+      clock: systemClock,
+    }),
   };
 };
 
@@ -89,6 +95,7 @@ describe('the processor and a direct upload of the same original', () => {
       assets: new MemoryAssets(),
       storage,
       media: unusedMedia,
+      ledger: memoryLedger().ledger,
       clock: systemClock,
     });
     const key = originalKey('user_x', 'asset_gone');
@@ -104,6 +111,7 @@ describe('the processor and a direct upload of the same original', () => {
       assets,
       storage: new MemoryStorage(),
       media: unusedMedia,
+      ledger: memoryLedger().ledger,
       clock: systemClock,
     });
     const asset = pendingAsset(

@@ -9,7 +9,14 @@ import { AssetProcessor, STEPS } from '#shared/domain/process-asset.ts';
 import { logger } from '#shared/logger.ts';
 import { originalKey } from '#shared/object-keys.ts';
 import { s3ObjectCreated, sqsBatch } from '#test/helpers/events.ts';
-import { FakeClock, MemoryAssets, MemoryMultipart, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
+import {
+  FakeClock,
+  MemoryAssets,
+  MemoryMultipart,
+  MemoryStorage,
+  memoryLedger,
+  pendingAsset,
+} from '#test/helpers/fakes.ts';
 
 const original: Original = { kind: 'disk', path: '/tmp/none', size: 10, head: Buffer.alloc(0), sha256: 's', sha1: 'h' };
 
@@ -59,7 +66,7 @@ describe('the processor’s step timings', () => {
     const ports = slowPorts(clock);
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
-    const processor = new AssetProcessor({ ...ports, clock });
+    const processor = new AssetProcessor({ ...ports, ledger: memoryLedger().ledger, clock });
 
     const { outcome, timings } = await processor.handleObject(eventFor(asset));
 
@@ -77,7 +84,11 @@ describe('the processor’s step timings', () => {
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
 
-    const { outcome, timings } = await new AssetProcessor({ ...ports, clock }).handleObject(eventFor(asset));
+    const { outcome, timings } = await new AssetProcessor({
+      ...ports,
+      ledger: memoryLedger().ledger,
+      clock,
+    }).handleObject(eventFor(asset));
 
     expect(outcome).toBe('failed');
     expect(Object.keys(timings ?? {})).toEqual(['download', 'inspect', 'render', 'writes']);
@@ -106,7 +117,9 @@ describe('the processor’s writes', () => {
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
 
-    const handled = new AssetProcessor({ ...ports, clock }).handleObject(eventFor(asset));
+    const handled = new AssetProcessor({ ...ports, ledger: memoryLedger().ledger, clock }).handleObject(
+      eventFor(asset),
+    );
     await vi.waitFor(() => expect(started).toHaveLength(3));
     expect(started).toEqual(['preview.jpeg', 'thumbnail.webp', 'entries']);
     for (const resolve of pending) resolve();
@@ -126,7 +139,11 @@ describe('the processor function’s log', () => {
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
     const config = loadConfig({ TABLE_NAME: 't', ORIGINALS_BUCKET: 'originals', DERIVED_BUCKET: 'derived' });
-    const handler = createProcessHandler(config, { ...ports, multipart: new MemoryMultipart() });
+    const handler = createProcessHandler(config, {
+      ...ports,
+      multipart: new MemoryMultipart(),
+      usage: memoryLedger().usage,
+    });
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
 
     const result = await handler(sqsBatch([s3ObjectCreated(eventFor(asset))]), lambdaContext('process', 10_000));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NEVER_ARRIVED } from '#shared/domain/asset.ts';
 import { PendingSweep } from '#shared/domain/sweep-pending.ts';
 import { originalKey } from '#shared/object-keys.ts';
-import { MemoryAssets, MemoryQueue, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryQueue, MemoryStorage, memoryLedger, pendingAsset } from '#test/helpers/fakes.ts';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const GRACE_MS = 120_000;
@@ -16,6 +16,7 @@ const setup = () => {
     assets,
     storage,
     queue,
+    ledger: memoryLedger().ledger,
     clock: { now: () => NOW },
     originalsBucket: 'originals-bucket',
     graceMs: GRACE_MS,

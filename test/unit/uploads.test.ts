@@ -16,6 +16,7 @@ import {
   MemoryAssets,
   MemoryMultipart,
   MemoryStorage,
+  memoryLedger,
   pendingAsset,
 } from '#test/helpers/fakes.ts';
 
@@ -72,11 +73,13 @@ const fakeMedia = (sniffed: string | null = 'image/jpeg'): MediaProcessor & { in
 };
 
 const setup = async (media = fakeMedia(), clock: Clock = new FakeClock()) => {
-  const accounts = new Accounts(new MemoryAccounts(), clock);
+  const store = new MemoryAccounts();
+  const accounts = new Accounts(store, clock);
+  const { ledger } = memoryLedger(store, 10 * 1024 ** 3, clock);
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
   const multipart = new MemoryMultipart();
-  const processor = new AssetProcessor({ assets, storage, media, clock });
+  const processor = new AssetProcessor({ assets, storage, media, ledger, clock });
   const uploads = new Uploads({
     accounts,
     assets,
@@ -84,6 +87,7 @@ const setup = async (media = fakeMedia(), clock: Clock = new FakeClock()) => {
     multipart,
     media,
     processor,
+    ledger,
     clock,
     multipartThreshold: THRESHOLD,
   });

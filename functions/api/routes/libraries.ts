@@ -1,34 +1,52 @@
-import { z } from 'zod';
 import type { RouteHandler } from '#functions/api/router.ts';
-import { type Accounts, LIBRARY_NAME_MAX, type Library } from '#shared/domain/accounts.ts';
-import { idPattern } from '#shared/domain/ids.ts';
+import type { Accounts, Library } from '#shared/domain/accounts.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
 import { json } from '#shared/http/response.ts';
+import {
+  createLibraryRequest,
+  type LibraryResponse,
+  libraryIdParam,
+  listLibrariesQuery,
+  updateLibraryRequest,
+} from './account-schemas.ts';
 
-const createLibrary = z.strictObject({ name: z.string().trim().min(1).max(LIBRARY_NAME_MAX) });
-const libraryIdParam = z.strictObject({ id: z.string().regex(idPattern('lib'), 'must be a library id (lib_…)') });
-
-export const libraryResponse = (library: Library) => ({
+export const libraryResponse = (library: Library): LibraryResponse => ({
   id: library.id,
   name: library.name,
-  owner_id: library.owner,
+  description: library.description ?? null,
+  user_id: library.owner,
+  asset_count: library.assetCount,
+  storage_used_bytes: library.storageUsedBytes,
+  storage_limit_bytes: null,
   created_at: library.createdAt,
   updated_at: library.updatedAt,
 });
 
-export const libraryRoutes = (
-  accounts: Accounts,
-): Record<'listLibraries' | 'createLibrary' | 'getLibrary', RouteHandler> => ({
-  listLibraries: async (_event, userId) => {
-    const libraries = await accounts.listLibraries(userId);
-    return json(200, { data: libraries.map(libraryResponse) });
-  },
-  createLibrary: async (event, userId) => {
-    const { name } = jsonBody(event, createLibrary);
-    return json(201, libraryResponse(await accounts.createLibrary(userId, name)));
-  },
-  getLibrary: async (event, userId) => {
-    const { id } = parseInput(libraryIdParam, event.pathParameters ?? {});
-    return json(200, libraryResponse(await accounts.getLibrary(userId, id)));
-  },
-});
+type LibraryRoute = 'listLibraries' | 'createLibrary' | 'getLibrary' | 'updateLibrary' | 'deleteLibrary';
+
+export const libraryRoutes = (accounts: Accounts): Record<LibraryRoute, RouteHandler> => {
+  const idOf = (event: Parameters<RouteHandler>[0]) => parseInput(libraryIdParam, event.pathParameters ?? {}).id;
+  return {
+    listLibraries: async (event, userId) => {
+      const { state } = parseInput(listLibrariesQuery, event.queryStringParameters ?? {});
+      // No library is ever trashed yet: `trashed` is empty, `live` and `all` are every library.
+      const libraries = state === 'trashed' ? [] : await accounts.listLibraries(userId);
+      return json(200, libraries.map(libraryResponse));
+    },
+    createLibrary: async (event, userId) => {
+      const { name, description } = jsonBody(event, createLibraryRequest);
+      return json(201, libraryResponse(await accounts.createLibrary(userId, name, description ?? undefined)));
+    },
+    getLibrary: async (event, userId) => json(200, libraryResponse(await accounts.getLibrary(userId, idOf(event)))),
+    updateLibrary: async (event, userId) => {
+      const id = idOf(event);
+      const { name, description } = jsonBody(event, updateLibraryRequest);
+      const library = await accounts.updateLibrary(userId, id, {
+        ...(name != null && { name }),
+        ...(description !== undefined && { description }),
+      });
+      return json(200, libraryResponse(library));
+    },
+    deleteLibrary: async (event, userId) => accounts.deleteLibrary(userId, idOf(event)),
+  };
+};
