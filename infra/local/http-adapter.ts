@@ -56,9 +56,10 @@ const compile = (path: string) =>
 
 /** API Gateway HTTP API (payload v2) in front of the real handlers, with the same limits. */
 export const startHttpAdapter = async (options: AdapterOptions) => {
-  // Literal routes win over parameterised ones, as in API Gateway.
+  // Literal routes win over parameterised ones, and greedy ({proxy+}) ones come last, as in API Gateway.
+  const rank = (path: string) => (path.includes('+}') ? 100 : 0) + (path.match(/\{/g)?.length ?? 0);
   const table = [...options.routes]
-    .sort((a, b) => (a.route.path.match(/\{/g)?.length ?? 0) - (b.route.path.match(/\{/g)?.length ?? 0))
+    .sort((a, b) => rank(a.route.path) - rank(b.route.path) || b.route.path.length - a.route.path.length)
     .map((entry) => ({ ...entry, pattern: compile(entry.route.path) }));
 
   const allowedOrigin = (origin: string | undefined) =>

@@ -27,6 +27,8 @@ export const ROUTES = {
   searchNotOffered: { method: 'ANY', path: '/api/search', auth: true },
   versionsNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions', auth: true },
   versionNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions/{proxy+}', auth: true },
+  countsNotOffered: { method: 'GET', path: '/api/assets/counts', auth: true },
+  geoClustersNotOffered: { method: 'GET', path: '/api/assets/geo-clusters', auth: true },
 } as const;
 
 /** Why each not-offered route answers 404. */
@@ -36,6 +38,8 @@ export const NOT_OFFERED = {
   searchNotOffered: 'search is not offered by Darkroom',
   versionsNotOffered: 'asset versions are not offered by Darkroom',
   versionNotOffered: 'asset versions are not offered by Darkroom',
+  countsNotOffered: 'asset counts are not offered yet: they come with library management',
+  geoClustersNotOffered: 'geo clusters are not offered yet: they come with places',
 } as const satisfies Partial<Record<keyof typeof ROUTES, string>>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -138,6 +138,8 @@ const NOTHING_TO_NAME: RouteName[] = [
   'searchNotOffered',
   'versionsNotOffered',
   'versionNotOffered',
+  'countsNotOffered',
+  'geoClustersNotOffered',
 ];
 
 const send = async (call: Call) => {

@@ -7,11 +7,7 @@ const notOffered =
   async () =>
     json(404, { detail });
 
-/** Upstream's stacks, versions and search: 404 with a detail that says the route is not offered. */
-export const notOfferedRoutes: Record<keyof typeof NOT_OFFERED, RouteHandler> = {
-  stacksNotOffered: notOffered(NOT_OFFERED.stacksNotOffered),
-  stackNotOffered: notOffered(NOT_OFFERED.stackNotOffered),
-  searchNotOffered: notOffered(NOT_OFFERED.searchNotOffered),
-  versionsNotOffered: notOffered(NOT_OFFERED.versionsNotOffered),
-  versionNotOffered: notOffered(NOT_OFFERED.versionNotOffered),
-};
+/** Upstream's routes Darkroom does not offer (yet): 404 with a detail that says so. */
+export const notOfferedRoutes = Object.fromEntries(
+  Object.entries(NOT_OFFERED).map(([name, detail]) => [name, notOffered(detail)]),
+) as Record<keyof typeof NOT_OFFERED, RouteHandler>;
