@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
-import { type Comparison, compare, record } from './harness.ts';
+import { type Comparison, compare, median, record } from './harness.ts';
 
 // Each function bundled as the CDK does (esbuild, ESM, minified, media packages external), then
 // imported in a fresh Node process, against a fresh process importing an empty module.
@@ -60,7 +60,6 @@ try {
       { name: 'import empty module', run: async () => void timed.floor.push(await importTime(empty)) },
       { runs: 9, target: name === 'api' ? 'bundle < 1.5 MB, import < 150 ms' : '' },
     );
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     // The harness times whole processes; the notes carry the import itself, measured inside them.
     results.push({
       ...comparison,

@@ -1,7 +1,7 @@
 import './quiet.ts';
 import { floor } from './floor.ts';
 import { type FlowStack, PHOTOS, readSample, startFlowStack } from './flow-stack.ts';
-import { type Comparison, comparison, record } from './harness.ts';
+import { type Comparison, comparison, median, record } from './harness.ts';
 
 // A whole direct upload on the local stack: `POST /api/assets` (multipart) until it answers
 // `ready` — the HTTP request and its parsing, spooling the file through both hashes, the checksum
@@ -41,8 +41,6 @@ const upload = async (flow: FlowStack, bytes: Buffer, fileName: string, timed = 
   await flow.remove(asset.id);
   return ms;
 };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const flow = await startFlowStack();
 try {

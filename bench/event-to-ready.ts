@@ -1,7 +1,7 @@
 import './quiet.ts';
 import { floor } from './floor.ts';
 import { PHOTOS, readSample, startFlowStack } from './flow-stack.ts';
-import { type Comparison, comparison, record } from './harness.ts';
+import { type Comparison, comparison, median, record } from './harness.ts';
 
 // The presigned flow per photo: from the moment S3 answers the form POST (the local gate answers
 // only once the object's event is on the queue, as S3 answers once the object is stored) until
@@ -12,8 +12,6 @@ import { type Comparison, comparison, record } from './harness.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const WARMUP = 2;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const flow = await startFlowStack();
 try {

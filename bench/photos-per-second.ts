@@ -9,7 +9,7 @@ import { objectCreatedEvent } from '#shared/events/object-created.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { floor } from './floor.ts';
 import { PHOTOS, readSample, startFlowStack } from './flow-stack.ts';
-import { type Comparison, comparison, record } from './harness.ts';
+import { type Comparison, comparison, median, record } from './harness.ts';
 
 // Photos per second per processor, with one and with two cores busy. The four camera JPEGs are
 // uploaded once; then N forced "Object Created" events for them (what `npm run reprocess -- --all`
@@ -95,7 +95,6 @@ const bare = async (pinned: boolean) => {
   }
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const perSecond = (ms: number, photos = N) => (photos / ms) * 1000;
 
 await bare(false); // warm-up

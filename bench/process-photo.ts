@@ -7,7 +7,7 @@ import sharp, { type Sharp } from 'sharp';
 import { MediaPipeline } from '#shared/media/media-pipeline.ts';
 import { spoolToDisk } from '#shared/storage/spool.ts';
 import { floor } from './floor.ts';
-import { type Comparison, compare, comparison, interleave, record } from './harness.ts';
+import { type Comparison, compare, comparison, interleave, median, record } from './harness.ts';
 import { peer } from './peer.ts';
 
 // Processing one photo: Darkroom's media path (stream to disk through both hashes, sniff, box
@@ -54,7 +54,6 @@ const generated = async (): Promise<[string, string, string][]> => {
 };
 /** Two rounds through each of the three runners' six orders. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const ms = (n: number) => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)} ms`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const media = new MediaPipeline();

@@ -167,15 +167,13 @@ export class Uploads {
     asset.inlineUntil = new Date(this.deps.clock.now().getTime() + INLINE_LEASE_MS).toISOString();
     await this.deps.ledger.check(asset);
     await this.createOrDiscard(asset);
-    try {
+    // The reservation, then the original's put, run while the media is decoded; the processor
+    // records nothing before both have answered, and either failing discards the upload. Settled
+    // at once, so a failure is never an unhandled rejection meanwhile.
+    const put = (async () => {
       await this.deps.ledger.reserve(asset);
-    } catch (error) {
-      await this.discard(asset);
-      throw error;
-    }
-    // The original's put runs while the media is decoded; the processor records nothing before S3
-    // has answered. Settled at once, so a failed put is never an unhandled rejection meanwhile.
-    const put = this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType).then(
+      return this.deps.storage.putOriginal(originalKey(owner, asset.id), file, mimeType);
+    })().then(
       ({ etag }) => ({ etag }),
       (error: unknown) => ({ error }),
     );
@@ -190,7 +188,7 @@ export class Uploads {
     } catch (error) {
       const outcome = await put;
       if ('error' in outcome) {
-        // The SDK has retried; what is left is an outage. Keep nothing, so the client's retry starts clean.
+        // A full quota, or an outage the SDK's retries did not outlast: keep nothing, so a retry starts clean.
         await this.discard(asset);
         throw outcome.error;
       }

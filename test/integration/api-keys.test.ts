@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { errorResponseSchema, pingResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
+import {
+  errorResponseSchema,
+  healthResponseSchema,
+  pingResponseSchema,
+  userResponseSchema,
+} from '#functions/api/routes/account-schemas.ts';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import type { Accounts } from '#shared/domain/accounts.ts';
 import { api } from '#test/helpers/api.ts';
@@ -58,9 +63,10 @@ describe('API keys', () => {
     expect((await api(stack().apiUrl, key).get('/api/libraries')).status).toBe(401);
   });
 
-  it('health needs no key', async () => {
+  it('health needs no key and answers in its schema', async () => {
     const res = await api(stack().apiUrl).get('/api/health');
-    expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(res.status).toBe(200);
+    expect(healthResponseSchema.parse(res.body)).toEqual({ status: 'ok' });
   });
 
   it('ping needs no key either and answers pong as text, as the SDK asks for it', async () => {

@@ -67,7 +67,10 @@ export const userResponseSchema = z.strictObject({
 /** `GET /api/server/ping` answers text/plain. */
 export const pingResponseSchema = z.literal('pong');
 
-export const errorResponseSchema = z.strictObject({ detail: z.string().min(1) });
+export const healthResponseSchema = z.strictObject({ status: z.literal('ok') });
+
+/** Every error's body, defined once with the asset routes' answers. */
+export { errorResponse as errorResponseSchema } from './asset-outputs.ts';
 
 export type LibraryResponse = z.infer<typeof libraryResponseSchema>;
 export type UserResponse = z.infer<typeof userResponseSchema>;
