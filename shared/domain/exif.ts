@@ -1,61 +1,54 @@
 import { formatExifDate, parseWallClock, type WallClock } from './datetime.ts';
 
 /** The contract's EXIF fields (everything but asset_id and the timestamps); null when absent. */
-export interface Exif {
-  make: string | null;
-  model: string | null;
-  orientation: number | null;
-  modified_datetime: string | null;
-  original_datetime: string | null;
-  digitized_datetime: string | null;
-  lens_model: string | null;
-  f_number: number | null;
-  focal_length: number | null;
-  iso: number | null;
-  exposure_time: number | null;
-  exposure_bias: number | null;
-  latitude: number | null;
-  longitude: number | null;
-  altitude: number | null;
-  city: string | null;
-  state: string | null;
-  country: string | null;
-  description: string | null;
-  fps: number | null;
-  live_photo_cid: string | null;
-  projection_type: string | null;
-  profile_description: string | null;
-  auto_stack_id: string | null;
-  rating: number | null;
-}
+/**
+ * The contract's `exif` fields and what each holds, defined once: the Exif type, the empty
+ * reading, the table's item schema and the API's response schema are all made from this.
+ * `datetime` is ISO 8601 text (with its offset when the file has one).
+ */
+export const EXIF_FIELDS = {
+  make: 'text',
+  model: 'text',
+  orientation: 'int',
+  modified_datetime: 'datetime',
+  original_datetime: 'datetime',
+  digitized_datetime: 'datetime',
+  lens_model: 'text',
+  f_number: 'number',
+  focal_length: 'number',
+  iso: 'number',
+  exposure_time: 'number',
+  exposure_bias: 'number',
+  latitude: 'number',
+  longitude: 'number',
+  altitude: 'number',
+  city: 'text',
+  state: 'text',
+  country: 'text',
+  description: 'text',
+  fps: 'number',
+  live_photo_cid: 'text',
+  projection_type: 'text',
+  profile_description: 'text',
+  auto_stack_id: 'text',
+  rating: 'number',
+} as const;
 
-export const EMPTY_EXIF: Exif = {
-  make: null,
-  model: null,
-  orientation: null,
-  modified_datetime: null,
-  original_datetime: null,
-  digitized_datetime: null,
-  lens_model: null,
-  f_number: null,
-  focal_length: null,
-  iso: null,
-  exposure_time: null,
-  exposure_bias: null,
-  latitude: null,
-  longitude: null,
-  altitude: null,
-  city: null,
-  state: null,
-  country: null,
-  description: null,
-  fps: null,
-  live_photo_cid: null,
-  projection_type: null,
-  profile_description: null,
-  auto_stack_id: null,
-  rating: null,
+export type ExifFieldKind = (typeof EXIF_FIELDS)[keyof typeof EXIF_FIELDS];
+
+export type Exif = {
+  -readonly [K in keyof typeof EXIF_FIELDS]: (typeof EXIF_FIELDS)[K] extends 'text' | 'datetime'
+    ? string | null
+    : number | null;
 };
+
+export const EMPTY_EXIF: Exif = Object.fromEntries(Object.keys(EXIF_FIELDS).map((name) => [name, null])) as Exif;
+
+/** The exif fields as a schema shape: each field gets the schema given for its kind. */
+export const exifShape = <M extends Record<ExifFieldKind, unknown>>(schemas: M) =>
+  Object.fromEntries(Object.entries(EXIF_FIELDS).map(([name, kind]) => [name, schemas[kind]])) as {
+    [K in keyof typeof EXIF_FIELDS]: M[(typeof EXIF_FIELDS)[K]];
+  };
 
 /** Text fields are capped so a hostile file cannot bloat the record towards DynamoDB's 400 KB. */
 export const MAX_TEXT = 1024;

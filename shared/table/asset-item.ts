@@ -2,39 +2,15 @@ import { z } from 'zod';
 import type { Asset } from '#shared/domain/asset.ts';
 import { isListed } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
+import { exifShape } from '#shared/domain/exif.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
 import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
 
 const text = z.string().nullable();
 const num = z.number().nullable();
 
-const exifSchema = z.object({
-  make: text,
-  model: text,
-  orientation: num,
-  modified_datetime: text,
-  original_datetime: text,
-  digitized_datetime: text,
-  lens_model: text,
-  f_number: num,
-  focal_length: num,
-  iso: num,
-  exposure_time: num,
-  exposure_bias: num,
-  latitude: num,
-  longitude: num,
-  altitude: num,
-  city: text,
-  state: text,
-  country: text,
-  description: text,
-  fps: num,
-  live_photo_cid: text,
-  projection_type: text,
-  profile_description: text,
-  auto_stack_id: text,
-  rating: num,
-});
+// Dates are stored as the text they were read as.
+const exifSchema = z.object(exifShape({ text, datetime: text, number: num, int: num }));
 
 const assetSchema = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exifShape } from '#shared/domain/exif.ts';
 import { idPattern } from '#shared/domain/ids.ts';
 
 // The response shapes of the asset routes, beside their request shapes (asset-inputs.ts). Each is
@@ -19,31 +20,7 @@ const exifFields = {
   asset_id: assetId,
   created_at: instant,
   updated_at: instant,
-  make: text,
-  model: text,
-  orientation: int,
-  modified_datetime: instant.nullable(),
-  original_datetime: instant.nullable(),
-  digitized_datetime: instant.nullable(),
-  lens_model: text,
-  f_number: num,
-  focal_length: num,
-  iso: num,
-  exposure_time: num,
-  exposure_bias: num,
-  latitude: num,
-  longitude: num,
-  altitude: num,
-  city: text,
-  state: text,
-  country: text,
-  description: text,
-  fps: num,
-  live_photo_cid: text,
-  projection_type: text,
-  profile_description: text,
-  auto_stack_id: text,
-  rating: num,
+  ...exifShape({ text, number: num, int, datetime: instant.nullable() }),
 };
 
 /** The contract's `exif`. */
