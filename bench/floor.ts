@@ -6,14 +6,15 @@ import exifr from 'exifr';
 import decodeHeic from 'heic-decode';
 import sharp, { type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import { imageMetrics, METRICS_EDGE } from '#shared/domain/metrics.ts';
 import { binary } from '#shared/media/binaries.ts';
 import { EXIFR_OPTIONS } from '#shared/media/exif-reader.ts';
 
 // The floor: the best-known bare use of the same libraries for the same outputs, written as a
 // user would who knows them — both hashes over the bytes, exifr reading the tags Darkroom reads,
 // then `rotate().resize(1440, inside).keepIccProfile().jpeg(80)` and, from that preview, the
-// 250 px WebP and the thumbhash (side by side: libvips runs both at once). No validation, no
-// limits, no error handling: what Darkroom adds to this is its overhead.
+// 250 px WebP, the thumbhash and the quality scores (side by side: libvips runs them at once).
+// No validation, no limits, no error handling: what Darkroom adds to this is its overhead.
 
 const run = promisify(execFile);
 const VIDEO = /\.(mov|mp4|3gp|m4v)$/i;
@@ -59,7 +60,10 @@ export const videoFrame = async (path: string): Promise<Buffer> => {
   return frame;
 };
 
-/** The thumbnail and the thumbhash, both from the preview. */
+/**
+ * The thumbnail, the thumbhash and the quality scores, all from the preview. The scores have no
+ * library to call: the floor runs Darkroom's own (shared/domain/metrics.ts) on the same pixels.
+ */
 export const fromPreview = async (preview: Buffer, width: number, height: number) => {
   const portrait = height > width;
   const [thumbnail] = await Promise.all([
@@ -74,6 +78,12 @@ export const fromPreview = async (preview: Buffer, width: number, height: number
       .raw()
       .toBuffer({ resolveWithObject: true })
       .then(({ data, info }) => rgbaToThumbHash(info.width, info.height, data)),
+    sharp(preview)
+      .resize(METRICS_EDGE, METRICS_EDGE, { fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+      .then(({ data, info }) => imageMetrics(data, info.width, info.height, info.channels)),
   ]);
   return thumbnail;
 };

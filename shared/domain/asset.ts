@@ -1,4 +1,5 @@
 import type { Exif } from './exif.ts';
+import type { Metrics } from './metrics.ts';
 
 export type AssetState = 'pending' | 'ready' | 'failed' | 'duplicate';
 
@@ -33,6 +34,8 @@ export interface Asset {
   /** Seconds, videos only. */
   duration?: number;
   thumbhash?: string;
+  /** Quality scores of the preview (metrics.ts), once processed. */
+  metrics?: Metrics;
   createdAt: string;
   updatedAt: string;
   /**
@@ -52,7 +55,7 @@ export interface Asset {
 }
 
 /** Bumped whenever processing would produce different output; reprocessing picks older assets. */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 /** S3 sequencers are hex of varying length: right-pad with zeros, then compare as text. */
 export const compareSequencers = (a: string, b: string): number => {

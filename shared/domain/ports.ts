@@ -3,6 +3,7 @@
 import type { Asset } from './asset.ts';
 import type { ExifReading } from './exif.ts';
 import type { MediaClass } from './media-types.ts';
+import type { Metrics } from './metrics.ts';
 import type { ObjectCreated } from './object-event.ts';
 
 export interface Clock {
@@ -51,6 +52,8 @@ export interface Rendition {
   preview: Buffer;
   thumbnail: Buffer;
   thumbhash: string;
+  /** Quality scores of the preview. */
+  metrics: Metrics;
   /** Display orientation. */
   width: number;
   height: number;

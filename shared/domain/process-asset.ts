@@ -184,6 +184,7 @@ export class AssetProcessor {
       exif: reading.exif,
       ...(inspection.durationSeconds !== undefined && { duration: inspection.durationSeconds }),
       thumbhash: rendition.thumbhash,
+      metrics: rendition.metrics,
       localDatetime: reading.captured ? localDatetime(reading.captured) : asset.fileCreatedAt,
     };
     return timed('writes', async () => {

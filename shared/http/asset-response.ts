@@ -60,8 +60,8 @@ export const assetResponse = async (
     error,
     thumbhash: asset.thumbhash ?? null,
     exif,
-    // No face or quality models run yet: empty, not invented.
-    metrics: {},
+    // Scores once processed (no model: metrics.ts); no face models run yet: empty, not invented.
+    metrics: asset.metrics ?? {},
     faces: [],
     people: [],
     download_url: downloadUrl,

@@ -4,6 +4,7 @@ import { rgbaToThumbHash } from 'thumbhash';
 import { MediaRejected } from '#shared/domain/errors.ts';
 import { normaliseExif } from '#shared/domain/exif.ts';
 import { MAX_PIXELS } from '#shared/domain/media-types.ts';
+import { imageMetrics, METRICS_EDGE, type Metrics } from '#shared/domain/metrics.ts';
 import type { Inspection, OriginalOnDisk, Rendition } from '#shared/domain/ports.ts';
 import { PREVIEW_EDGE, THUMBNAIL_SHORT_EDGE } from '#shared/domain/renditions.ts';
 import { type ColourPlan, colourPlan } from './colour-plan.ts';
@@ -48,7 +49,7 @@ export class SharpImage {
   }
 
   /**
-   * Preview, thumbnail and thumbhash from one decode: the thumbnail and the thumbhash are made
+   * Preview, thumbnail, thumbhash and quality scores from one decode: the last three are made
    * from the preview, side by side. sharp's errors come out as they are (the pipeline makes them
    * MediaRejected).
    */
@@ -63,15 +64,16 @@ export class SharpImage {
       Math.min(width, height) >= THUMBNAIL_SHORT_EDGE || fullSize || inspection.kind === 'video'
         ? preview
         : (await this.jpeg(source, inspection, plan, thumbnailBox, 95)).jpeg;
-    const [thumbnail, hash] = await Promise.all([
+    const [thumbnail, hash, metrics] = await Promise.all([
       sharp(base)
         .resize(thumbnailBox.width, thumbnailBox.height, { withoutEnlargement: true })
         .keepIccProfile()
         .webp({ quality: QUALITY })
         .toBuffer(),
       thumbhash(preview),
+      scores(preview),
     ]);
-    return { preview, thumbnail, thumbhash: hash, width: inspection.width, height: inspection.height };
+    return { preview, thumbnail, thumbhash: hash, metrics, width: inspection.width, height: inspection.height };
   }
 
   /** The upright image resized and encoded as JPEG, its colours handled as `plan` says. */
@@ -118,6 +120,17 @@ const shortEdge = (width: number, height: number, edge: number): Size =>
 
 const isDecodedHeif = (source: ImageSource, inspection: Inspection) =>
   'path' in source && HEVC.has(inspection.mimeType);
+
+/** The preview's quality scores, in sRGB at METRICS_EDGE: one more decode of the preview. */
+const scores = async (preview: Buffer): Promise<Metrics> => {
+  const sharp = await loadSharp();
+  const { data, info } = await sharp(preview)
+    .resize(METRICS_EDGE, METRICS_EDGE, { fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return imageMetrics(data, info.width, info.height, info.channels);
+};
 
 /** The thumbhash of the preview, in sRGB: libvips converts an attached profile at this small size. */
 const thumbhash = async (preview: Buffer): Promise<string> => {

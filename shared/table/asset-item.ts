@@ -4,10 +4,15 @@ import { isListed } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
 import { exifShape } from '#shared/domain/exif.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
+import { METRIC_NAMES, type Metrics } from '#shared/domain/metrics.ts';
 import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
 
 const text = z.string().nullable();
 const num = z.number().nullable();
+
+const metricsSchema = z.object(
+  Object.fromEntries(METRIC_NAMES.map((name) => [name, z.number()])) as Record<keyof Metrics, z.ZodNumber>,
+);
 
 // Dates are stored as the text they were read as.
 const exifSchema = z.object(exifShape({ text, datetime: text, number: num, int: num }));
@@ -36,6 +41,7 @@ const assetSchema = z.object({
   exif: exifSchema.optional(),
   duration: z.number().optional(),
   thumbhash: z.string().optional(),
+  metrics: metricsSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   uploadExpiresAt: z.string().optional(),

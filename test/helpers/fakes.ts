@@ -2,6 +2,7 @@ import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } f
 import type { Asset } from '#shared/domain/asset.ts';
 import { compareSequencers, isListed } from '#shared/domain/asset.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
+import { imageMetrics, type Metrics } from '#shared/domain/metrics.ts';
 import type { ObjectCreated } from '#shared/domain/object-event.ts';
 import type {
   AssetRepository,
@@ -388,3 +389,6 @@ export const memoryLedger = (accounts = new MemoryAccounts(), defaultLimitBytes 
   const usage = new MemoryUsage(accounts);
   return { usage, ledger: new StorageLedger({ usage, defaultLimitBytes, ...(clock && { clock }) }) };
 };
+
+/** What a flat grey picture scores: for fake renditions. */
+export const FLAT_METRICS: Metrics = imageMetrics(new Uint8Array(4 * 4 * 3).fill(128), 4, 4, 3);

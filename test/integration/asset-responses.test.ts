@@ -14,6 +14,7 @@ import {
   uploadStatusResponse,
   uploadTargetResponse,
 } from '#functions/api/routes/asset-outputs.ts';
+import { METRIC_NAMES } from '#shared/domain/metrics.ts';
 import { api } from '#test/helpers/api.ts';
 import { jpeg, uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
@@ -95,6 +96,9 @@ describe('asset answers', () => {
       200,
     );
     expect(full).toMatchObject({ width: 1200, height: 2000 });
+    // The quality scores of its preview, every one a number.
+    expect(Object.keys(full.metrics).sort()).toEqual([...METRIC_NAMES].sort());
+    for (const value of Object.values(full.metrics)) expect(Number.isFinite(value)).toBe(true);
     expect(full.metadata).toMatchObject({ orientation: 6, raw_width: 2000, raw_height: 1200 });
     for (const [rung, expected] of [
       ['original', 1200],

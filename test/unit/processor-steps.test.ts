@@ -11,6 +11,7 @@ import { originalKey } from '#shared/object-keys.ts';
 import { s3ObjectCreated, sqsBatch } from '#test/helpers/events.ts';
 import {
   FakeClock,
+  FLAT_METRICS,
   MemoryAssets,
   MemoryMultipart,
   MemoryStorage,
@@ -46,7 +47,14 @@ const slowPorts = (clock: FakeClock) => {
     },
     render: async () => {
       clock.advance(200);
-      return { preview: Buffer.from('p'), thumbnail: Buffer.from('t'), thumbhash: 'th', width: 4, height: 3 };
+      return {
+        preview: Buffer.from('p'),
+        thumbnail: Buffer.from('t'),
+        thumbhash: 'th',
+        metrics: FLAT_METRICS,
+        width: 4,
+        height: 3,
+      };
     },
   };
   return { storage, assets, media };

@@ -13,6 +13,7 @@ import { Users } from '#shared/domain/users.ts';
 import { errorResponse } from '#shared/http/errors.ts';
 import {
   FakeClock,
+  FLAT_METRICS,
   MemoryAccounts,
   MemoryAssets,
   MemoryMultipart,
@@ -51,7 +52,14 @@ const media = (reject = false): MediaProcessor => ({
     if (reject) throw new MediaRejected('not a picture');
     return { mimeType: 'image/jpeg', kind: 'image', width: 4, height: 3, reading: normaliseExif({}) };
   },
-  render: async () => ({ preview: Buffer.from('p'), thumbnail: Buffer.from('t'), thumbhash: 'h', width: 4, height: 3 }),
+  render: async () => ({
+    preview: Buffer.from('p'),
+    thumbnail: Buffer.from('t'),
+    thumbhash: 'h',
+    metrics: FLAT_METRICS,
+    width: 4,
+    height: 3,
+  }),
 });
 
 const setup = async (options: { reject?: boolean } = {}) => {

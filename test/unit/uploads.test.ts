@@ -12,6 +12,7 @@ import { UPLOAD_TTL_SECONDS, type UploadRequest, Uploads } from '#shared/domain/
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
 import {
   FakeClock,
+  FLAT_METRICS,
   MemoryAccounts,
   MemoryAssets,
   MemoryMultipart,
@@ -65,6 +66,7 @@ const fakeMedia = (sniffed: string | null = 'image/jpeg'): MediaProcessor & { in
       preview: Buffer.from('p'),
       thumbnail: Buffer.from('t'),
       thumbhash: 'hash',
+      metrics: FLAT_METRICS,
       width: 4,
       height: 3,
     }),
