@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { assetListResponse, assetResponse, errorResponse, existResponse } from '#functions/api/routes/asset-outputs.ts';
 import { api } from '#test/helpers/api.ts';
 import { describeWithSdk, runSdk, type SdkTarget } from '#test/helpers/gumnut-sdk.ts';
@@ -26,6 +27,14 @@ let defaultLibrary = '';
 /** What alice uploaded: path, bytes' checksums, the asset id, the library. */
 type Uploaded = { path: string; sha256: string; sha1: string; id: string; library: string; local: string };
 const uploaded: Uploaded[] = [];
+const uploadedOf = (path: string, asset: z.infer<typeof assetResponse>): Uploaded => ({
+  path,
+  sha256: asset.checksum ?? '',
+  sha1: asset.checksum_sha1 ?? '',
+  id: asset.id,
+  library: asset.library_id,
+  local: asset.local_datetime,
+});
 
 /** Uploads a file with the SDK (naive datetimes, as Python sends a `datetime` without tzinfo). */
 const CREATE = `
@@ -88,14 +97,7 @@ describeWithSdk('the Gumnut SDK against Darkroom', () => {
       expect(answer.asset.id).toBe(asset.id);
       expect(answer.asset.kind).toBe('original');
       expect(answer.asset.local_datetime).toBe(`${naiveAt(i)}Z`);
-      uploaded.push({
-        path,
-        sha256: asset.checksum ?? '',
-        sha1: asset.checksum_sha1 ?? '',
-        id: asset.id,
-        library: asset.library_id,
-        local: asset.local_datetime,
-      });
+      uploaded.push(uploadedOf(path, asset));
     }
   });
 
@@ -130,14 +132,7 @@ describeWithSdk('the Gumnut SDK against Darkroom', () => {
     expect(Object.keys(video.asset_urls).sort()).toEqual(['original', 'preview_image', 'thumbnail_image']);
     expect(video.asset_urls.original?.mimetype).toBe('video/mp4');
     expect(Object.keys(answer.asset.asset_urls)).toEqual(['thumbnail_image']);
-    uploaded.push({
-      path: VIDEO,
-      sha256: video.checksum ?? '',
-      sha1: video.checksum_sha1 ?? '',
-      id: video.id,
-      library: video.library_id,
-      local: video.local_datetime,
-    });
+    uploaded.push(uploadedOf(VIDEO, video));
   });
 
   it('retrieves with include: metadata, file_data and every rung, each URL serving what it names', async () => {
