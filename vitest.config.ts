@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Integration suites each start a local stack; two workers match the CI machine's two cores.
     maxWorkers: 2,
     // Bounds that tell a hang from a slow run on a busy 2-core machine, never a performance check.

@@ -13,6 +13,7 @@ const BENCHMARKS = [
   'direct-upload',
   'event-to-ready',
   'photos-per-second',
+  'places',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {

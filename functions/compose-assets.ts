@@ -5,12 +5,19 @@ import { Accounts } from '#shared/domain/accounts.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
-import type { AssetRepository, MediaProcessor, MultipartStorage, ObjectStorage } from '#shared/domain/ports.ts';
+import type {
+  AssetRepository,
+  Gazetteer,
+  MediaProcessor,
+  MultipartStorage,
+  ObjectStorage,
+} from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { StorageLedger, type UsageRepository } from '#shared/domain/storage-ledger.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
 import { Users } from '#shared/domain/users.ts';
+import { LazyGazetteer } from '#shared/geo/lazy-gazetteer.ts';
 import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
@@ -26,6 +33,7 @@ export interface AssetAdapters {
   storage: ObjectStorage;
   multipart: MultipartStorage;
   media: MediaProcessor;
+  places: Gazetteer;
   usage: UsageRepository;
 }
 
@@ -38,6 +46,7 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
   ),
   multipart: new S3Multipart(clients.s3, config.ORIGINALS_BUCKET),
   media: new LazyMedia({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH }),
+  places: new LazyGazetteer(config.DARKROOM_PLACE_INDEX),
   usage: new DynamoUsage(
     clients.dynamo,
     config.TABLE_NAME,
@@ -49,9 +58,9 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const clients = createClients(config);
   const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
-  const { assets, storage, multipart, media, usage } = { ...assetAdapters(config, clients), ...overrides };
+  const { assets, storage, multipart, media, places, usage } = { ...assetAdapters(config, clients), ...overrides };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
-  const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
+  const processor = new AssetProcessor({ assets, storage, media, places, ledger, clock: systemClock });
   return {
     accounts,
     ledger,

@@ -1,5 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_STORAGE_LIMIT_BYTES } from './deployment.ts';
+
+/**
+ * Where the place index is when running from the source tree (built on first need, see
+ * infra/build/place-index.ts); a Lambda bundle carries its own and names it.
+ */
+export const DEFAULT_PLACE_INDEX = fileURLToPath(
+  new URL('../node_modules/.cache/darkroom/places.bin', import.meta.url),
+);
 
 // Parsed once per process, at a handler's module scope; a missing variable fails the cold start by name.
 const schema = z.object({
@@ -38,6 +47,8 @@ const schema = z.object({
   /** Other ffmpeg and ffprobe binaries than the ones shipped in npm packages (a Lambda layer's, say). */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
+  /** The compiled GeoNames places that name where a photo was taken. */
+  DARKROOM_PLACE_INDEX: z.string().min(1).default(DEFAULT_PLACE_INDEX),
   /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),

@@ -55,6 +55,7 @@ export class Api extends Construct {
       memorySize: 2048,
       timeout: Duration.seconds(29),
       nodeModules: MEDIA_MODULES,
+      placeIndex: true,
       layers: [props.ffmpeg],
       environment: { ...props.environment, ...FFMPEG_ENV },
     });

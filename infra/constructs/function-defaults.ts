@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Architecture, type ILayerVersion, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,7 +20,13 @@ export interface DarkroomFunctionProps {
   nodeModules?: string[];
   layers?: ILayerVersion[];
   ephemeralStorageMiB?: number;
+  /** Processes photos, so names their places: the place index is built into the bundle. */
+  placeIndex?: boolean;
 }
+
+/** Where a bundle carries the place index (Lambda unpacks the bundle into LAMBDA_TASK_ROOT, /var/task). */
+const BUNDLED_PLACE_INDEX = 'places.bin';
+const PLACE_INDEX_BUILDER = join(import.meta.dirname, '../build/place-index.ts');
 
 /**
  * Every function alike: Node.js 22 on arm64, ESM bundled by the local esbuild (no Docker), JSON
@@ -41,7 +48,12 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
     layers: props.layers ?? [],
     logGroup,
     loggingFormat: LoggingFormat.JSON,
-    environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'darkroom', ...props.environment },
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'darkroom',
+      ...(props.placeIndex && { DARKROOM_PLACE_INDEX: `/var/task/${BUNDLED_PLACE_INDEX}` }),
+      ...props.environment,
+    },
     bundling: {
       format: OutputFormat.ESM,
       target: 'node22',
@@ -57,6 +69,16 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
       nodeModules: props.nodeModules ?? [],
       environment: NPM_PLATFORM,
       forceDockerBundling: false,
+      ...(props.placeIndex && {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // Compiled from the GeoNames packages on the deploying machine, like the bundle itself.
+          afterBundling: (_input: string, output: string) => [
+            `npx tsx "${PLACE_INDEX_BUILDER}" "${join(output, BUNDLED_PLACE_INDEX)}"`,
+          ],
+        },
+      }),
     },
   });
 };

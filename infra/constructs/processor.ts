@@ -37,6 +37,7 @@ export class Processor extends Construct {
       timeout: PROCESSOR_TIMEOUT,
       ephemeralStorageMiB: 2048,
       nodeModules: MEDIA_MODULES,
+      placeIndex: true,
       layers: [props.ffmpeg],
       environment: { ...props.environment, ...FFMPEG_ENV, DARKROOM_DISK_LIMIT_BYTES: String(1024 ** 3) },
     });

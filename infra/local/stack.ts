@@ -6,6 +6,7 @@ import { createApiHandler } from '#functions/api/create-handler.ts';
 import { createAuthorizer } from '#functions/authorizer/create-handler.ts';
 import { createProcessHandler } from '#functions/process/create-handler.ts';
 import { createSweepHandler } from '#functions/sweep/create-handler.ts';
+import { ensurePlaceIndex } from '#infra/build/place-index.ts';
 import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
 import { type Config, loadConfig, loadSweepConfig, type SweepConfig } from '#shared/config.ts';
 import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '#shared/deployment.ts';
@@ -113,7 +114,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
   const functionEnv = () => ({ ...process.env, ...env });
   const config = loadConfig(functionEnv());
-  await ensureTable(dynamo.url, LOCAL_NAMES.table);
+  await Promise.all([ensureTable(dynamo.url, LOCAL_NAMES.table), ensurePlaceIndex(config.DARKROOM_PLACE_INDEX)]);
 
   const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
   const { visibilityTimeoutMs } = queueOptions;

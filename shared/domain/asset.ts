@@ -34,6 +34,9 @@ export interface Asset {
   /** Seconds, videos only. */
   duration?: number;
   thumbhash?: string;
+  /** Where it was taken, from its position (place-reading.ts): ISO 3166-1 alpha-2 and IANA zone. */
+  countryCode?: string;
+  timezone?: string;
   /** Quality scores of the preview (metrics.ts), once processed. */
   metrics?: Metrics;
   createdAt: string;
@@ -55,7 +58,7 @@ export interface Asset {
 }
 
 /** Bumped whenever processing would produce different output; reprocessing picks older assets. */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 /** S3 sequencers are hex of varying length: right-pad with zeros, then compare as text. */
 export const compareSequencers = (a: string, b: string): number => {

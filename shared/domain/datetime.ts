@@ -7,6 +7,8 @@ export interface WallClock {
   local: string;
   /** "+10:00" when the file said so. */
   offset?: string;
+  /** The clock is UTC (GPS time, a video container's creation time), not the camera's wall clock. */
+  universal?: true;
 }
 
 const EXIF_DATE = /^(\d{4})[:-](\d{2})[:-](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -110,11 +110,17 @@ const coordinate = (value: unknown, ref: unknown, negative: string): number | nu
   return sign * Math.abs(degrees);
 };
 
+/**
+ * An empty GPS IFD is "no location", and so is a point outside the globe or exactly 0,0 (what a
+ * GPS block with zeroed fields reads as; nobody photographs the Gulf of Guinea's Null Island).
+ */
+export const isPosition = (latitude: number, longitude: number): boolean =>
+  Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
+
 const gps = (tags: Tags): Pick<Exif, 'latitude' | 'longitude' | 'altitude'> => {
   const latitude = coordinate(tags.GPSLatitude, tags.GPSLatitudeRef, 'S');
   const longitude = coordinate(tags.GPSLongitude, tags.GPSLongitudeRef, 'W');
-  // An empty GPS IFD is "no location", and so is a point outside the globe — never 0,0 by accident.
-  const valid = latitude !== null && longitude !== null && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+  const valid = latitude !== null && longitude !== null && isPosition(latitude, longitude);
   const altitude = number(tags.GPSAltitude);
   return {
     latitude: valid ? latitude : null,
@@ -130,13 +136,16 @@ const gpsClock = (tags: Tags): WallClock | undefined => {
   const date = typeof tags.GPSDateStamp === 'string' ? tags.GPSDateStamp : undefined;
   const time = tags.GPSTimeStamp;
   if (typeof time === 'string')
-    return parseWallClock(time.includes('T') ? time : date ? `${date} ${time}` : undefined, '+00:00');
+    return universal(parseWallClock(time.includes('T') ? time : date ? `${date} ${time}` : undefined, '+00:00'));
   if (!date || !Array.isArray(time)) return undefined;
   const [h, m, s] = time.map((v) => Math.floor(rational(v) ?? Number.NaN));
   if ([h, m, s].some((v) => v === undefined || Number.isNaN(v))) return undefined;
   const pad = (v: number | undefined) => String(v).padStart(2, '0');
-  return parseWallClock(`${date} ${pad(h)}:${pad(m)}:${pad(s)}`, '+00:00');
+  return universal(parseWallClock(`${date} ${pad(h)}:${pad(m)}:${pad(s)}`, '+00:00'));
 };
+
+export const universal = (clock: WallClock | undefined): WallClock | undefined =>
+  clock && { ...clock, universal: true };
 
 export interface ExifReading {
   exif: Exif;

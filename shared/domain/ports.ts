@@ -68,6 +68,21 @@ export interface MediaProcessor {
   render(file: Original, inspection: Inspection): Promise<Rendition>;
 }
 
+/** Where a point on Earth is: English names, the ISO 3166-1 alpha-2 code, the IANA time zone. */
+export interface Place {
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  countryCode: string | null;
+  /** Known even at sea, where no name is. */
+  timezone: string | null;
+}
+
+/** Reverse geocoding, offline. */
+export interface Gazetteer {
+  placeAt(latitude: number, longitude: number): Promise<Place>;
+}
+
 export type Download = { file: Original; release(): Promise<void> } | 'missing';
 
 export interface PresignedUpload {

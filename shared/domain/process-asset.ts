@@ -3,9 +3,11 @@ import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { ObjectCreated } from './object-event.ts';
+import { type PlacedReading, placeReading } from './place-reading.ts';
 import type {
   AssetRepository,
   Clock,
+  Gazetteer,
   Inspection,
   MediaProcessor,
   ObjectStorage,
@@ -58,6 +60,7 @@ export interface ProcessorDeps {
   assets: AssetRepository;
   storage: ObjectStorage;
   media: MediaProcessor;
+  places: Gazetteer;
   ledger: StorageLedger;
   clock: Clock;
 }
@@ -129,7 +132,7 @@ export class AssetProcessor {
     delete base.duplicateOf;
     delete base.inlineUntil;
 
-    let work: { inspection: Inspection; rendition: Rendition } | MediaRejected;
+    let work: { inspection: Inspection; rendition: Rendition; placed: PlacedReading } | MediaRejected;
     try {
       if (file.size !== asset.fileSizeBytes) {
         throw new MediaRejected(`the upload is ${file.size} bytes, not the ${asset.fileSizeBytes} declared`);
@@ -139,7 +142,12 @@ export class AssetProcessor {
       }
       const inspection = await timed('inspect', () => media.inspect(file));
       base.mimeType = inspection.mimeType;
-      work = { inspection, rendition: await timed('render', () => media.render(file, inspection)) };
+      // Naming the place is microseconds (the first photo loads the index): beside the decode.
+      const [rendition, placed] = await Promise.all([
+        timed('render', () => media.render(file, inspection)),
+        placeReading(inspection.reading, this.deps.places),
+      ]);
+      work = { inspection, rendition, placed };
     } catch (error) {
       if (!(error instanceof MediaRejected)) throw error;
       work = error;
@@ -159,7 +167,7 @@ export class AssetProcessor {
       });
     }
 
-    const { inspection, rendition } = work;
+    const { inspection, rendition, placed } = work;
     const holder = await timed('claim', () => this.claim(base));
     if (holder !== base.id) {
       return timed('writes', async () => {
@@ -174,7 +182,7 @@ export class AssetProcessor {
     }
 
     const keys = derivedKeys(base);
-    const { reading } = inspection;
+    const { reading } = placed;
     const ready: Asset = {
       ...base,
       state: 'ready',
@@ -182,6 +190,8 @@ export class AssetProcessor {
       width: rendition.width,
       height: rendition.height,
       exif: reading.exif,
+      ...(placed.countryCode && { countryCode: placed.countryCode }),
+      ...(placed.timezone && { timezone: placed.timezone }),
       ...(inspection.durationSeconds !== undefined && { duration: inspection.durationSeconds }),
       thumbhash: rendition.thumbhash,
       metrics: rendition.metrics,

@@ -1,5 +1,5 @@
 import { formatExifDate, parseWallClock } from './datetime.ts';
-import { EMPTY_EXIF, type ExifReading, MAX_TEXT } from './exif.ts';
+import { EMPTY_EXIF, type ExifReading, isPosition, MAX_TEXT, universal } from './exif.ts';
 
 /** What ffprobe says of a file, reduced to what we read. */
 export interface ProbedVideo {
@@ -18,7 +18,7 @@ export const parseIso6709 = (value: string | undefined) => {
   const match = /^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?/.exec(value?.trim() ?? '');
   if (!match) return undefined;
   const [latitude, longitude] = [Number(match[1]), Number(match[2])];
-  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return undefined;
+  if (!isPosition(latitude, longitude)) return undefined;
   return { latitude, longitude, altitude: match[3] === undefined ? null : Number(match[3]) };
 };
 
@@ -43,7 +43,7 @@ export const displaySize = (video: ProbedVideo) =>
 export const videoReading = (video: ProbedVideo): ExifReading => {
   const tags = Object.fromEntries(Object.entries(video.tags).map(([k, v]) => [k.toLowerCase(), v]));
   const local = parseWallClock(tags['com.apple.quicktime.creationdate']);
-  const utc = parseWallClock(tags.creation_time, '+00:00');
+  const utc = universal(parseWallClock(tags.creation_time, '+00:00'));
   const captured = local ?? utc;
   const place = parseIso6709(tags['com.apple.quicktime.location.iso6709'] ?? tags.location ?? tags['location-eng']);
   const exif = {

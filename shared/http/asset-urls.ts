@@ -40,16 +40,17 @@ export const assetUrls = async (
 };
 
 /**
- * The SDK's place and raw-size fields of `metadata`. No reverse geocoding runs, so the names are
- * the file's own; the label follows upstream's rule (most specific name, then city, then state or
- * country). The raw size is the image's before its EXIF orientation; a video's is unknown (null).
+ * The SDK's place and raw-size fields of `metadata`. The names come from the position (or, without
+ * one, the file's own); no landmark or district is known. The label follows upstream's rule (most
+ * specific name, then city, then state or country). The raw size is the image's before its EXIF
+ * orientation; a video's is unknown (null).
  */
 export const placeFields = (asset: Asset, exif: Exif) => ({
-  country_code: null,
+  country_code: asset.countryCode ?? null,
   display_label: displayLabel(exif),
   place_name: null,
   sublocation: null,
-  timezone: null,
+  timezone: asset.timezone ?? null,
   ...rawFields(asset, exif),
 });
 

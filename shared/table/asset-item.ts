@@ -41,6 +41,8 @@ const assetSchema = z.object({
   exif: exifSchema.optional(),
   duration: z.number().optional(),
   thumbhash: z.string().optional(),
+  countryCode: z.string().optional(),
+  timezone: z.string().optional(),
   metrics: metricsSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -10,6 +10,7 @@ import type {
   Download,
   ExistMatch,
   ExistQuery,
+  Gazetteer,
   MultipartStorage,
   ObjectStorage,
   Original,
@@ -392,3 +393,8 @@ export const memoryLedger = (accounts = new MemoryAccounts(), defaultLimitBytes 
 
 /** What a flat grey picture scores: for fake renditions. */
 export const FLAT_METRICS: Metrics = imageMetrics(new Uint8Array(4 * 4 * 3).fill(128), 4, 4, 3);
+
+/** A gazetteer for the unit tests whose photos' whereabouts do not matter: nowhere, no zone. */
+export const NOWHERE: Gazetteer = {
+  placeAt: async () => ({ city: null, state: null, country: null, countryCode: null, timezone: null }),
+};

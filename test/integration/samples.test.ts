@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { assetResponse } from '#functions/api/routes/asset-outputs.ts';
 import { SAMPLES, type SampleExpectation } from '#test/fixtures/samples.ts';
+import { api } from '#test/helpers/api.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { b64, directUpload, hasSamples, newKey, presignedUpload, SAMPLES_DIR, settled } from '#test/helpers/uploads.ts';
 
@@ -35,6 +36,12 @@ const expectAsset = async (asset: any, sample: SampleExpectation, bytes: Buffer)
   if (sample.wallClock) expect(asset.local_datetime.startsWith(sample.wallClock)).toBe(true);
   if (sample.original) expect(Date.parse(exif.original_datetime)).toBe(Date.parse(sample.original));
   if (sample.original) expect(exif.original_datetime.slice(-6)).toBe(sample.original.slice(-6));
+  // Named from the position (or nothing without one), and the offsets the zone gave.
+  expect({ city: exif.city, state: exif.state, country: exif.country }).toEqual({
+    city: sample.place?.city ?? null,
+    state: sample.place?.state ?? null,
+    country: sample.place?.country ?? null,
+  });
 
   const original = await fetch(asset.download_url);
   expect(original.headers.get('content-disposition')).toMatch(/^attachment/);
@@ -59,6 +66,11 @@ describe.skipIf(!hasSamples).concurrent('every sample photo', () => {
       const direct = await directUpload(stack().apiUrl, alice, bytes, basename(sample.file));
       expect(direct.status, JSON.stringify(direct.body)).toBe(201);
       await expectAsset(direct.body, sample, bytes);
+      const { body } = await api(stack().apiUrl, alice).get(`/api/assets/${direct.body.id}?include=metadata`);
+      expect({ country_code: body.metadata.country_code, timezone: body.metadata.timezone }).toEqual({
+        country_code: sample.place?.country_code ?? null,
+        timezone: sample.place?.timezone ?? null,
+      });
 
       const { created, s3Status } = await presignedUpload(
         stack().apiUrl,

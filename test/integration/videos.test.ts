@@ -37,8 +37,11 @@ const VIDEOS = [
     height: 1080,
     duration: 4,
     fps: 30,
-    original: '2023-08-15T18:30:00+00:00',
+    // The container's creation_time is UTC (18:30Z); filmed in Tokyo, that is 03:30 there.
+    original: '2023-08-16T03:30:00+09:00',
+    local: '2023-08-16T03:30:00Z',
     gps: [35.6762, 139.6503, null],
+    place: { city: 'Motoyoyogichō', country: 'Japan', country_code: 'JP', timezone: 'Asia/Tokyo' },
   },
   {
     file: 'synthetic-hevc-2160p-rot90-apple-meta.mov',
@@ -50,6 +53,9 @@ const VIDEOS = [
     original: '2024-06-01T12:15:30+02:00',
     local: '2024-06-01T12:15:30Z',
     gps: [48.8584, 2.2945, 35],
+    // The Eiffel Tower: GeoNames has Paris as one point 4 km east, Neuilly's is 3.4 km north-west.
+    // The nearest-town rule (Immich's) names Neuilly; see the README's limits.
+    place: { city: 'Neuilly-sur-Seine', country: 'France', country_code: 'FR', timezone: 'Europe/Paris' },
     make: 'Apple',
     model: 'iPhone 15 Pro (synthetic)',
   },
@@ -80,6 +86,10 @@ describe.skipIf(!hasSamples).concurrent('every sample video', () => {
       if (video.local) expect(asset.local_datetime).toBe(video.local);
       if (video.gps) expect([asset.exif.latitude, asset.exif.longitude, asset.exif.altitude]).toEqual(video.gps);
       if (video.make) expect([asset.exif.make, asset.exif.model]).toEqual([video.make, video.model]);
+      if (video.place) {
+        const { city, country, country_code, timezone } = full.metadata ?? {};
+        expect({ city, country, country_code, timezone }).toEqual(video.place);
+      }
       const poster = await sharp(Buffer.from(await (await fetch(asset.thumbnail_url)).arrayBuffer())).metadata();
       expect(poster.format).toBe('webp');
       expect(Math.min(poster.width ?? 0, poster.height ?? 0)).toBe(250);

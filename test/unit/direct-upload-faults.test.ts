@@ -5,7 +5,7 @@ import type { MediaProcessor, Original } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
-import { MemoryAssets, MemoryMultipart, MemoryStorage, memoryLedger } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryMultipart, MemoryStorage, memoryLedger, NOWHERE } from '#test/helpers/fakes.ts';
 
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
@@ -60,7 +60,7 @@ const setup = (
     } as unknown as MediaProcessor);
   const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
   const { ledger, usage } = memoryLedger();
-  const processor = new AssetProcessor({ assets, storage, media, ledger, clock: systemClock });
+  const processor = new AssetProcessor({ assets, storage, media, places: NOWHERE, ledger, clock: systemClock });
   const uploads = new Uploads({
     accounts,
     assets,

@@ -36,7 +36,7 @@ describe('EXIF normalisation', () => {
   it('falls back from DateTimeOriginal to CreateDate, then to GPS time as UTC', () => {
     expect(normaliseExif({ CreateDate: '2020:05:06 07:08:09' }).captured?.local).toBe('2020-05-06T07:08:09');
     const gps = normaliseExif({ GPSDateStamp: '2023:11:15', GPSTimeStamp: [12, 30, 0] });
-    expect(gps.captured).toEqual({ local: '2023-11-15T12:30:00', offset: '+00:00' });
+    expect(gps.captured).toEqual({ local: '2023-11-15T12:30:00', offset: '+00:00', universal: true });
     expect(normaliseExif({}).captured).toBeUndefined();
   });
 

@@ -8,7 +8,7 @@ import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { parseMultipart } from '#shared/http/multipart.ts';
 import { MediaPipeline } from '#shared/media/media-pipeline.ts';
 import { spoolToDisk } from '#shared/storage/spool.ts';
-import { MemoryAssets, MemoryStorage, memoryLedger, pendingAsset } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryStorage, memoryLedger, NOWHERE, pendingAsset } from '#test/helpers/fakes.ts';
 
 // Random and mutated bytes through the real media code: every input ends ready or failed, in
 // bounded time, and nothing but a MediaRejected (turned into `failed`) ever comes out.
@@ -48,6 +48,7 @@ const process = async (bytes: Buffer) => {
     assets,
     storage: new MemoryStorage(),
     media: new MediaPipeline(),
+    places: NOWHERE,
     ledger: memoryLedger().ledger,
     clock: systemClock,
   });

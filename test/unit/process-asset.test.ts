@@ -4,7 +4,7 @@ import type { MediaProcessor } from '#shared/domain/ports.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { originalKey } from '#shared/object-keys.ts';
-import { MemoryAssets, MemoryStorage, memoryLedger, pendingAsset } from '#test/helpers/fakes.ts';
+import { MemoryAssets, MemoryStorage, memoryLedger, NOWHERE, pendingAsset } from '#test/helpers/fakes.ts';
 
 const unusedMedia = {} as MediaProcessor;
 
@@ -26,6 +26,7 @@ const setup = () => {
       assets,
       storage,
       media: unusedMedia,
+      places: NOWHERE,
       ledger: memoryLedger().ledger,
       clock: systemClock,
     }),
@@ -95,6 +96,7 @@ describe('the processor and a direct upload of the same original', () => {
       assets: new MemoryAssets(),
       storage,
       media: unusedMedia,
+      places: NOWHERE,
       ledger: memoryLedger().ledger,
       clock: systemClock,
     });
@@ -111,6 +113,7 @@ describe('the processor and a direct upload of the same original', () => {
       assets,
       storage: new MemoryStorage(),
       media: unusedMedia,
+      places: NOWHERE,
       ledger: memoryLedger().ledger,
       clock: systemClock,
     });

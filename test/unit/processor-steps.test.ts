@@ -16,6 +16,7 @@ import {
   MemoryMultipart,
   MemoryStorage,
   memoryLedger,
+  NOWHERE,
   pendingAsset,
 } from '#test/helpers/fakes.ts';
 
@@ -74,7 +75,7 @@ describe('the processor’s step timings', () => {
     const ports = slowPorts(clock);
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
-    const processor = new AssetProcessor({ ...ports, ledger: memoryLedger().ledger, clock });
+    const processor = new AssetProcessor({ ...ports, places: NOWHERE, ledger: memoryLedger().ledger, clock });
 
     const { outcome, timings } = await processor.handleObject(eventFor(asset));
 
@@ -94,6 +95,7 @@ describe('the processor’s step timings', () => {
 
     const { outcome, timings } = await new AssetProcessor({
       ...ports,
+      places: NOWHERE,
       ledger: memoryLedger().ledger,
       clock,
     }).handleObject(eventFor(asset));
@@ -125,9 +127,12 @@ describe('the processor’s writes', () => {
     const asset = pendingAsset({ size: 10 });
     await ports.assets.create(asset);
 
-    const handled = new AssetProcessor({ ...ports, ledger: memoryLedger().ledger, clock }).handleObject(
-      eventFor(asset),
-    );
+    const handled = new AssetProcessor({
+      ...ports,
+      places: NOWHERE,
+      ledger: memoryLedger().ledger,
+      clock,
+    }).handleObject(eventFor(asset));
     await vi.waitFor(() => expect(started).toHaveLength(3));
     expect(started).toEqual(['preview.jpeg', 'thumbnail.webp', 'entries']);
     for (const resolve of pending) resolve();

@@ -20,6 +20,7 @@ import {
   MemoryQueue,
   MemoryStorage,
   memoryLedger,
+  NOWHERE,
 } from '#test/helpers/fakes.ts';
 
 const LIMIT = 10_000;
@@ -70,7 +71,14 @@ const setup = async (options: { reject?: boolean } = {}) => {
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
   const multipartStore = new MemoryMultipart();
-  const processor = new AssetProcessor({ assets, storage, media: media(options.reject), ledger, clock });
+  const processor = new AssetProcessor({
+    assets,
+    storage,
+    media: media(options.reject),
+    places: NOWHERE,
+    ledger,
+    clock,
+  });
   const uploads = new Uploads({
     accounts,
     assets,

@@ -18,6 +18,7 @@ import {
   MemoryMultipart,
   MemoryStorage,
   memoryLedger,
+  NOWHERE,
   pendingAsset,
 } from '#test/helpers/fakes.ts';
 
@@ -81,7 +82,7 @@ const setup = async (media = fakeMedia(), clock: Clock = new FakeClock()) => {
   const assets = new MemoryAssets();
   const storage = new MemoryStorage();
   const multipart = new MemoryMultipart();
-  const processor = new AssetProcessor({ assets, storage, media, ledger, clock });
+  const processor = new AssetProcessor({ assets, storage, media, places: NOWHERE, ledger, clock });
   const uploads = new Uploads({
     accounts,
     assets,
