@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 let out = '';
 let assets: Record<string, string> = {};
+let environment: Record<string, Record<string, string>> = {};
 
 /** ELF e_machine: 0xB7 is AArch64. */
 const elfMachine = async (path: string) => {
@@ -27,8 +28,17 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'cdk-out-'));
   await run('npx', ['cdk', 'synth', '--quiet', '-o', out], { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
   const template = JSON.parse(await readFile(join(out, 'Darkroom.template.json'), 'utf8')) as {
-    Resources: Record<string, { Metadata?: Record<string, string> }>;
+    Resources: Record<
+      string,
+      { Metadata?: Record<string, string>; Properties?: { Environment?: { Variables?: Record<string, string> } } }
+    >;
   };
+  environment = Object.fromEntries(
+    Object.entries(template.Resources).map(([id, r]) => [
+      id.replace(/[0-9A-F]{8}$/, ''),
+      r.Properties?.Environment?.Variables ?? {},
+    ]),
+  );
   assets = Object.fromEntries(
     Object.entries(template.Resources)
       .filter(([, r]) => r.Metadata?.['aws:asset:path'])
@@ -70,6 +80,17 @@ describe('the synthesized bundles', () => {
       expect(await elfMachine(path)).toBe(AARCH64);
       expect((await stat(path)).mode & 0o777).toBe(0o755);
     }
+  });
+
+  it('carry the place index beside the processor and the API, where their environment says', async () => {
+    const { PlaceIndex } = await import('#shared/geo/place-index.ts');
+    const { ReverseGeocoder } = await import('#shared/geo/reverse-geocoder.ts');
+    for (const fn of ['ProcessorFunction', 'ApiHandler']) {
+      const index = PlaceIndex.decode(await readFile(join(assets[fn] ?? '', 'places.bin')));
+      expect(new ReverseGeocoder(index).lookup(48.8566, 2.3522).city, fn).toBe('Paris');
+      expect(environment[fn]?.DARKROOM_PLACE_INDEX, fn).toBe('/var/task/places.bin');
+    }
+    await expect(stat(join(assets.ApiAuthorizer ?? '', 'places.bin'))).rejects.toThrow();
   });
 
   it('keep the sweeper free of media code: it only finds work and queues it', async () => {
