@@ -46,7 +46,7 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
   ),
   multipart: new S3Multipart(clients.s3, config.ORIGINALS_BUCKET),
   media: new LazyMedia({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH }),
-  places: new LazyGazetteer(config.DARKROOM_PLACE_INDEX),
+  places: new LazyGazetteer({ index: config.DARKROOM_PLACE_INDEX, module: config.DARKROOM_GEOCODER_MODULE }),
   usage: new DynamoUsage(
     clients.dynamo,
     config.TABLE_NAME,

@@ -9,6 +9,8 @@ import { DEFAULT_STORAGE_LIMIT_BYTES } from './deployment.ts';
 export const DEFAULT_PLACE_INDEX = fileURLToPath(
   new URL('../node_modules/.cache/darkroom/places.bin', import.meta.url),
 );
+/** The geocoder's module in the source tree; a bundle carries its own copy (function-defaults.ts). */
+export const DEFAULT_GEOCODER_MODULE = new URL('./geo/geocoder-module.ts', import.meta.url).href;
 
 // Parsed once per process, at a handler's module scope; a missing variable fails the cold start by name.
 const schema = z.object({
@@ -49,6 +51,7 @@ const schema = z.object({
   FFPROBE_PATH: z.string().min(1).optional(),
   /** The compiled GeoNames places that name where a photo was taken. */
   DARKROOM_PLACE_INDEX: z.string().min(1).default(DEFAULT_PLACE_INDEX),
+  DARKROOM_GEOCODER_MODULE: z.string().min(1).default(DEFAULT_GEOCODER_MODULE),
   /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),

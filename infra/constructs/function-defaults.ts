@@ -24,9 +24,14 @@ export interface DarkroomFunctionProps {
   placeIndex?: boolean;
 }
 
-/** Where a bundle carries the place index (Lambda unpacks the bundle into LAMBDA_TASK_ROOT, /var/task). */
+/**
+ * Where a bundle carries the place index and the geocoder's own module (Lambda unpacks the
+ * bundle into LAMBDA_TASK_ROOT, /var/task).
+ */
 const BUNDLED_PLACE_INDEX = 'places.bin';
+const BUNDLED_GEOCODER = 'geocoder.mjs';
 const PLACE_INDEX_BUILDER = join(import.meta.dirname, '../build/place-index.ts');
+const GEOCODER_MODULE = join(import.meta.dirname, '../../shared/geo/geocoder-module.ts');
 
 /**
  * Every function alike: Node.js 22 on arm64, ESM bundled by the local esbuild (no Docker), JSON
@@ -51,7 +56,10 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'darkroom',
-      ...(props.placeIndex && { DARKROOM_PLACE_INDEX: `/var/task/${BUNDLED_PLACE_INDEX}` }),
+      ...(props.placeIndex && {
+        DARKROOM_PLACE_INDEX: `/var/task/${BUNDLED_PLACE_INDEX}`,
+        DARKROOM_GEOCODER_MODULE: `file:///var/task/${BUNDLED_GEOCODER}`,
+      }),
       ...props.environment,
     },
     bundling: {
@@ -76,6 +84,7 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
           // Compiled from the GeoNames packages on the deploying machine, like the bundle itself.
           afterBundling: (_input: string, output: string) => [
             `npx tsx "${PLACE_INDEX_BUILDER}" "${join(output, BUNDLED_PLACE_INDEX)}"`,
+            `npx esbuild "${GEOCODER_MODULE}" --bundle --platform=node --format=esm --target=node22 --minify --outfile="${join(output, BUNDLED_GEOCODER)}" --log-level=warning`,
           ],
         },
       }),

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Gazetteer, Place } from '#shared/domain/ports.ts';
 
+export interface GazetteerFiles {
+  /** The compiled place index. */
+  index: string;
+  /** The module exporting `openGeocoder` (geocoder-module.ts, or its bundled copy). */
+  module: string;
+}
+
 /**
  * The reverse geocoder, loaded on the first photo with a position: a function that never meets
  * one (the API answering reads) pays nothing for the index or the polygons at cold start.
@@ -8,7 +15,7 @@ import type { Gazetteer, Place } from '#shared/domain/ports.ts';
 export class LazyGazetteer implements Gazetteer {
   private loading?: Promise<Gazetteer>;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly files: GazetteerFiles) {}
 
   async placeAt(latitude: number, longitude: number): Promise<Place> {
     return (await this.load()).placeAt(latitude, longitude);
@@ -16,7 +23,7 @@ export class LazyGazetteer implements Gazetteer {
 
   load(): Promise<Gazetteer> {
     // A failed load is not remembered: the next photo tries again.
-    this.loading ??= open(this.path).catch((error: unknown) => {
+    this.loading ??= open(this.files).catch((error: unknown) => {
       this.loading = undefined;
       throw error;
     });
@@ -24,13 +31,13 @@ export class LazyGazetteer implements Gazetteer {
   }
 }
 
-const open = async (path: string): Promise<Gazetteer> => {
-  const [{ ReverseGeocoder }, { PlaceIndex }, bytes] = await Promise.all([
-    import('./reverse-geocoder.ts'),
-    import('./place-index.ts'),
-    readFile(path).catch((error: Error) => {
-      throw new Error(`the place index cannot be read at ${path}: ${error.message}`);
+const open = async (files: GazetteerFiles): Promise<Gazetteer> => {
+  const [module, bytes] = await Promise.all([
+    // A specifier known only at run time, so no bundler folds the module into its caller.
+    import(files.module) as Promise<typeof import('./geocoder-module.ts')>,
+    readFile(files.index).catch((error: Error) => {
+      throw new Error(`the place index cannot be read at ${files.index}: ${error.message}`);
     }),
   ]);
-  return new ReverseGeocoder(PlaceIndex.decode(bytes));
+  return module.openGeocoder(bytes);
 };

@@ -82,13 +82,29 @@ describe('the synthesized bundles', () => {
     }
   });
 
-  it('carry the place index beside the processor and the API, where their environment says', async () => {
-    const { PlaceIndex } = await import('#shared/geo/place-index.ts');
-    const { ReverseGeocoder } = await import('#shared/geo/reverse-geocoder.ts');
+  it('carry the place index and the geocoder beside the processor and the API, where their environment says', async () => {
     for (const fn of ['ProcessorFunction', 'ApiHandler']) {
-      const index = PlaceIndex.decode(await readFile(join(assets[fn] ?? '', 'places.bin')));
-      expect(new ReverseGeocoder(index).lookup(48.8566, 2.3522).city, fn).toBe('Paris');
-      expect(environment[fn]?.DARKROOM_PLACE_INDEX, fn).toBe('/var/task/places.bin');
+      const dir = assets[fn] ?? '';
+      // The bundled geocoder, run as Lambda would run it, on the bundled index.
+      const probe = `const { openGeocoder } = await import(${JSON.stringify(join(dir, 'geocoder.mjs'))});
+        const { readFileSync } = await import('node:fs');
+        const place = await openGeocoder(readFileSync(${JSON.stringify(join(dir, 'places.bin'))})).placeAt(48.8566, 2.3522);
+        console.log(JSON.stringify(place));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe]);
+      expect(JSON.parse(stdout), fn).toEqual({
+        city: 'Paris',
+        state: 'Île-de-France',
+        country: 'France',
+        countryCode: 'FR',
+        timezone: 'Europe/Paris',
+      });
+      expect(environment[fn], fn).toMatchObject({
+        DARKROOM_PLACE_INDEX: '/var/task/places.bin',
+        DARKROOM_GEOCODER_MODULE: 'file:///var/task/geocoder.mjs',
+      });
+      // The polygons stay out of what every cold start parses.
+      expect(await readFile(join(dir, 'index.mjs'), 'utf8'), fn).not.toContain('Trinidad and Tobago');
+      expect(await readFile(join(dir, 'geocoder.mjs'), 'utf8'), fn).toContain('Trinidad and Tobago');
     }
     await expect(stat(join(assets.ApiAuthorizer ?? '', 'places.bin'))).rejects.toThrow();
   });
