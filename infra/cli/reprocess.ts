@@ -2,15 +2,21 @@ import '#infra/local/node20.ts';
 import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import cliProgress from 'cli-progress';
-import { PIPELINE_VERSION } from '#shared/domain/asset.ts';
-import { type ReprocessFilter, reprocessObject, selectForReprocessing } from '#shared/domain/reprocess.ts';
+import { type Asset, PIPELINE_VERSION } from '#shared/domain/asset.ts';
+import {
+  type ReprocessFilter,
+  reprocessObject,
+  selectForReprocessing,
+  tallyReprocessing,
+} from '#shared/domain/reprocess.ts';
 import { objectCreatedEvent } from '#shared/events/object-created.ts';
 import { DynamoAssetReads } from '#shared/table/dynamo-asset-reads.ts';
 import { operatorTarget } from './operator-target.ts';
 
-const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--stack NAME]
+const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--wait] [--stack NAME]
   --outdated   assets made by a pipeline older than version ${PIPELINE_VERSION} (the default)
   --all        every processed asset, even when nothing changed
+  --wait       stay until every enqueued asset is rewritten, and say how many came out ready or failed
   --stack      a deployed stack (by CloudFormation name); else the running local stack`;
 
 const { values } = parseArgs({
@@ -20,6 +26,7 @@ const { values } = parseArgs({
     library: { type: 'string' },
     since: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    wait: { type: 'boolean', default: false },
     stack: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -34,6 +41,7 @@ const filter: ReprocessFilter = {
   ...(values.since && { since: new Date(values.since).toISOString() }),
 };
 const target = await operatorTarget(values.stack);
+const WAIT_POLL_MS = 1000;
 
 const reads = new DynamoAssetReads(target.dynamo, target.tableName);
 
@@ -76,4 +84,32 @@ for (let i = 0; i < selected.length; i += 10) {
 }
 bar.stop();
 console.log(`enqueued ${sent}, failed ${failed}; the processor regenerates their derived files as the queue drains`);
+if (values.wait && failed === 0) await waitForProcessing(selected);
 process.exit(failed > 0 ? 1 : 0);
+
+/** Reads the enqueued assets' records again and again until each was rewritten (or deleted). */
+async function waitForProcessing(enqueued: Asset[]) {
+  const progress = new cliProgress.SingleBar(
+    { format: 'processing [{bar}] {value}/{total} ({failed} failed)', stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  progress.start(enqueued.length, 0, { failed: 0 });
+  let pending = enqueued;
+  const done = { ready: 0, failed: 0, gone: 0 };
+  while (pending.length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    const now = new Map<string, Asset>();
+    for (let i = 0; i < pending.length; i += 100)
+      for (const asset of await reads.getMany(pending.slice(i, i + 100).map((a) => a.id))) now.set(asset.id, asset);
+    const tally = tallyReprocessing(pending, now);
+    done.ready += tally.ready;
+    done.failed += tally.failed;
+    done.gone += tally.gone;
+    pending = pending.filter((asset) => now.get(asset.id)?.updatedAt === asset.updatedAt);
+    progress.update(enqueued.length - pending.length, { failed: done.failed });
+  }
+  progress.stop();
+  console.log(
+    `reprocessed ${enqueued.length}: ${done.ready} ready, ${done.failed} failed, ${done.gone} deleted meanwhile`,
+  );
+}

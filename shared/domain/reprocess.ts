@@ -29,3 +29,25 @@ export const reprocessObject = (asset: Asset, bucket: string, force: boolean): O
   sequencer: asset.sequencer ?? '',
   ...(force && { force: true }),
 });
+
+export interface ReprocessTally {
+  /** Rewritten since they were enqueued: ready, or failed (with the reason in the record). */
+  ready: number;
+  failed: number;
+  /** Deleted meanwhile. */
+  gone: number;
+  waiting: number;
+}
+
+/** How far the enqueued assets have come: each counts once its record was rewritten after `before`. */
+export const tallyReprocessing = (before: Asset[], now: Map<string, Asset>): ReprocessTally => {
+  const tally: ReprocessTally = { ready: 0, failed: 0, gone: 0, waiting: 0 };
+  for (const asset of before) {
+    const current = now.get(asset.id);
+    if (!current) tally.gone++;
+    else if (current.updatedAt === asset.updatedAt) tally.waiting++;
+    else if (current.state === 'failed') tally.failed++;
+    else tally.ready++;
+  }
+  return tally;
+};

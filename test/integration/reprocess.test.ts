@@ -12,7 +12,7 @@ import { derivedKeys } from '#shared/object-keys.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { assetItem } from '#shared/table/keys.ts';
 import { s3ObjectCreated } from '#test/helpers/events.ts';
-import { uniquePng } from '#test/helpers/images.ts';
+import { jpeg, uniquePng } from '#test/helpers/images.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
 import { directUpload, newKey } from '#test/helpers/uploads.ts';
 
@@ -107,6 +107,47 @@ describe('npm run reprocess and npm run redrive', () => {
     const after = await assets.get(body.id);
     expect(after?.updatedAt).not.toBe(before?.updatedAt);
     expect({ ...after, updatedAt: '' }).toEqual({ ...before, updatedAt: '' });
+  });
+
+  it('--outdated --wait names the places of photos processed before places existed, and says how many it did', async () => {
+    const key = await newKey();
+    const photo = await jpeg({
+      exif: {
+        IFD2: { DateTimeOriginal: '2024:05:01 09:00:00' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '27/1 43/1 182/100',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '85/1 19/1 2640/100',
+        },
+      },
+    });
+    const { body } = await directUpload(stack().apiUrl, key, photo, 'kathmandu.jpg');
+    await drained();
+    const { dynamo, config, assets } = services();
+    // As pipeline version 2 left it: no place, no zone, the capture time without an offset.
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: config.TABLE_NAME,
+        Key: assetItem(body.id),
+        UpdateExpression:
+          'SET pipelineVersion = :v2, exif.city = :null, exif.#state = :null, exif.country = :null, exif.original_datetime = :naive REMOVE countryCode, #tz',
+        ExpressionAttributeNames: { '#state': 'state', '#tz': 'timezone' },
+        ExpressionAttributeValues: { ':v2': 2, ':null': null, ':naive': '2024-05-01T09:00:00Z' },
+      }),
+    );
+
+    const out = await cli('reprocess', '--outdated', '--wait');
+    expect(out).toMatch(/1 of \d+ assets to reprocess \(outdated\)/);
+    expect(out).toMatch(/reprocessed 1: 1 ready, 0 failed, 0 deleted meanwhile/);
+    const after = await assets.get(body.id);
+    expect(after).toMatchObject({ pipelineVersion: PIPELINE_VERSION, countryCode: 'NP', timezone: 'Asia/Kathmandu' });
+    expect(after?.exif).toMatchObject({
+      city: 'Kathmandu',
+      state: 'Bagmati Province',
+      country: 'Nepal',
+      original_datetime: '2024-05-01T09:00:00+05:45',
+    });
   });
 
   it('redrive moves dead letters back to be processed', async () => {
