@@ -26,3 +26,7 @@ export const derivedKeys = (asset: { owner: string; id: string }) => ({
   preview: derivedKey(asset.owner, asset.id, PREVIEW_FILE),
   thumbnail: derivedKey(asset.owner, asset.id, THUMBNAIL_FILE),
 });
+
+/** A face's square crop, beside its asset's other derived files. */
+export const faceCropKey = (asset: { owner: string; id: string }, faceId: string): string =>
+  derivedKey(asset.owner, asset.id, `faces/${faceId}.jpeg`);

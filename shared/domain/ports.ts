@@ -110,6 +110,8 @@ export interface ObjectStorage {
   head(key: string): Promise<{ etag: string; size: number } | 'missing'>;
   putOriginal(key: string, file: Original, contentType: string): Promise<{ etag: string }>;
   putDerived(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** A derived file's bytes (a preview for the face stage), or 'missing'. */
+  readDerived(key: string): Promise<Buffer | 'missing'>;
   deleteOriginal(key: string): Promise<void>;
   deleteDerived(keys: string[]): Promise<void>;
   presignUpload(input: {

@@ -17,3 +17,6 @@ export const renditionWidths = (width: number, height: number): { preview: numbe
 /** The encoded image's size before EXIF orientation 5–8 (a quarter turn) is applied to it. */
 export const rawSize = (width: number, height: number, orientation: number | null) =>
   orientation !== null && orientation >= 5 ? { width: height, height: width } : { width, height };
+
+/** Where a video's poster frame is taken: a second in, or the first frame of shorter clips. */
+export const posterSeconds = (durationSeconds: number): number => (durationSeconds >= 2 ? 1 : 0);

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { MediaRejected } from '#shared/domain/errors.ts';
+import { posterSeconds } from '#shared/domain/renditions.ts';
 import { type ProbedVideo, parseRate } from '#shared/domain/video-metadata.ts';
 import { type BinaryPaths, binary } from './binaries.ts';
 import { videoError } from './media-errors.ts';
@@ -76,7 +77,7 @@ export class FfmpegVideo {
    * display matrix itself), as PNG no larger than the preview.
    */
   async poster(input: string, durationSeconds: number): Promise<Buffer> {
-    const at = durationSeconds >= 2 ? 1 : 0;
+    const at = posterSeconds(durationSeconds);
     const args = [
       '-v',
       'error',

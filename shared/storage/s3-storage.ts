@@ -107,6 +107,16 @@ export class S3Storage implements ObjectStorage {
     );
   }
 
+  async readDerived(key: string): Promise<Buffer | 'missing'> {
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.buckets.derived, Key: key }));
+      return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+    } catch (error) {
+      if (isMissing(error)) return 'missing';
+      throw error;
+    }
+  }
+
   async deleteOriginal(key: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.buckets.originals, Key: key }));
   }

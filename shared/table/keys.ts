@@ -62,3 +62,22 @@ export const pendingUploadKeys = (createdAt: string, id: string) => ({
   gsi3pk: pendingUploadPartition(shardOf(id)),
   gsi3sk: `${createdAt}#${id}`,
 });
+
+// Faces and people (the faces issue) live in their own items and reuse the generic indexes
+// under partitions of their own, so no query of assets ever meets them.
+export const faceItem = (id: string) => ({ pk: `FACE#${id}`, sk: 'FACE' });
+export const personItem = (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' });
+/** gsi1: an asset's faces. */
+export const assetFacesPartition = (assetId: string) => `FACES#ASSET#${assetId}`;
+/** gsi2: a person's faces, or a library's faces no one has placed yet. */
+export const personFacesPartition = (personId: string) => `FACES#PERSON#${personId}`;
+export const unassignedFacesPartition = (libraryId: string) => `FACES#UNASSIGNED#${libraryId}`;
+/** gsi4: every face of a library. */
+export const libraryFacesPartition = (libraryId: string) => `FACES#LIB#${libraryId}`;
+/** gsi1: a library's people. */
+export const libraryPeoplePartition = (libraryId: string) => `PEOPLE#${libraryId}`;
+/** The lease that keeps one clustering run per library at a time. */
+export const clusteringLease = (libraryId: string) => ({ pk: `LIB#${libraryId}`, sk: 'CLUSTERING' });
+/** An asset's stage records, beside nothing else of it. */
+export const taskItem = (assetId: string, type: string) => ({ pk: `TASKS#${assetId}`, sk: `TASK#${type}` });
+export const TASK_SK_PREFIX = 'TASK#';

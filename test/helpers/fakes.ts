@@ -173,6 +173,9 @@ export class MemoryStorage implements ObjectStorage {
   async putDerived(key: string, body: Buffer) {
     this.derived.set(key, body);
   }
+  async readDerived(key: string) {
+    return this.derived.get(key) ?? 'missing';
+  }
   async deleteOriginal(key: string) {
     this.originals.delete(key);
     this.deletedOriginals.push(key);

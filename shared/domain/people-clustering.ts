@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { FaceRepository } from './face-ports.ts';
+import { type Face, type Person, personStats } from './faces.ts';
+import { newId } from './ids.ts';
+import type { Clock } from './ports.ts';
+
+/** What a planner sees: the library's people (their centroids) and the faces to place. */
+export interface ClusterInput {
+  people: { id: string; centroid: Float32Array }[];
+  faces: { id: string; descriptor: Float32Array }[];
+}
+
+/** Faces that join an existing person, and groups of faces that become new people. */
+export interface ClusterPlan {
+  join: { faceId: string; personId: string }[];
+  create: string[][];
+}
+
+/** The clustering rule itself (shared/faces/clustering.ts): pure, so it is tested on its own. */
+export type ClusterPlanner = (input: ClusterInput) => ClusterPlan;
+
+/** How long one library's clustering may hold its lease before another run may take over. */
+const LEASE_MS = 60_000;
+
+export interface PeopleClusteringDeps {
+  faces: FaceRepository;
+  planner: ClusterPlanner;
+  clock: Clock;
+}
+
+/**
+ * Groups a library's faces into people: incrementally (the faces no one has placed, against the
+ * people there are) after each photo, or from scratch (`recluster`) for reprocess. One run per
+ * library at a time, under a lease in the table; a face placed by hand is never moved.
+ */
+export class PeopleClustering {
+  constructor(private readonly deps: PeopleClusteringDeps) {}
+
+  /** Places the library's unplaced faces; 'busy' when another run holds the library. */
+  async cluster(libraryId: string, owner: string, fresh: Face[] = []): Promise<'done' | 'busy'> {
+    return this.leased(libraryId, async () => {
+      const { faces } = this.deps;
+      // The index is eventually consistent: the faces just written are added by hand.
+      const unplaced = new Map((await faces.unassigned(libraryId)).map((f) => [f.id, f]));
+      for (const face of fresh) if (!face.personId && face.descriptor) unplaced.set(face.id, face);
+      if (unplaced.size === 0) return;
+      const people = await faces.people(libraryId);
+      await this.apply(libraryId, owner, people, [...unplaced.values()]);
+    });
+  }
+
+  /**
+   * Clusters the whole library again: every face not placed by hand is released, then placed
+   * against the people that keep an identity (named, or holding faces placed by hand), whose ids
+   * stay; people left with no face are removed.
+   */
+  async recluster(libraryId: string, owner: string): Promise<'done' | 'busy'> {
+    return this.leased(libraryId, async () => {
+      const { faces } = this.deps;
+      const all = await this.facesOfLibrary(libraryId);
+      const people = await faces.people(libraryId);
+      const pinnedBy = new Map<string, Face[]>();
+      for (const f of all)
+        if (f.pinned && f.personId) pinnedBy.set(f.personId, [...(pinnedBy.get(f.personId) ?? []), f]);
+      const kept = people.filter((p) => p.name || pinnedBy.has(p.id));
+      const released: Face[] = [];
+      for (const face of all) {
+        if (face.pinned || !face.descriptor) continue;
+        if (face.personId && !(await faces.assign(face, undefined, face.personId, false))) continue;
+        released.push({ ...face, personId: undefined });
+      }
+      // A kept person is found again where it was: its centroid from before the release.
+      await this.apply(libraryId, owner, kept, released);
+      await this.refresh(people.map((p) => p.id));
+    });
+  }
+
+  /** Recomputes each person's numbers from its faces; a person with none left is removed. */
+  async refresh(personIds: Iterable<string>): Promise<void> {
+    const { faces, clock } = this.deps;
+    for (const id of new Set(personIds)) {
+      const members = await faces.facesOfPerson(id);
+      const person = await faces.getPerson(id);
+      if (!person) continue;
+      if (members.length === 0) {
+        await faces.deletePerson(person);
+        continue;
+      }
+      const stats = personStats(members);
+      const thumbnail =
+        person.thumbnailFaceId && members.some((f) => f.id === person.thumbnailFaceId)
+          ? person.thumbnailFaceId
+          : bestFace(members).id;
+      await faces.updatePerson(id, {
+        centroid: stats.centroid,
+        faceCount: stats.faceCount,
+        assetCount: stats.assetCount,
+        pairwise: stats.pairwise,
+        thumbnailFaceId: thumbnail,
+        updatedAt: clock.now().toISOString(),
+      });
+    }
+  }
+
+  private async apply(libraryId: string, owner: string, people: Person[], unplaced: Face[]) {
+    const { faces, planner, clock } = this.deps;
+    const byId = new Map(unplaced.map((f) => [f.id, f]));
+    const plan = planner({
+      people: people.flatMap((p) => (p.centroid ? [{ id: p.id, centroid: p.centroid }] : [])),
+      faces: unplaced.flatMap((f) => (f.descriptor ? [{ id: f.id, descriptor: f.descriptor }] : [])),
+    });
+    const touched = new Set<string>();
+    for (const { faceId, personId } of plan.join) {
+      const face = byId.get(faceId);
+      if (face && (await faces.assign(face, personId, undefined, false))) touched.add(personId);
+    }
+    for (const group of plan.create) {
+      const members = group.flatMap((id) => byId.get(id) ?? []);
+      const first = members[0];
+      if (!first) continue;
+      const now = clock.now().toISOString();
+      const person: Person = {
+        id: newId('person'),
+        libraryId,
+        owner,
+        isHidden: false,
+        isFavorite: false,
+        thumbnailFaceId: bestFace(members).id,
+        ...personStats(members),
+        createdAt: now,
+        updatedAt: now,
+      };
+      await faces.createPerson(person);
+      for (const face of members) if (await faces.assign(face, person.id, undefined, false)) touched.add(person.id);
+    }
+    await this.refresh(touched);
+  }
+
+  private async facesOfLibrary(libraryId: string): Promise<Face[]> {
+    const all: Face[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.faces.facesOfLibrary(libraryId, 500, after);
+      all.push(...page.items);
+      after = page.items.at(-1)?.id;
+      if (!page.hasMore || !after) return all;
+    }
+  }
+
+  private async leased(libraryId: string, work: () => Promise<void>): Promise<'done' | 'busy'> {
+    const { faces, clock } = this.deps;
+    const holder = randomUUID();
+    const now = clock.now().getTime();
+    if (!(await faces.lease(libraryId, holder, now + LEASE_MS, now))) return 'busy';
+    try {
+      await work();
+      return 'done';
+    } finally {
+      await faces.release(libraryId, holder);
+    }
+  }
+}
+
+/** The face a person is shown by: the detector's surest, then the largest. */
+const bestFace = (faces: Face[]): Face =>
+  faces.reduce((best, f) =>
+    (f.confidence ?? 0) * f.box.w * f.box.h > (best.confidence ?? 0) * best.box.w * best.box.h ? f : best,
+  );

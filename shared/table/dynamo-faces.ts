@@ -1,0 +1,272 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { FaceRepository, Page, TaskRepository } from '#shared/domain/face-ports.ts';
+import type { Face, Person } from '#shared/domain/faces.ts';
+import type { Task, TaskType } from '#shared/domain/tasks.ts';
+import { isConditionFailure } from './conditions.ts';
+import {
+  bytesOf,
+  faceFromItem,
+  faceIndexKeys,
+  faceToItem,
+  personFromItem,
+  personToItem,
+  taskFromItem,
+  taskToItem,
+} from './face-item.ts';
+import {
+  assetFacesPartition,
+  clusteringLease,
+  faceItem,
+  libraryFacesPartition,
+  libraryPeoplePartition,
+  personFacesPartition,
+  personItem,
+  TASK_SK_PREFIX,
+  taskItem,
+  unassignedFacesPartition,
+} from './keys.ts';
+import { INDEXES } from './schema.ts';
+
+type Item = Record<string, unknown>;
+type PersonChanges = Parameters<FaceRepository['updatePerson']>[1];
+type Index = (typeof INDEXES)[keyof typeof INDEXES];
+
+/** Faces, people and the clustering lease in the single table (keys.ts says where each lives). */
+export class DynamoFaces implements FaceRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getFace(id: string): Promise<Face | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: faceItem(id), ConsistentRead: true }),
+    );
+    return Item && faceFromItem(Item);
+  }
+
+  async facesOfAsset(assetId: string): Promise<Face[]> {
+    return (await this.all(INDEXES.libraryTimeline, assetFacesPartition(assetId))).map(faceFromItem);
+  }
+
+  async facesOfPerson(personId: string): Promise<Face[]> {
+    return (await this.all(INDEXES.ownerTimeline, personFacesPartition(personId))).map(faceFromItem);
+  }
+
+  async unassigned(libraryId: string): Promise<Face[]> {
+    return (await this.all(INDEXES.ownerTimeline, unassignedFacesPartition(libraryId))).map(faceFromItem);
+  }
+
+  async facesOfLibrary(libraryId: string, limit: number, startAfter?: string): Promise<Page<Face>> {
+    const index = INDEXES.libraryMediaTimeline;
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: `${index.partitionKey} = :pk${startAfter ? ` AND ${index.sortKey} > :after` : ''}`,
+        ExpressionAttributeValues: {
+          ':pk': libraryFacesPartition(libraryId),
+          ...(startAfter && { ':after': startAfter }),
+        },
+        Limit: limit + 1,
+      }),
+    );
+    return { items: Items.slice(0, limit).map(faceFromItem), hasMore: Items.length > limit };
+  }
+
+  async putFace(face: Face): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: faceToItem(face) }));
+  }
+
+  async deleteFace(face: Face): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: faceItem(face.id) }));
+  }
+
+  async assign(face: Face, personId: string | undefined, expected: string | undefined, pinned: boolean) {
+    const keys = faceIndexKeys({ ...face, personId });
+    // Unplaced faces with a descriptor stay in the unassigned partition; others leave gsi2.
+    const set = [
+      ...(personId ? ['personId = :person'] : []),
+      'pinned = :pinned',
+      'updatedAt = :now',
+      ...(keys.gsi2pk ? ['gsi2pk = :g2pk', 'gsi2sk = :g2sk'] : []),
+    ];
+    const remove = [...(personId ? [] : ['personId']), ...(keys.gsi2pk ? [] : ['gsi2pk', 'gsi2sk'])];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: faceItem(face.id),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: `attribute_exists(pk) AND ${expected ? 'personId = :expected' : 'attribute_not_exists(personId)'}`,
+          ExpressionAttributeValues: {
+            ':pinned': pinned,
+            ':now': new Date().toISOString(),
+            ...(personId && { ':person': personId }),
+            ...(keys.gsi2pk && { ':g2pk': keys.gsi2pk, ':g2sk': keys.gsi2sk }),
+            ...(expected && { ':expected': expected }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getPerson(id: string): Promise<Person | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: personItem(id), ConsistentRead: true }),
+    );
+    return Item && personFromItem(Item);
+  }
+
+  async people(libraryId: string): Promise<Person[]> {
+    return (await this.all(INDEXES.libraryTimeline, libraryPeoplePartition(libraryId))).map(personFromItem);
+  }
+
+  async createPerson(person: Person): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: personToItem(person),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async updatePerson(id: string, changes: PersonChanges): Promise<Person | undefined> {
+    const entries = Object.entries(changes);
+    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
+    const set = entries.flatMap(([, v], i) => (v === undefined ? [] : [`#f${i} = :v${i}`]));
+    const remove = entries.flatMap(([, v], i) => (v === undefined ? [`#f${i}`] : []));
+    const values = Object.fromEntries(
+      entries.flatMap(([, v], i) => (v === undefined ? [] : [[`:v${i}`, v instanceof Float32Array ? bytesOf(v) : v]])),
+    );
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: personItem(id),
+          UpdateExpression: [set.length && `SET ${set.join(', ')}`, remove.length && `REMOVE ${remove.join(', ')}`]
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ...(set.length > 0 && { ExpressionAttributeValues: values }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes && personFromItem(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async deletePerson(person: Person): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: personItem(person.id) }));
+  }
+
+  async lease(libraryId: string, holder: string, untilMs: number, nowMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...clusteringLease(libraryId), holder, untilMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR untilMs < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':now': nowMs, ':holder': holder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(libraryId: string, holder: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: clusteringLease(libraryId),
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Every item of one index partition; the indexes' reads are eventually consistent. */
+  private async all(index: Index, partition: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+
+/** An asset's stage records: one item per stage under the asset's own task partition. */
+export class DynamoTasks implements TaskRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(task: Task): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: taskToItem(task) }));
+  }
+
+  async get(assetId: string, type: TaskType): Promise<Task | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: taskItem(assetId, type), ConsistentRead: true }),
+    );
+    return Item && taskFromItem(Item);
+  }
+
+  async ofAsset(assetId: string): Promise<Task[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': taskItem(assetId, '').pk, ':prefix': TASK_SK_PREFIX },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(taskFromItem);
+  }
+
+  async removeOfAsset(assetId: string): Promise<void> {
+    const tasks = await this.ofAsset(assetId);
+    await Promise.all(
+      tasks.map((t) => this.db.send(new DeleteCommand({ TableName: this.table, Key: taskItem(assetId, t.type) }))),
+    );
+  }
+}
