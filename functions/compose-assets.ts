@@ -4,6 +4,7 @@ import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
 import type {
   AssetRepository,
@@ -35,6 +36,8 @@ export interface AssetAdapters {
   media: MediaProcessor;
   places: Gazetteer;
   usage: UsageRepository;
+  /** The processor's only (so the API's bundle carries no SQS client): see process/create-handler.ts. */
+  faceQueue?: FaceQueue;
 }
 
 export const assetAdapters = (config: Config, clients = createClients(config)): AssetAdapters => ({
@@ -58,9 +61,20 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const clients = createClients(config);
   const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
-  const { assets, storage, multipart, media, places, usage } = { ...assetAdapters(config, clients), ...overrides };
+  const { assets, storage, multipart, media, places, usage, faceQueue } = {
+    ...assetAdapters(config, clients),
+    ...overrides,
+  };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
-  const processor = new AssetProcessor({ assets, storage, media, places, ledger, clock: systemClock });
+  const processor = new AssetProcessor({
+    assets,
+    storage,
+    media,
+    places,
+    ledger,
+    clock: systemClock,
+    ...(faceQueue && { faces: faceQueue }),
+  });
   return {
     accounts,
     ledger,

@@ -52,9 +52,12 @@ const schema = z.object({
   /** The compiled GeoNames places that name where a photo was taken. */
   DARKROOM_PLACE_INDEX: z.string().min(1).default(DEFAULT_PLACE_INDEX),
   DARKROOM_GEOCODER_MODULE: z.string().min(1).default(DEFAULT_GEOCODER_MODULE),
-  /** Set by the local stack only: endpoints of the embedded S3 and DynamoDB servers. */
+  /** Where the processor sends each asset it made ready for the face stage; unset, no faces are looked for. */
+  FACE_QUEUE_URL: z.url().optional(),
+  /** Set by the local stack only: endpoints of the embedded S3, DynamoDB and SQS servers. */
   DARKROOM_S3_ENDPOINT: z.url().optional(),
   DARKROOM_DYNAMODB_ENDPOINT: z.url().optional(),
+  DARKROOM_SQS_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -64,8 +67,6 @@ const sweepSchema = schema.extend({
   PROCESSING_QUEUE_URL: z.url(),
   /** Pending uploads younger than this are left to their own S3 event. */
   DARKROOM_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
-  /** Set by the local stack only: its SQS endpoint. */
-  DARKROOM_SQS_ENDPOINT: z.url().optional(),
 });
 
 export type SweepConfig = z.infer<typeof sweepSchema>;

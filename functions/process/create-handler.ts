@@ -2,16 +2,19 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type AssetAdapters, composeAssets } from '#functions/compose-assets.ts';
 import { lambdaHandler } from '#functions/lambda-handler.ts';
+import { createSqsClient } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { parseObjectCreated } from '#shared/events/object-created.ts';
 import { logger } from '#shared/logger.ts';
+import { SqsFaceQueue } from '#shared/queue/sqs-face-queue.ts';
 
 /**
  * The processor; handler.ts builds it from the cold start's config, the local stack from its own
  * (a test may swap adapters, as composeAssets allows).
  */
 export const createProcessHandler = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
-  const { processor } = composeAssets(config, overrides);
+  const faceQueue = config.FACE_QUEUE_URL && new SqsFaceQueue(createSqsClient(config), config.FACE_QUEUE_URL);
+  const { processor } = composeAssets(config, { ...(faceQueue && { faceQueue }), ...overrides });
 
   /**
    * One message, one object. A failure that retrying can fix (S3, DynamoDB) throws and is reported

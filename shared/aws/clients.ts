@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config, SweepConfig } from '#shared/config.ts';
+import type { Config } from '#shared/config.ts';
 
 /** The embedded servers accept any key pair but verify SigV4 with this one. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -73,7 +73,7 @@ export const createClients = (config: Config, timeouts: ClientTimeouts = DEFAULT
 };
 
 /** Apart from createClients, so the API and processor bundles do not carry the SQS client. */
-export const createSqsClient = (config: SweepConfig): SQSClient =>
+export const createSqsClient = (config: Config): SQSClient =>
   new SQSClient({
     region: config.AWS_REGION,
     ...(config.DARKROOM_SQS_ENDPOINT && { endpoint: config.DARKROOM_SQS_ENDPOINT, credentials: LOCAL_CREDENTIALS }),

@@ -2,6 +2,7 @@ import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
+import type { FaceQueue } from './face-ports.ts';
 import type { ObjectCreated } from './object-event.ts';
 import { type PlacedReading, placeReading } from './place-reading.ts';
 import type {
@@ -63,6 +64,8 @@ export interface ProcessorDeps {
   places: Gazetteer;
   ledger: StorageLedger;
   clock: Clock;
+  /** The face stage's queue: every asset found ready is sent there (the stage skips what it did). */
+  faces?: FaceQueue;
 }
 
 /** How long the S3 event leaves a direct upload to finish its own processing. */
@@ -80,6 +83,17 @@ export class AssetProcessor {
   constructor(private readonly deps: ProcessorDeps) {}
 
   async handleObject(event: ObjectCreated, options: { force?: boolean } = {}): Promise<Processed> {
+    const processed = await this.processObject(event, options);
+    // After the record, so the stage finds the asset ready; a failed send throws and the event
+    // comes back, is 'skipped' and sends again. A direct upload's asset is sent by its S3 event.
+    if (processed.asset?.state === 'ready' && (processed.outcome === 'ready' || processed.outcome === 'skipped'))
+      await this.deps.faces?.enqueue([
+        { kind: 'detect', assetId: processed.asset.id, ...(options.force && { force: true }) },
+      ]);
+    return processed;
+  }
+
+  private async processObject(event: ObjectCreated, options: { force?: boolean }): Promise<Processed> {
     const parsed = parseOriginalKey(event.key);
     if (!parsed) return { outcome: 'ignored' };
     const asset = await this.afterInlineProcessing(await this.deps.assets.get(parsed.assetId));
