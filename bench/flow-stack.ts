@@ -32,7 +32,9 @@ export const startFlowStack = async (options: Pick<LocalStackOptions, 'queue'> =
   const waiting = new Map<string, (line: ProcessedLine) => void>();
   const seen = new Map<string, ProcessedLine>();
   const lines: ProcessedLine[] = [];
+  // The processor is what is measured: the face stage would share its cores.
   const stack = await startLocalStack({
+    faceStage: false,
     ...options,
     isolateProcessor: true,
     onProcessorLog: (entry) => {

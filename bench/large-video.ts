@@ -28,6 +28,7 @@ const nextLine = async (count: number) => {
   return lines[count - 1] as ProcessedLine;
 };
 const stack = await startLocalStack({
+  faceStage: false,
   isolateProcessor: true,
   onProcessorLog: (entry) => {
     if (entry.message === 'processed')

@@ -13,7 +13,7 @@ import { compare, record } from './harness.ts';
 // because a page is a key-range query from its cursor, never a scan.
 
 const COUNT = Number(process.env.LISTING_ASSETS ?? 100_000);
-const stack = await startLocalStack();
+const stack = await startLocalStack({ faceStage: false });
 try {
   const { config } = stack;
   const { dynamo } = createClients(config);

@@ -71,7 +71,7 @@ const darkroom = async (path: string) => {
 const endToEnd = async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const { startLocalStack } = await import('#infra/local/stack.ts');
-  const stack = await startLocalStack();
+  const stack = await startLocalStack({ faceStage: false });
   const { composeAssets } = await import('#functions/compose-assets.ts');
   const { config } = stack;
   const { processor } = composeAssets(config);

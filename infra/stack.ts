@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_STORAGE_LIMIT_BYTES } from '#shared/deployment.ts';
 import { Api } from './constructs/api.ts';
 import { AssetTable } from './constructs/asset-table.ts';
+import { FaceStage } from './constructs/face-stage.ts';
 import { FfmpegLayer } from './constructs/ffmpeg-layer.ts';
 import { MediaBuckets } from './constructs/media-buckets.ts';
 import { PROCESSOR_TIMEOUT, Processor } from './constructs/processor.ts';
@@ -40,14 +41,16 @@ export class DarkroomStack extends Stack {
       // Past the longest function (the processor): a dead invocation's counter change is then finished.
       DARKROOM_TRANSITION_HORIZON_SECONDS: String(PROCESSOR_TIMEOUT.toSeconds() + 60),
     };
+    const faces = new FaceStage(this, 'Faces', { table, derived: media.derived, environment });
     const processor = new Processor(this, 'Processor', {
       queue: events.queue,
       table,
       originals: media.originals,
       derived: media.derived,
       ffmpeg,
-      environment,
+      environment: { ...environment, FACE_QUEUE_URL: faces.queue.queueUrl },
     });
+    faces.queue.grantSendMessages(processor.function);
     const sweeper = new Sweeper(this, 'Sweeper', {
       queue: events.queue,
       table,
@@ -73,6 +76,9 @@ export class DarkroomStack extends Stack {
       ArchiveName: events.archive.archiveName,
       ProcessingRuleArn: events.rule.ruleArn,
       ProcessorFunction: processor.function.functionName,
+      FaceQueueUrl: faces.queue.queueUrl,
+      FaceDeadLetterQueueUrl: faces.deadLetterQueue.queueUrl,
+      FaceFunction: faces.function.functionName,
       SweeperFunction: sweeper.function.functionName,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });

@@ -71,9 +71,19 @@ const sweepSchema = schema.extend({
 
 export type SweepConfig = z.infer<typeof sweepSchema>;
 
+/** The face stage's: where its weights and tfjs's wasm are (a bundle ships them); unset, the npm packages'. */
+const faceSchema = schema.extend({
+  DARKROOM_FACE_MODEL_DIR: z.string().min(1).optional(),
+  DARKROOM_FACE_WASM_DIR: z.string().min(1).optional(),
+});
+
+export type FaceConfig = z.infer<typeof faceSchema>;
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => parse(schema, env);
 
 export const loadSweepConfig = (env: NodeJS.ProcessEnv = process.env): SweepConfig => parse(sweepSchema, env);
+
+export const loadFaceConfig = (env: NodeJS.ProcessEnv = process.env): FaceConfig => parse(faceSchema, env);
 
 const parse = <T extends z.ZodType>(target: T, env: NodeJS.ProcessEnv): z.infer<T> => {
   const parsed = target.safeParse(env);

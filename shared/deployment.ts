@@ -9,6 +9,8 @@ export const LOCAL_NAMES = {
   derivedBucket: 'darkroom-derived',
   queue: 'darkroom-processing',
   deadLetterQueue: 'darkroom-processing-dlq',
+  faceQueue: 'darkroom-faces',
+  faceDeadLetterQueue: 'darkroom-faces-dlq',
 } as const;
 
 /** Each user's storage quota unless an operator set their own (`npm run keys -- quota`): 100 GiB. */
@@ -19,6 +21,17 @@ export const PROCESSING_QUEUE = {
   maxReceiveCount: 5,
   batchSize: 10,
   /** AWS's rule for a queue feeding Lambda: hide a message at least six timeouts, so a slow invocation never runs twice at once. */
+  visibilityPerTimeout: 6,
+} as const;
+
+/**
+ * The face stage's queue. A busy library lease sends a message back (face-stage.ts), so more
+ * receives are allowed than for processing before it is dead; batches are small, since a photo of
+ * many faces takes seconds.
+ */
+export const FACE_QUEUE = {
+  maxReceiveCount: 10,
+  batchSize: 4,
   visibilityPerTimeout: 6,
 } as const;
 

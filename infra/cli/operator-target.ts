@@ -13,6 +13,8 @@ export interface OperatorTarget {
   originalsBucket: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
+  faceQueueUrl: string;
+  faceDeadLetterQueueUrl: string;
   dynamo: DynamoDBDocumentClient;
   sqs: SQSClient;
 }
@@ -23,7 +25,14 @@ export const operatorTarget = async (stackName?: string): Promise<OperatorTarget
     const cloudFormation = new CloudFormationClient({});
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
-    for (const name of ['TableName', 'OriginalsBucket', 'QueueUrl', 'DeadLetterQueueUrl']) {
+    for (const name of [
+      'TableName',
+      'OriginalsBucket',
+      'QueueUrl',
+      'DeadLetterQueueUrl',
+      'FaceQueueUrl',
+      'FaceDeadLetterQueueUrl',
+    ]) {
       if (!outputs[name]) throw new Error(`stack ${stackName} has no ${name} output`);
     }
     return {
@@ -32,6 +41,8 @@ export const operatorTarget = async (stackName?: string): Promise<OperatorTarget
       originalsBucket: outputs.OriginalsBucket ?? '',
       queueUrl: outputs.QueueUrl ?? '',
       deadLetterQueueUrl: outputs.DeadLetterQueueUrl ?? '',
+      faceQueueUrl: outputs.FaceQueueUrl ?? '',
+      faceDeadLetterQueueUrl: outputs.FaceDeadLetterQueueUrl ?? '',
       dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})),
       sqs: new SQSClient({}),
     };
@@ -48,6 +59,8 @@ export const operatorTarget = async (stackName?: string): Promise<OperatorTarget
     originalsBucket: running.env.ORIGINALS_BUCKET ?? '',
     queueUrl: running.sqs.queueUrl,
     deadLetterQueueUrl: running.sqs.deadLetterQueueUrl,
+    faceQueueUrl: running.sqs.faceQueueUrl,
+    faceDeadLetterQueueUrl: running.sqs.faceDeadLetterQueueUrl,
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ ...local, endpoint: running.dynamoUrl })),
     sqs: new SQSClient({ ...local, endpoint: running.sqs.url }),
   };

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Architecture, type ILayerVersion, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -22,6 +23,8 @@ export interface DarkroomFunctionProps {
   ephemeralStorageMiB?: number;
   /** Processes photos, so names their places: the place index is built into the bundle. */
   placeIndex?: boolean;
+  /** Looks for faces: face-api's weights and tfjs's wasm are copied beside the bundle. */
+  faceModels?: boolean;
 }
 
 /**
@@ -31,6 +34,11 @@ export interface DarkroomFunctionProps {
 const BUNDLED_PLACE_INDEX = 'places.bin';
 const BUNDLED_GEOCODER = 'geocoder.mjs';
 const PLACE_INDEX_BUILDER = join(import.meta.dirname, '../build/place-index.ts');
+/** The networks the detector loads (face-models.ts), and where a bundle keeps them and the wasm. */
+const FACE_NETWORKS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'face_recognition_model'];
+const BUNDLED_FACE_MODELS = 'face-models';
+const BUNDLED_TFJS_WASM = 'tfjs-wasm';
+const packageDir = (name: string) => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
 const GEOCODER_MODULE = join(import.meta.dirname, '../../shared/geo/geocoder-module.ts');
 
 /**
@@ -60,6 +68,10 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
         DARKROOM_PLACE_INDEX: `/var/task/${BUNDLED_PLACE_INDEX}`,
         DARKROOM_GEOCODER_MODULE: `file:///var/task/${BUNDLED_GEOCODER}`,
       }),
+      ...(props.faceModels && {
+        DARKROOM_FACE_MODEL_DIR: `/var/task/${BUNDLED_FACE_MODELS}`,
+        DARKROOM_FACE_WASM_DIR: `/var/task/${BUNDLED_TFJS_WASM}`,
+      }),
       ...props.environment,
     },
     bundling: {
@@ -77,17 +89,35 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
       nodeModules: props.nodeModules ?? [],
       environment: NPM_PLATFORM,
       forceDockerBundling: false,
-      ...(props.placeIndex && {
+      ...((props.placeIndex || props.faceModels) && {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // Compiled from the GeoNames packages on the deploying machine, like the bundle itself.
           afterBundling: (_input: string, output: string) => [
-            `npx tsx "${PLACE_INDEX_BUILDER}" "${join(output, BUNDLED_PLACE_INDEX)}"`,
-            `npx esbuild "${GEOCODER_MODULE}" --bundle --platform=node --format=esm --target=node22 --minify --outfile="${join(output, BUNDLED_GEOCODER)}" --log-level=warning`,
+            ...(props.placeIndex ? placeIndexCommands(output) : []),
+            ...(props.faceModels ? faceModelCommands(output) : []),
           ],
         },
       }),
     },
   });
+};
+
+/** Compiled from the GeoNames packages on the deploying machine, like the bundle itself. */
+const placeIndexCommands = (output: string) => [
+  `npx tsx "${PLACE_INDEX_BUILDER}" "${join(output, BUNDLED_PLACE_INDEX)}"`,
+  `npx esbuild "${GEOCODER_MODULE}" --bundle --platform=node --format=esm --target=node22 --minify --outfile="${join(output, BUNDLED_GEOCODER)}" --log-level=warning`,
+];
+
+/** The three networks' weights (12 MB; face-api's other models stay out) and tfjs's wasm files. */
+const faceModelCommands = (output: string) => {
+  const models = join(packageDir('@vladmandic/face-api'), 'model');
+  const wasm = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+  return [
+    `mkdir -p "${join(output, BUNDLED_FACE_MODELS)}" "${join(output, BUNDLED_TFJS_WASM)}"`,
+    ...FACE_NETWORKS.map(
+      (n) => `cp "${models}/${n}.bin" "${models}/${n}-weights_manifest.json" "${join(output, BUNDLED_FACE_MODELS)}/"`,
+    ),
+    `cp "${wasm}"/*.wasm "${join(output, BUNDLED_TFJS_WASM)}/"`,
+  ];
 };

@@ -7,8 +7,14 @@ import { type LocalQueue, md5 } from './queue.ts';
 
 type Body = Record<string, unknown>;
 
-export const startSqsEndpoint = async (queues: { queue: LocalQueue; deadLetterQueue: LocalQueue }) => {
-  const all = [queues.queue, queues.deadLetterQueue];
+/** A queue and the dead-letter queue its failures go to. */
+export interface QueuePair {
+  queue: LocalQueue;
+  deadLetterQueue: LocalQueue;
+}
+
+export const startSqsEndpoint = async (pairs: QueuePair[]) => {
+  const all = pairs.flatMap((p) => [p.queue, p.deadLetterQueue]);
   let base = '';
   const urlOf = (q: LocalQueue) => `${base}/000000000000/${q.name}`;
   const byUrl = (url: unknown) =>
@@ -54,8 +60,9 @@ export const startSqsEndpoint = async (queues: { queue: LocalQueue; deadLetterQu
     },
     // Moves every message of a dead-letter queue back to the queue it came from.
     StartMessageMoveTask: (body) => {
-      if (byArn(body.SourceArn) !== queues.deadLetterQueue) throw new Error('SourceArn must be the dead-letter queue');
-      const moved = queues.deadLetterQueue.redriveTo(queues.queue);
+      const pair = pairs.find((p) => p.deadLetterQueue === byArn(body.SourceArn));
+      if (!pair) throw new Error('SourceArn must be a dead-letter queue');
+      const moved = pair.deadLetterQueue.redriveTo(pair.queue);
       return { TaskHandle: `local-${Date.now()}-${moved}` };
     },
   };
@@ -85,8 +92,7 @@ export const startSqsEndpoint = async (queues: { queue: LocalQueue; deadLetterQu
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
-    queueUrl: urlOf(queues.queue),
-    deadLetterQueueUrl: urlOf(queues.deadLetterQueue),
+    urlOf,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };

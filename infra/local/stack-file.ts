@@ -7,7 +7,13 @@ export interface StackFile {
   apiUrl: string;
   s3Url: string;
   dynamoUrl: string;
-  sqs: { url: string; queueUrl: string; deadLetterQueueUrl: string };
+  sqs: {
+    url: string;
+    queueUrl: string;
+    deadLetterQueueUrl: string;
+    faceQueueUrl: string;
+    faceDeadLetterQueueUrl: string;
+  };
   env: Record<string, string>;
 }
 

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createApiHandler } from '#functions/api/create-handler.ts';
 import { createAuthorizer } from '#functions/authorizer/create-handler.ts';
+import { createFaceHandler } from '#functions/faces/create-handler.ts';
 import { createProcessHandler } from '#functions/process/create-handler.ts';
 import { createSweepHandler } from '#functions/sweep/create-handler.ts';
 import { ensurePlaceIndex } from '#infra/build/place-index.ts';
 import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
-import { type Config, loadConfig, loadSweepConfig, type SweepConfig } from '#shared/config.ts';
-import { LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '#shared/deployment.ts';
+import { type Config, loadConfig, loadFaceConfig, loadSweepConfig, type SweepConfig } from '#shared/config.ts';
+import { FACE_QUEUE, LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '#shared/deployment.ts';
+import type { FaceDetector } from '#shared/domain/face-ports.ts';
 import { API_CORS, ROUTES } from '#shared/http/routes.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
@@ -47,6 +49,12 @@ export interface LocalStackOptions {
   /** How often the pending-upload sweep runs (it also runs at start); default a minute. */
   sweepIntervalMs?: number;
   /**
+   * Runs the face stage (default true, as `npm start` does); suites that test other things turn it
+   * off so their uploads are not also looked at for faces. `faceDetector` replaces face-api.
+   */
+  faceStage?: boolean;
+  faceDetector?: FaceDetector;
+  /**
    * Puts something (a fault-injecting proxy) between the functions and the servers: the functions'
    * clients get the returned endpoints; the stack's own setup and `s3Url`/`dynamoUrl` stay direct.
    */
@@ -66,6 +74,8 @@ export interface LocalStack {
   sweepConfig: SweepConfig;
   queue: LocalQueue;
   deadLetterQueue: LocalQueue;
+  faceQueue: LocalQueue;
+  faceDeadLetterQueue: LocalQueue;
   /** The processor's own process, when isolated. */
   processorProcess?: LambdaProcess;
   stop(): Promise<void>;
@@ -111,11 +121,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       Math.ceil(Math.max(queueOptions.timeoutMs, options.apiTimeoutMs ?? 30_000) / 1000) + 5,
     ),
   };
-  // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
-  const functionEnv = () => ({ ...process.env, ...env });
-  const config = loadConfig(functionEnv());
-  await Promise.all([ensureTable(dynamo.url, LOCAL_NAMES.table), ensurePlaceIndex(config.DARKROOM_PLACE_INDEX)]);
-
   const persist = (name: string) => (options.dataDir ? { persistPath: join(dataDir, `${name}.json`) } : {});
   const { visibilityTimeoutMs } = queueOptions;
   const deadLetterQueue = new LocalQueue(LOCAL_NAMES.deadLetterQueue, { visibilityTimeoutMs, ...persist('dlq') });
@@ -125,7 +130,33 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     deadLetter: deadLetterQueue,
     ...persist('queue'),
   });
+  const faceDeadLetterQueue = new LocalQueue(LOCAL_NAMES.faceDeadLetterQueue, {
+    visibilityTimeoutMs,
+    ...persist('faces-dlq'),
+  });
+  const faceQueue = new LocalQueue(LOCAL_NAMES.faceQueue, {
+    visibilityTimeoutMs,
+    maxReceiveCount: FACE_QUEUE.maxReceiveCount,
+    deadLetter: faceDeadLetterQueue,
+    ...persist('faces'),
+  });
   s3.onEvent((event) => bridge.publish(event));
+  // The functions reach the queues over the SQS API, as on AWS.
+  const sqs = await startSqsEndpoint([
+    { queue, deadLetterQueue },
+    { queue: faceQueue, deadLetterQueue: faceDeadLetterQueue },
+  ]);
+  const faceStage = options.faceStage ?? true;
+  Object.assign(env, {
+    PROCESSING_QUEUE_URL: sqs.urlOf(queue),
+    DARKROOM_SQS_ENDPOINT: sqs.url,
+    ...(faceStage && { FACE_QUEUE_URL: sqs.urlOf(faceQueue) }),
+  });
+
+  // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
+  const functionEnv = () => ({ ...process.env, ...env });
+  const config = loadConfig(functionEnv());
+  await Promise.all([ensureTable(dynamo.url, LOCAL_NAMES.table), ensurePlaceIndex(config.DARKROOM_PLACE_INDEX)]);
 
   // In-process functions are built from the config; the processor's own processes read `env` at cold start, as on Lambda.
   const isolated =
@@ -151,9 +182,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     concurrency: queueOptions.concurrency,
     timeoutMs: queueOptions.timeoutMs,
   });
-  const sqs = await startSqsEndpoint({ queue, deadLetterQueue });
-  // The sweep reaches the queue over the SQS API, as on AWS.
-  Object.assign(env, { PROCESSING_QUEUE_URL: sqs.queueUrl, DARKROOM_SQS_ENDPOINT: sqs.url });
+  // Heavy (face-api's models take ~200 MB once loaded), so it runs one batch at a time, as a
+  // function of its own would; its models load on the first photo.
+  const faces =
+    faceStage &&
+    startConsumer({
+      queue: faceQueue,
+      handler: createFaceHandler(
+        loadFaceConfig(functionEnv()),
+        options.faceDetector && { detector: options.faceDetector },
+      ) as SqsHandler,
+      functionName: 'faces',
+      batchSize: FACE_QUEUE.batchSize,
+      concurrency: 1,
+      timeoutMs: queueOptions.timeoutMs,
+    });
   const sweepConfig = loadSweepConfig(functionEnv());
   const sweep = createSweepHandler(sweepConfig);
   const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
@@ -171,7 +214,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       apiUrl: http.url,
       s3Url: gate.url,
       dynamoUrl: dynamo.url,
-      sqs: { url: sqs.url, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl },
+      sqs: {
+        url: sqs.url,
+        queueUrl: sqs.urlOf(queue),
+        deadLetterQueueUrl: sqs.urlOf(deadLetterQueue),
+        faceQueueUrl: sqs.urlOf(faceQueue),
+        faceDeadLetterQueueUrl: sqs.urlOf(faceDeadLetterQueue),
+      },
       env,
     });
   }
@@ -186,14 +235,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     sweepConfig,
     queue,
     deadLetterQueue,
+    faceQueue,
+    faceDeadLetterQueue,
     ...(isolated && { processorProcess: isolated }),
     stop: async () => {
       await sweeper.stop();
       await http.close();
       await sqs.close();
       await consumer.stop();
+      if (faces) await faces.stop();
       await isolated?.stop();
-      await Promise.all([queue.flushed(), deadLetterQueue.flushed()]);
+      await Promise.all([queue, deadLetterQueue, faceQueue, faceDeadLetterQueue].map((q) => q.flushed()));
       await gate.close();
       await s3.close();
       await dynamo.close();

@@ -8,6 +8,7 @@ export interface DetectedFace {
   descriptor: Float32Array;
 }
 
+/** Throws MediaRejected for bytes it cannot read; any other error is the stage's and is retried. */
 export interface FaceDetector {
   /** Faces in an image (an asset's preview), boxes scaled to the asset's display size. */
   detect(image: Buffer, display: { width: number; height: number }): Promise<DetectedFace[]>;
@@ -59,4 +60,6 @@ export interface FaceQueue {
   enqueue(work: FaceWork[]): Promise<void>;
 }
 
-export type FaceWork = { kind: 'detect'; assetId: string; force?: boolean } | { kind: 'cluster'; libraryId: string };
+export type FaceWork =
+  | { kind: 'detect'; assetId: string; force?: boolean }
+  | { kind: 'cluster'; libraryId: string; owner: string };

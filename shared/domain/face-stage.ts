@@ -1,5 +1,6 @@
 import { derivedKeys, faceCropKey } from '#shared/object-keys.ts';
 import type { Asset } from './asset.ts';
+import { MediaRejected } from './errors.ts';
 import type { FaceDetector, FaceRepository, TaskRepository } from './face-ports.ts';
 import type { Face } from './faces.ts';
 import { stableId } from './ids.ts';
@@ -85,9 +86,7 @@ export class FaceStage {
   private async store(asset: Asset, preview: Buffer): Promise<Face[]> {
     const { detector, faces, storage, clock, people } = this.deps;
     const display = { width: asset.width ?? 0, height: asset.height ?? 0 };
-    const detected = await detector.detect(preview, display).catch((error: unknown) => {
-      throw new FaceImageError(error);
-    });
+    const detected = await detector.detect(preview, display).catch(asImageError);
     const before = new Map((await faces.facesOfAsset(asset.id)).map((f) => [f.id, f]));
     const now = clock.now().toISOString();
     const timestampMs = isVideoType(asset.mimeType ?? '') ? posterSeconds(asset.duration ?? 0) * 1000 : undefined;
@@ -110,9 +109,7 @@ export class FaceStage {
       };
     });
     for (const face of found) {
-      const crop = await detector.crop(preview, display, face.box).catch((error: unknown) => {
-        throw new FaceImageError(error);
-      });
+      const crop = await detector.crop(preview, display, face.box).catch(asImageError);
       await storage.putDerived(faceCropKey(asset, face.id), crop, 'image/jpeg');
       await faces.putFace(face);
     }
@@ -177,8 +174,13 @@ export class FaceStage {
 
 /** The image could not be read for faces: the stage fails for this asset, in the detector's words. */
 class FaceImageError extends Error {
-  constructor(cause: unknown) {
-    super(`faces could not be detected: ${cause instanceof Error ? cause.message : String(cause)}`);
+  constructor(cause: MediaRejected) {
+    super(`faces could not be detected: ${cause.message}`);
     this.name = 'FaceImageError';
   }
 }
+
+/** Bytes the detector cannot read fail the stage for this asset; anything else (models missing) is retried. */
+const asImageError = (error: unknown): never => {
+  throw error instanceof MediaRejected ? new FaceImageError(error) : error;
+};

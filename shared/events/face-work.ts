@@ -6,7 +6,7 @@ import type { FaceWork } from '#shared/domain/face-ports.ts';
 
 const schema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('detect'), assetId: z.string().min(1), force: z.boolean().optional() }),
-  z.object({ kind: z.literal('cluster'), libraryId: z.string().min(1) }),
+  z.object({ kind: z.literal('cluster'), libraryId: z.string().min(1), owner: z.string().min(1) }),
 ]);
 
 export const faceWorkBody = (work: FaceWork): string => JSON.stringify(work);

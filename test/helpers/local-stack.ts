@@ -4,11 +4,15 @@ import { type LocalStack, type LocalStackOptions, startLocalStack } from '#infra
 /** The suite's stack, for helpers that need its configuration (each test file runs in its own module graph). */
 let running: LocalStack | undefined;
 
-/** A throwaway local stack for the enclosing suite: started before its tests, stopped after. */
+/**
+ * A throwaway local stack for the enclosing suite: started before its tests, stopped after. The
+ * face stage runs only in suites that ask for it (`faceStage: true`): elsewhere it would look for
+ * faces in every upload of the suite, seconds of CPU the suite does not test.
+ */
 export const useLocalStack = (options: LocalStackOptions = {}): (() => LocalStack) => {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
-    stack = await startLocalStack(options);
+    stack = await startLocalStack({ faceStage: false, ...options });
     running = stack;
   });
   afterAll(async () => {

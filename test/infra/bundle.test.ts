@@ -109,6 +109,37 @@ describe('the synthesized bundles', () => {
     await expect(stat(join(assets.ApiAuthorizer ?? '', 'places.bin'))).rejects.toThrow();
   });
 
+  it('carry face-api’s three networks and tfjs’s wasm beside the face stage, where its environment says', async () => {
+    const dir = assets.FacesFunction ?? '';
+    const models = await readdir(join(dir, 'face-models'));
+    expect(models.sort()).toEqual(
+      ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'face_recognition_model']
+        .flatMap((n) => [`${n}.bin`, `${n}-weights_manifest.json`])
+        .sort(),
+    );
+    expect((await readdir(join(dir, 'tfjs-wasm'))).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThanOrEqual(3);
+    expect(environment.FacesFunction).toMatchObject({
+      DARKROOM_FACE_MODEL_DIR: '/var/task/face-models',
+      DARKROOM_FACE_WASM_DIR: '/var/task/tfjs-wasm',
+    });
+    // The bundle loads as Lambda loads it (its config parsed) and acknowledges a message that is not face work.
+    const probe = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
+      const result = await handler({ Records: [{ messageId: 'm1', body: 'nonsense', attributes: { ApproximateReceiveCount: '1' }, eventSource: 'aws:sqs' }] }, { getRemainingTimeInMillis: () => 60000, functionName: 'faces', awsRequestId: 'r1' });
+      console.log(JSON.stringify(result));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: {
+        ...process.env,
+        TABLE_NAME: 't',
+        ORIGINALS_BUCKET: 'o',
+        DERIVED_BUCKET: 'd',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        DARKROOM_FACE_MODEL_DIR: join(dir, 'face-models'),
+        DARKROOM_FACE_WASM_DIR: join(dir, 'tfjs-wasm'),
+      },
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({ batchItemFailures: [] });
+  });
+
   it('keep the sweeper free of media code: it only finds work and queues it', async () => {
     const dir = assets.SweeperFunction ?? '';
     const bundle = await readFile(join(dir, 'index.mjs'), 'utf8');

@@ -196,7 +196,7 @@ describe('events', () => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with JSON logs kept a month, never allowed to loop recursively', () => {
     const fns = resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotifications'));
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const [, fn] of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -219,6 +219,44 @@ describe('functions', () => {
     });
     expect(processor.Properties.Layers).toEqual([{ Ref: logicalIdOf('AWS::Lambda::LayerVersion', 'Ffmpeg') }]);
     template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'] });
+  });
+});
+
+describe('the face stage', () => {
+  it('has its own queue, hiding a message 6× its function’s timeout, dead-lettered after 10 receives', () => {
+    const queue = only(template, 'AWS::SQS::Queue', 'FacesQueue');
+    const fn = functionNamed('FacesFunction');
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'FacesDeadLetters'), 'Arn'] },
+      maxReceiveCount: 10,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'FacesQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('runs with 2 GiB and the bundled models, and the processor is told its queue and may send to it', () => {
+    const fn = functionNamed('FacesFunction');
+    expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(1536);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DARKROOM_FACE_MODEL_DIR: '/var/task/face-models',
+      DARKROOM_FACE_WASM_DIR: '/var/task/tfjs-wasm',
+    });
+    const queue = logicalIdOf('AWS::SQS::Queue', 'FacesQueue');
+    expect(functionNamed('ProcessorFunction').Properties.Environment.Variables.FACE_QUEUE_URL).toEqual({ Ref: queue });
+    expect(actions(policyOf('ProcessorFunctionServiceRole'))).toContain('sqs:SendMessage');
+  });
+
+  it('reads previews and writes crops under derived/ only, never an original', () => {
+    const statements = policyOf('FacesFunctionServiceRole');
+    expect(statements).toContainEqual({
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Effect: 'Allow',
+      Resource: prefixOf(derived(), 'derived/*'),
+    });
+    expect(JSON.stringify(statements)).not.toContain('originals/');
   });
 });
 
@@ -415,6 +453,9 @@ describe('the HTTP API', () => {
         'ArchiveName',
         'DeadLetterQueueUrl',
         'DerivedBucket',
+        'FaceDeadLetterQueueUrl',
+        'FaceFunction',
+        'FaceQueueUrl',
         'OriginalsBucket',
         'ProcessingRuleArn',
         'ProcessorFunction',

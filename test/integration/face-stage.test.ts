@@ -5,6 +5,7 @@ import { createClients } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import type { Asset } from '#shared/domain/asset.ts';
+import { MediaRejected } from '#shared/domain/errors.ts';
 import type { DetectedFace, FaceDetector } from '#shared/domain/face-ports.ts';
 import { ClusteringBusy, FaceStage } from '#shared/domain/face-stage.ts';
 import { cosineDistance } from '#shared/domain/faces.ts';
@@ -52,7 +53,7 @@ const preview = (identities: number[], jitter = 0.1) => Buffer.from(JSON.stringi
 const fakeDetector = (): FaceDetector & { fail?: string } => {
   const detector: FaceDetector & { fail?: string } = {
     async detect(image): Promise<DetectedFace[]> {
-      if (detector.fail) throw new Error(detector.fail);
+      if (detector.fail) throw new MediaRejected(detector.fail);
       const { identities, jitter } = JSON.parse(image.toString()) as { identities: number[]; jitter: number };
       return identities.map((identity, i) => ({
         box: { x: 10 + i * 100, y: 20, w: 80, h: 80 },

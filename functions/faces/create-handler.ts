@@ -1,0 +1,39 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { composeFaces } from '#functions/compose-faces.ts';
+import { lambdaHandler } from '#functions/lambda-handler.ts';
+import type { FaceConfig } from '#shared/config.ts';
+import type { FaceDetector } from '#shared/domain/face-ports.ts';
+import { parseFaceWork } from '#shared/events/face-work.ts';
+import { logger } from '#shared/logger.ts';
+
+/**
+ * The face stage: one message, one asset to look at (or one library to cluster again). A failure
+ * retrying can fix throws and becomes the message's batch item failure; a photo the detector
+ * cannot read is recorded on its face_detection task and acknowledged.
+ */
+export const createFaceHandler = (config: FaceConfig, overrides: { detector?: FaceDetector } = {}) => {
+  const { stage, people } = composeFaces(config, overrides);
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const work = parseFaceWork(record.body);
+    if (!work) {
+      logger.warn('ignoring a message that is not face work', { messageId: record.messageId });
+      return;
+    }
+    const started = Date.now();
+    const attempt = Number(record.attributes.ApproximateReceiveCount);
+    if (work.kind === 'detect') {
+      const outcome = await stage.detect(work.assetId, { id: record.messageId, attempt }, work.force ?? false);
+      logger.info('faces', { assetId: work.assetId, outcome, ms: Date.now() - started, attempt });
+      return;
+    }
+    const outcome = await people.recluster(work.libraryId, work.owner);
+    if (outcome === 'busy') throw new Error(`library ${work.libraryId} is being clustered; retrying later`);
+    logger.info('reclustered', { libraryId: work.libraryId, ms: Date.now() - started, attempt });
+  };
+
+  return lambdaHandler((event: SQSEvent, context: Context) =>
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
+  );
+};
