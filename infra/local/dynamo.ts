@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
-import { INDEXES, STRING_ATTRIBUTES, TABLE_KEY } from '#shared/table/schema.ts';
+import { INDEXES, type IndexDefinition, projectionOf, STRING_ATTRIBUTES, TABLE_KEY } from '#shared/table/schema.ts';
 
 export interface EmbeddedDynamo {
   url: string;
@@ -25,14 +25,20 @@ export const startDynamo = async (path?: string): Promise<EmbeddedDynamo> => {
   };
 };
 
-const gsi = (index: (typeof INDEXES)[keyof typeof INDEXES]) => ({
-  IndexName: index.name,
-  KeySchema: [
-    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-  ],
-  Projection: { ProjectionType: 'ALL' as const },
-});
+const gsi = (index: IndexDefinition) => {
+  const projection = projectionOf(index);
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection:
+      projection.type === 'ALL'
+        ? { ProjectionType: 'ALL' as const }
+        : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...projection.nonKeyAttributes] },
+  };
+};
 
 /** Creates the table from the same schema the CDK stack uses, unless it exists. */
 export const ensureTable = async (endpoint: string, tableName: string): Promise<void> => {
