@@ -24,6 +24,7 @@ import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
 // The composition root of the API and the processor: built once per cold start, from one config.
@@ -93,7 +94,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
-    queries: new AssetQueries({ accounts, assets }),
+    queries: new AssetQueries({ accounts, assets, geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME) }),
     deleteAsset: new DeleteAsset({ assets, storage, ledger }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

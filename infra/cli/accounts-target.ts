@@ -35,11 +35,11 @@ export const withAccounts = async <T>(
   const running = await readRunningStack(dataDir);
   const dynamo = running ? undefined : await startDynamo(join(dataDir, 'dynamo'));
   try {
-    if (dynamo) await ensureTable(dynamo.url, LOCAL_NAMES.table);
+    const tableName = dynamo ? await ensureTable(dynamo.url, LOCAL_NAMES.table) : undefined;
     const config = loadConfig({
       ...process.env,
       ...(running?.env ?? {
-        TABLE_NAME: LOCAL_NAMES.table,
+        TABLE_NAME: tableName,
         ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
         DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
         DARKROOM_DYNAMODB_ENDPOINT: dynamo?.url,

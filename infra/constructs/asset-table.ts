@@ -1,9 +1,16 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { INDEXES, TABLE_KEY } from '#shared/table/schema.ts';
+import { INDEXES, type IndexDefinition, projectionOf, TABLE_KEY } from '#shared/table/schema.ts';
 
 const key = (name: string) => ({ name, type: AttributeType.STRING });
+
+const projection = (index: IndexDefinition) => {
+  const p = projectionOf(index);
+  return p.type === 'ALL'
+    ? { projectionType: ProjectionType.ALL }
+    : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.nonKeyAttributes] };
+};
 
 /** The single table of DESIGN.md §4, from the same schema the local stack creates. */
 export class AssetTable extends Construct {
@@ -25,6 +32,7 @@ export class AssetTable extends Construct {
         indexName: index.name,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
+        ...projection(index),
       })),
     });
   }

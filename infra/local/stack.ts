@@ -104,13 +104,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     beforeAnswer: () => queue.flushed(),
   });
 
+  // Before anything reads the table: an upgrade may move it to a new name (dynamo.ts).
+  const tableName = await ensureTable(dynamo.url, LOCAL_NAMES.table);
   const endpoints = (await options.wrapEndpoints?.({ s3: gate.url, dynamo: dynamo.url })) ?? {
     s3: gate.url,
     dynamo: dynamo.url,
   };
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
-    TABLE_NAME: LOCAL_NAMES.table,
+    TABLE_NAME: tableName,
     ORIGINALS_BUCKET: LOCAL_NAMES.originalsBucket,
     DERIVED_BUCKET: LOCAL_NAMES.derivedBucket,
     DARKROOM_S3_ENDPOINT: endpoints.s3,
@@ -156,7 +158,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // The process's own variables (a test's threshold, FFMPEG_PATH) under the stack's; read, never written.
   const functionEnv = () => ({ ...process.env, ...env });
   const config = loadConfig(functionEnv());
-  await Promise.all([ensureTable(dynamo.url, LOCAL_NAMES.table), ensurePlaceIndex(config.DARKROOM_PLACE_INDEX)]);
+  await ensurePlaceIndex(config.DARKROOM_PLACE_INDEX);
 
   // In-process functions are built from the config; the processor's own processes read `env` at cold start, as on Lambda.
   const isolated =

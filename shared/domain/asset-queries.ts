@@ -2,8 +2,10 @@ import type { Accounts } from './accounts.ts';
 import { type Asset, isListed } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
+import { type GeoArea, type GeoBox, inArea } from './geo-area.ts';
+import { clusterByGrid, type GeoCluster } from './geo-clusters.ts';
 import { type MediaClass, mediaClassOf } from './media-types.ts';
-import type { AssetRepository, ExistMatch, TimelineQuery } from './ports.ts';
+import type { AssetRepository, ExistMatch, GeoIndex, TimelineQuery } from './ports.ts';
 
 export interface ListQuery {
   libraryId?: string;
@@ -15,6 +17,17 @@ export interface ListQuery {
   /** Only these assets (at most 200): a batched get, then the other filters. */
   ids?: string[];
   mediaType?: MediaClass;
+  /** Only assets taken in this area (ready ones with a position): read from the geo index. */
+  area?: GeoArea;
+}
+
+export interface ClusterQuery {
+  libraryId?: string;
+  bbox: GeoBox;
+  /** Degrees. */
+  cellSize: number;
+  after?: string;
+  before?: string;
 }
 
 export type ExistRequest =
@@ -26,7 +39,7 @@ const NOT_FOUND = 'asset not found';
 
 /** Reading assets, always within the caller's own assets. */
 export class AssetQueries {
-  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository }) {}
+  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository; geo: GeoIndex }) {}
 
   /** The caller's asset; an upload found to duplicate another answers with that one. */
   async get(owner: string, id: string): Promise<Asset> {
@@ -50,18 +63,54 @@ export class AssetQueries {
       ...(query.before && { before: query.before }),
       ...(startAfter && { startAfter }),
     };
-    if (query.ids) return this.byIds(query.ids, timeline, query.mediaType);
+    if (query.ids) return this.byIds(query.ids, timeline, query.mediaType, query.area);
+    if (query.area) return this.inArea(timeline, query.area, query.mediaType);
     if (query.mediaType) {
-      const libraryIds = query.libraryId
-        ? [query.libraryId]
-        : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
+      const libraryIds = await this.libraryIds(owner, query.libraryId);
       return this.deps.assets.timeline({ ...timeline, media: { type: query.mediaType, libraryIds } });
     }
     return this.deps.assets.timeline(timeline);
   }
 
+  /** The caller's geotagged assets in the viewport, one cluster per non-empty grid cell. */
+  async geoClusters(owner: string, query: ClusterQuery): Promise<GeoCluster[]> {
+    if (query.libraryId) await this.deps.accounts.getLibrary(owner, query.libraryId);
+    const points = await this.deps.geo.points({
+      libraryIds: await this.libraryIds(owner, query.libraryId),
+      area: query.bbox,
+      ...(query.after && { after: query.after }),
+      ...(query.before && { before: query.before }),
+    });
+    return clusterByGrid(points, query.cellSize);
+  }
+
+  /** A page of the area from the geo index, then the whole records of just that page. */
+  private async inArea(query: TimelineQuery, area: GeoArea, mediaType?: MediaClass) {
+    const page = await this.deps.geo.page({
+      libraryIds: await this.libraryIds(query.owner, query.libraryId),
+      area,
+      order: query.order,
+      limit: query.limit,
+      ...(query.after && { after: query.after }),
+      ...(query.before && { before: query.before }),
+      ...(query.startAfter && { startAfter: query.startAfter }),
+      ...(mediaType && { mediaType }),
+    });
+    const byId = new Map((await this.deps.assets.getMany(page.ids)).map((a) => [a.id, a]));
+    // The index lags the table a little: an asset deleted or moved meanwhile is left out, not shown stale.
+    const assets = page.ids
+      .map((id) => byId.get(id))
+      .filter((a): a is Asset => a !== undefined && a.owner === query.owner && isGeotagged(a, area));
+    return { assets, hasMore: page.hasMore };
+  }
+
+  /** One library (already checked to be the owner's) or all of them: the partitions an owner may read. */
+  private async libraryIds(owner: string, libraryId?: string): Promise<string[]> {
+    return libraryId ? [libraryId] : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
+  }
+
   /** The named assets that the timeline would list, filtered, ordered and paged like it. */
-  private async byIds(ids: string[], query: TimelineQuery, mediaType?: MediaClass) {
+  private async byIds(ids: string[], query: TimelineQuery, mediaType?: MediaClass, area?: GeoArea) {
     const position = (a: Asset) => `${sortableInstant(a.localDatetime)}#${a.id}`;
     const range = {
       lo: query.after && `${sortableInstant(query.after)}#~`,
@@ -76,6 +125,7 @@ export class AssetQueries {
           isListed(a) &&
           (!query.libraryId || a.libraryId === query.libraryId) &&
           (!mediaType || mediaClassOf(a.mimeType) === mediaType) &&
+          (!area || isGeotagged(a, area)) &&
           (!range.lo || position(a) > range.lo) &&
           (!range.hi || position(a) < range.hi) &&
           (!cursor || sign * (position(a) < cursor ? -1 : position(a) > cursor ? 1 : 0) > 0),
@@ -100,6 +150,17 @@ export class AssetQueries {
     return ownedAsset(this.deps.assets, owner, id);
   }
 }
+
+/** What the geo index holds, checked on the record itself: ready, with a position inside the area. */
+const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
+  const { latitude, longitude } = asset.exif ?? {};
+  return (
+    asset.state === 'ready' &&
+    typeof latitude === 'number' &&
+    typeof longitude === 'number' &&
+    inArea(area, latitude, longitude)
+  );
+};
 
 /** The caller's asset by id; someone else's asset and no asset at all look the same. */
 export const ownedAsset = async (assets: AssetRepository, owner: string, id: string): Promise<Asset> => {

@@ -2,6 +2,8 @@
 // implement them.
 import type { Asset } from './asset.ts';
 import type { ExifReading } from './exif.ts';
+import type { GeoArea } from './geo-area.ts';
+import type { GeoPoint } from './geo-clusters.ts';
 import type { MediaClass } from './media-types.ts';
 import type { Metrics } from './metrics.ts';
 import type { ObjectCreated } from './object-event.ts';
@@ -186,6 +188,25 @@ export interface AssetRepository {
   pendingUploads(createdBefore: string): AsyncIterable<Asset[]>;
   /** Replaces the record only while it is still pending; answers whether it did. */
   saveIfPending(asset: Asset): Promise<boolean>;
+}
+
+/** What a location filter reads of the geo index: one area of some libraries, with the timeline's date bounds. */
+export interface GeoIndexQuery {
+  libraryIds: string[];
+  area: GeoArea;
+  after?: string;
+  before?: string;
+  mediaType?: MediaClass;
+}
+
+/** The sparse index of ready assets with a position (gsi5): areas are answered from it, never by a scan. */
+export interface GeoIndex {
+  /** The ids of one page of the area's assets in timeline order, after `startAfter`'s position. */
+  page(
+    query: GeoIndexQuery & { order: 'asc' | 'desc'; limit: number; startAfter?: Asset },
+  ): Promise<{ ids: string[]; hasMore: boolean }>;
+  /** Every asset in the area, as clustering needs it. */
+  points(query: GeoIndexQuery): Promise<GeoPoint[]>;
 }
 
 /** The processing queue: what it is sent takes the same path as an S3 event. */

@@ -17,6 +17,7 @@ export const ROUTES = {
   completeUpload: { method: 'POST', path: '/api/assets/uploads/{id}/complete', auth: true },
   abortUpload: { method: 'DELETE', path: '/api/assets/uploads/{id}', auth: true },
   listAssets: { method: 'GET', path: '/api/assets', auth: true },
+  geoClusters: { method: 'GET', path: '/api/assets/geo-clusters', auth: true },
   existAssets: { method: 'POST', path: '/api/assets/exist', auth: true },
   getAsset: { method: 'GET', path: '/api/assets/{id}', auth: true },
   deleteAsset: { method: 'DELETE', path: '/api/assets/{id}', auth: true },
@@ -28,7 +29,6 @@ export const ROUTES = {
   versionsNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions', auth: true },
   versionNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions/{proxy+}', auth: true },
   countsNotOffered: { method: 'GET', path: '/api/assets/counts', auth: true },
-  geoClustersNotOffered: { method: 'GET', path: '/api/assets/geo-clusters', auth: true },
 } as const;
 
 /** Why each not-offered route answers 404. */
@@ -39,7 +39,6 @@ export const NOT_OFFERED = {
   versionsNotOffered: 'asset versions are not offered by Darkroom',
   versionNotOffered: 'asset versions are not offered by Darkroom',
   countsNotOffered: 'asset counts are not offered yet: they come with library management',
-  geoClustersNotOffered: 'geo clusters are not offered yet: they come with places',
 } as const satisfies Partial<Record<keyof typeof ROUTES, string>>;
 
 export type RouteName = keyof typeof ROUTES;

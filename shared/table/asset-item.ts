@@ -3,9 +3,11 @@ import type { Asset } from '#shared/domain/asset.ts';
 import { isListed } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
 import { exifShape } from '#shared/domain/exif.ts';
+import { encodeGeohash } from '#shared/domain/geohash.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
 import { METRIC_NAMES, type Metrics } from '#shared/domain/metrics.ts';
-import { assetItem, pendingUploadKeys, timelineKeys } from './keys.ts';
+import { assetItem, geoKeys, pendingUploadKeys, timelineKeys } from './keys.ts';
+import { GEO_ATTRIBUTES } from './schema.ts';
 
 const text = z.string().nullable();
 const num = z.number().nullable();
@@ -57,6 +59,21 @@ const assetSchema = z.object({
 /** Sequencers compare as right-zero-padded text; stored padded so a condition can compare them. */
 export const sequencerKey = (sequencer: string): string => sequencer.toUpperCase().padEnd(40, '0');
 
+/**
+ * The geo index entry: only a ready asset with a position has one (the index is sparse), and it
+ * goes with the position or the state, since every write is a whole-item put.
+ */
+export const geoEntry = (asset: Asset): Record<string, unknown> | undefined => {
+  const latitude = asset.exif?.latitude;
+  const longitude = asset.exif?.longitude;
+  if (asset.state !== 'ready' || typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
+  return {
+    ...geoKeys(asset.libraryId, encodeGeohash(latitude, longitude), sortableInstant(asset.localDatetime), asset.id),
+    [GEO_ATTRIBUTES.latitude]: latitude,
+    [GEO_ATTRIBUTES.longitude]: longitude,
+  };
+};
+
 export const toItem = (asset: Asset): Record<string, unknown> => ({
   ...assetItem(asset.id),
   ...asset,
@@ -72,6 +89,7 @@ export const toItem = (asset: Asset): Record<string, unknown> => ({
     )),
   // Every write is a whole-item put, so an asset that leaves pending drops out of the sparse index.
   ...(asset.state === 'pending' && pendingUploadKeys(asset.createdAt, asset.id)),
+  ...geoEntry(asset),
 });
 
 export const fromItem = (item: Record<string, unknown>): Asset => assetSchema.parse(item);

@@ -49,6 +49,17 @@ export const timelineKeys = (
   gsi2sk: timelinePosition(sortableLocal, id),
   ...(media && { gsi4pk: libraryMediaPartition(libraryId, media), gsi4sk: timelinePosition(sortableLocal, id) }),
 });
+/** A library's partition of the geo index. */
+export const geoPartition = (libraryId: string) => `GEO#${libraryId}`;
+/** A position in the geo index: the place's geohash first (areas are prefix ranges), then the timeline position. */
+export const geoKeys = (libraryId: string, geohash: string, sortableLocal: string, id: string) => ({
+  gsi5pk: geoPartition(libraryId),
+  gsi5sk: `${geohash}#${timelinePosition(sortableLocal, id)}`,
+});
+/** The timeline position (time, then id) inside a geo sort key; a geohash never holds '#'. */
+export const timelinePositionOfGeo = (geoSortKey: string) => geoSortKey.slice(geoSortKey.indexOf('#') + 1);
+/** The asset id at the end of a timeline or geo sort key. */
+export const assetIdOfPosition = (position: string) => position.slice(position.lastIndexOf('#') + 1);
 /**
  * Every new upload writes the pending index and every processed one removes itself from it; with
  * a time-ordered sort key those writes all land at the end of one partition, so they are spread

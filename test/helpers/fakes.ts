@@ -11,6 +11,7 @@ import type {
   ExistMatch,
   ExistQuery,
   Gazetteer,
+  GeoIndex,
   MultipartStorage,
   ObjectStorage,
   Original,
@@ -400,4 +401,10 @@ export const FLAT_METRICS: Metrics = imageMetrics(new Uint8Array(4 * 4 * 3).fill
 /** A gazetteer for the unit tests whose photos' whereabouts do not matter: nowhere, no zone. */
 export const NOWHERE: Gazetteer = {
   placeAt: async () => ({ city: null, state: null, country: null, countryCode: null, timezone: null }),
+};
+
+/** A geo index for the unit tests of use cases that never filter by place. */
+export const NO_GEO_INDEX: GeoIndex = {
+  page: () => Promise.reject(new Error('no geo index in this test')),
+  points: () => Promise.reject(new Error('no geo index in this test')),
 };

@@ -319,6 +319,26 @@ describe('least privilege', () => {
   });
 });
 
+describe('the geo index', () => {
+  it('is sparse and projects only the position and media type, by value', () => {
+    const table = only(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.GlobalSecondaryIndexes).toContainEqual({
+      IndexName: 'gsi5',
+      KeySchema: [
+        { AttributeName: 'gsi5pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi5sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['geoLat', 'geoLon', 'mimeType'] },
+    });
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'gsi5pk', AttributeType: 'S' },
+        { AttributeName: 'gsi5sk', AttributeType: 'S' },
+      ]),
+    );
+  });
+});
+
 describe('the sweeper', () => {
   const sweeper = () => logicalIdOf('AWS::Lambda::Function', 'SweeperFunction');
 

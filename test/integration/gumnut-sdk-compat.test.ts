@@ -332,7 +332,6 @@ emit({
   "versions": api_error(lambda: client.assets.versions.list(ARGS["id"])),
   "search": api_error(lambda: client.search.search(query="dogs")),
   "counts": api_error(lambda: client.assets.counts()),
-  "geo": api_error(lambda: client.assets.cluster_by_geo(bbox="-77.1,38.9,-77.0,39.0", cell_size=0.1)),
 })`,
       { path: uploaded[0]?.path, id: uploaded[0]?.id },
     );
@@ -346,7 +345,6 @@ emit({
       ['versions', 'asset versions are not offered by Darkroom'],
       ['search', 'search is not offered by Darkroom'],
       ['counts', 'asset counts are not offered yet: they come with library management'],
-      ['geo', 'geo clusters are not offered yet: they come with places'],
     ] as const) {
       expect(refused[name], name).toEqual({ status: 404, body: { detail }, error: 'NotFoundError' });
     }

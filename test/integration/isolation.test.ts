@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteName } from '#shared/http/routes.ts';
 import { api } from '#test/helpers/api.ts';
+import { photoAt } from '#test/helpers/geo-photos.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
@@ -11,9 +12,11 @@ const stack = useLocalStack();
 
 const MISSING_ASSET = 'asset_2222222222222222222222';
 const MISSING_LIBRARY = 'lib_2222222222222222222222';
+const WORLD = 'bbox=-180,-90,180,90&cell_size=10';
 let a = {
   key: '',
   library: '',
+  placed: '',
   asset: { id: '', checksum: '', checksum_sha1: '', device_id: '', device_asset_id: '' },
   upload: '',
 };
@@ -30,7 +33,16 @@ beforeAll(async () => {
     mime_type: 'video/mp4',
     file_size_bytes: 20 * MiB,
   });
-  a = { key, library, asset, upload: upload.body.asset_id };
+  const placed = (
+    await directUpload(
+      stack().apiUrl,
+      key,
+      await photoAt([48.8566, 2.3522]),
+      'paris.jpg',
+      deviceMetadata({ library_id: library }),
+    )
+  ).body.id;
+  a = { key, library, placed, asset, upload: upload.body.asset_id };
   bKey = await newKey();
 });
 
@@ -104,6 +116,10 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'get', path: `/api/assets?library_id=${a.library}` }),
     missing: () => ({ method: 'get', path: `/api/assets?library_id=${MISSING_LIBRARY}` }),
   },
+  geoClusters: {
+    foreign: () => ({ method: 'get', path: `/api/assets/geo-clusters?${WORLD}&library_id=${a.library}` }),
+    missing: () => ({ method: 'get', path: `/api/assets/geo-clusters?${WORLD}&library_id=${MISSING_LIBRARY}` }),
+  },
   existAssets: {
     foreign: () => ({
       method: 'post',
@@ -139,7 +155,6 @@ const NOTHING_TO_NAME: RouteName[] = [
   'versionsNotOffered',
   'versionNotOffered',
   'countsNotOffered',
-  'geoClustersNotOffered',
 ];
 
 const send = async (call: Call) => {
@@ -179,6 +194,10 @@ describe('another user’s things', () => {
     const b = api(stack().apiUrl, bKey);
     expect((await b.get('/api/assets?limit=200')).body.data.map((x: { id: string }) => x.id)).not.toContain(a.asset.id);
     expect((await b.get('/api/libraries')).body.map((l: { id: string }) => l.id)).not.toContain(a.library);
+    // By place too: b's own world is empty, though a has a photo in Paris.
+    expect((await b.get('/api/assets?bbox=-180,-90,180,90')).body).toEqual({ data: [], has_more: false });
+    expect((await b.get('/api/assets?center=2.3522,48.8566&radius=1000')).body).toEqual({ data: [], has_more: false });
+    expect((await b.get(`/api/assets/geo-clusters?${WORLD}`)).body).toEqual({ data: [] });
     for (const query of [
       { checksums: [a.asset.checksum] },
       { checksum_sha1s: [a.asset.checksum_sha1] },
@@ -188,6 +207,9 @@ describe('another user’s things', () => {
     }
     const mine = api(stack().apiUrl, a.key);
     expect((await mine.get(`/api/assets/${a.asset.id}`)).status).toBe(200);
+    expect(
+      (await mine.get('/api/assets?center=2.3522,48.8566&radius=1000')).body.data.map((x: { id: string }) => x.id),
+    ).toEqual([a.placed]);
     expect((await mine.get(`/api/assets/uploads/${a.upload}`)).status).toBe(200);
     expect((await mine.get(`/api/libraries/${a.library}`)).status).toBe(200);
   });

@@ -10,6 +10,7 @@ import {
   MemoryAssets,
   MemoryStorage,
   memoryLedger,
+  NO_GEO_INDEX,
   pendingAsset,
 } from '#test/helpers/fakes.ts';
 
@@ -51,7 +52,7 @@ const setup = async () => {
     alice,
     bob,
     stored,
-    queries: new AssetQueries({ accounts, assets }),
+    queries: new AssetQueries({ accounts, assets, geo: NO_GEO_INDEX }),
     deletion: new DeleteAsset({ assets, storage, ledger: memoryLedger(store).ledger }),
   };
 };

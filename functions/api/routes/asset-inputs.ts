@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatInstant } from '#shared/domain/datetime.ts';
+import { MIN_CELL_SIZE } from '#shared/domain/geo-clusters.ts';
 import { idPattern } from '#shared/domain/ids.ts';
 import { listParam } from '#shared/http/query.ts';
 
@@ -50,10 +51,22 @@ export const UNSUPPORTED_LIST_PARAMS: Record<string, string> = {
   album_filter: 'no albums yet',
   person_ids: 'no face recognition',
   stack_id: 'no stacks',
-  bbox: 'no location filters',
-  center: 'no location filters',
-  radius: 'no location filters',
 };
+
+/** Upstream's clustering filters that Darkroom does not offer. */
+export const UNSUPPORTED_CLUSTER_PARAMS: Record<string, string> = {
+  album_id: 'no albums yet',
+  album_filter: 'no albums yet',
+  person_ids: 'no face recognition',
+};
+
+// Upstream's state is trash state: nothing is trashed before the trash arrives, so live = all.
+const state = z
+  .enum(['live', 'all', 'trashed'])
+  .refine((s) => s !== 'trashed', 'trashed is not offered yet (no trash)')
+  .default('live');
+/** The location texts are parsed by the domain (geo-area.ts), which knows the antimeridian and the limits. */
+const geoText = z.string().max(200);
 
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(20),
@@ -64,12 +77,20 @@ export const listQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
   ids: listParam(assetId, 200).optional(),
   media_type: z.enum(['image', 'video']).optional(),
-  // Upstream's state is trash state: nothing is trashed before the trash arrives, so live = all.
-  state: z
-    .enum(['live', 'all', 'trashed'])
-    .refine((s) => s !== 'trashed', 'trashed is not offered yet (no trash)')
-    .default('live'),
+  state,
   include,
+  bbox: geoText.optional(),
+  center: geoText.optional(),
+  radius: z.coerce.number().optional(),
+});
+
+export const geoClustersQuery = z.strictObject({
+  bbox: geoText,
+  cell_size: z.coerce.number().min(MIN_CELL_SIZE, `must be at least ${MIN_CELL_SIZE} degrees`),
+  library_id: libraryId.optional(),
+  local_datetime_after: instant.optional(),
+  local_datetime_before: instant.optional(),
+  state,
 });
 
 /** `exist` takes its library from the query, as the SDK sends it (the body's is still read). */

@@ -11,6 +11,7 @@ import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
 import type { AssetQueries } from '#shared/domain/asset-queries.ts';
 import type { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import { Conflict, Invalid } from '#shared/domain/errors.ts';
+import { geoAreaOf, parseBbox } from '#shared/domain/geo-area.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
 import type { Uploads } from '#shared/domain/uploads.ts';
 import { assetResponse } from '#shared/http/asset-response.ts';
@@ -24,8 +25,10 @@ import {
   directUploadFields,
   existQuery,
   existRequest,
+  geoClustersQuery,
   getQuery,
   listQuery,
+  UNSUPPORTED_CLUSTER_PARAMS,
   UNSUPPORTED_LIST_PARAMS,
   uploadRequest,
 } from './asset-inputs.ts';
@@ -46,7 +49,14 @@ const bodyOf = (event: ApiEvent) =>
 
 const idOf = (event: ApiEvent) => parseInput(assetIdParam, event.pathParameters ?? {}).id;
 
-type AssetRoute = 'uploadAsset' | 'createUpload' | 'listAssets' | 'existAssets' | 'getAsset' | 'deleteAsset';
+type AssetRoute =
+  | 'uploadAsset'
+  | 'createUpload'
+  | 'listAssets'
+  | 'geoClusters'
+  | 'existAssets'
+  | 'getAsset'
+  | 'deleteAsset';
 
 export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandler> => {
   const respond = (status: number, asset: Parameters<typeof assetResponse>[0]) =>
@@ -142,10 +152,30 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.local_datetime_before && { before: query.local_datetime_before }),
         ...(query.ids && { ids: query.ids }),
         ...(query.media_type && { mediaType: query.media_type }),
+        ...withArea(query),
       });
       const include = new Set(query.include);
       const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage, include)));
       return json(200, { data, has_more: page.hasMore });
+    },
+
+    geoClusters: async (event, userId) => {
+      const query = parseQuery(geoClustersQuery, queryOf(event), UNSUPPORTED_CLUSTER_PARAMS);
+      const clusters = await deps.queries.geoClusters(userId, {
+        bbox: parseBbox(query.bbox),
+        cellSize: query.cell_size,
+        ...(query.library_id && { libraryId: query.library_id }),
+        ...(query.local_datetime_after && { after: query.local_datetime_after }),
+        ...(query.local_datetime_before && { before: query.local_datetime_before }),
+      });
+      return json(200, {
+        data: clusters.map((c) => ({
+          count: c.count,
+          latitude: c.latitude,
+          longitude: c.longitude,
+          representative_asset_id: c.representativeAssetId,
+        })),
+      });
     },
 
     existAssets: async (event, userId) => {
@@ -177,6 +207,15 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       return json(200, {});
     },
   };
+};
+
+const withArea = (query: { bbox?: string | undefined; center?: string | undefined; radius?: number | undefined }) => {
+  const area = geoAreaOf({
+    ...(query.bbox !== undefined && { bbox: query.bbox }),
+    ...(query.center !== undefined && { center: query.center }),
+    ...(query.radius !== undefined && { radius: query.radius }),
+  });
+  return area && { area };
 };
 
 const translateIdempotencyError = (error: Error): never => {
