@@ -4,7 +4,11 @@ import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { nearestPersonPlanner } from '#shared/domain/face-planner.ts';
+import { FaceQueries } from '#shared/domain/face-queries.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
+import { PeopleClustering } from '#shared/domain/people-clustering.ts';
+import { PeopleQueries } from '#shared/domain/people-queries.ts';
 import type {
   AssetRepository,
   Gazetteer,
@@ -18,11 +22,13 @@ import { StorageLedger, type UsageRepository } from '#shared/domain/storage-ledg
 import { Uploads } from '#shared/domain/uploads.ts';
 import { Users } from '#shared/domain/users.ts';
 import { LazyGazetteer } from '#shared/geo/lazy-gazetteer.ts';
+import { sharpFaceCropper } from '#shared/media/face-crop.ts';
 import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
 // The composition root of the API and the processor: built once per cold start, from one config.
@@ -61,8 +67,18 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
   const { assets, storage, multipart, media, places, usage } = { ...assetAdapters(config, clients), ...overrides };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
   const processor = new AssetProcessor({ assets, storage, media, places, ledger, clock: systemClock });
+  const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
+  const tasks = new DynamoTasks(clients.dynamo, config.TABLE_NAME);
+  const clustering = new PeopleClustering({ faces, planner: nearestPersonPlanner, clock: systemClock });
+  const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,
+    assets,
+    faces,
+    tasks,
+    clustering,
+    faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
+    peopleQueries: new PeopleQueries(faceDeps),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,
@@ -79,7 +95,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
-    queries: new AssetQueries({ accounts, assets }),
+    queries: new AssetQueries({ accounts, assets, faces }),
     deleteAsset: new DeleteAsset({ assets, storage, ledger }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

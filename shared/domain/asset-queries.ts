@@ -2,6 +2,7 @@ import type { Accounts } from './accounts.ts';
 import { type Asset, isListed } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
+import type { FaceRepository } from './face-ports.ts';
 import { type MediaClass, mediaClassOf } from './media-types.ts';
 import type { AssetRepository, ExistMatch, TimelineQuery } from './ports.ts';
 
@@ -14,6 +15,8 @@ export interface ListQuery {
   before?: string;
   /** Only these assets (at most 200): a batched get, then the other filters. */
   ids?: string[];
+  /** Only assets with faces of all these people: their faces' assets, intersected, then as `ids`. */
+  personIds?: string[];
   mediaType?: MediaClass;
 }
 
@@ -26,7 +29,14 @@ const NOT_FOUND = 'asset not found';
 
 /** Reading assets, always within the caller's own assets. */
 export class AssetQueries {
-  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository }) {}
+  constructor(
+    private readonly deps: {
+      accounts: Accounts;
+      assets: AssetRepository;
+      /** Without it (unit tests of the other filters) no person is found. */
+      faces?: Pick<FaceRepository, 'getPerson' | 'facesOfPerson'>;
+    },
+  ) {}
 
   /** The caller's asset; an upload found to duplicate another answers with that one. */
   async get(owner: string, id: string): Promise<Asset> {
@@ -50,6 +60,10 @@ export class AssetQueries {
       ...(query.before && { before: query.before }),
       ...(startAfter && { startAfter }),
     };
+    if (query.personIds) {
+      const ids = await this.assetsOfPeople(owner, query.personIds, query.ids);
+      return ids.length ? this.byIds(ids, timeline, query.mediaType) : { assets: [], hasMore: false };
+    }
     if (query.ids) return this.byIds(query.ids, timeline, query.mediaType);
     if (query.mediaType) {
       const libraryIds = query.libraryId
@@ -58,6 +72,18 @@ export class AssetQueries {
       return this.deps.assets.timeline({ ...timeline, media: { type: query.mediaType, libraryIds } });
     }
     return this.deps.assets.timeline(timeline);
+  }
+
+  private async assetsOfPeople(owner: string, personIds: string[], only?: string[]): Promise<string[]> {
+    let common: Set<string> | undefined = only && new Set(only);
+    for (const id of new Set(personIds)) {
+      const { faces } = this.deps;
+      const person = await faces?.getPerson(id);
+      if (!faces || !person || person.owner !== owner) throw new NotFound('person not found');
+      const mine = new Set((await faces.facesOfPerson(id)).map((f) => f.assetId));
+      common = new Set([...(common ?? mine)].filter((a) => mine.has(a)));
+    }
+    return [...(common ?? [])];
   }
 
   /** The named assets that the timeline would list, filtered, ordered and paged like it. */

@@ -48,7 +48,6 @@ export const getQuery = z.strictObject({ include });
 export const UNSUPPORTED_LIST_PARAMS: Record<string, string> = {
   album_id: 'no albums yet',
   album_filter: 'no albums yet',
-  person_ids: 'no face recognition',
   stack_id: 'no stacks',
   bbox: 'no location filters',
   center: 'no location filters',
@@ -63,6 +62,7 @@ export const listQuery = z.strictObject({
   local_datetime_before: instant.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   ids: listParam(assetId, 200).optional(),
+  person_ids: listParam(z.string().regex(idPattern('person'), 'must be a person id (person_…)'), 200).optional(),
   media_type: z.enum(['image', 'video']).optional(),
   // Upstream's state is trash state: nothing is trashed before the trash arrives, so live = all.
   state: z

@@ -8,12 +8,15 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { z } from 'zod';
 import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
+import type { Asset } from '#shared/domain/asset.ts';
 import type { AssetQueries } from '#shared/domain/asset-queries.ts';
 import type { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import { Conflict, Invalid } from '#shared/domain/errors.ts';
+import type { FaceRepository } from '#shared/domain/face-ports.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
 import type { Uploads } from '#shared/domain/uploads.ts';
-import { assetResponse } from '#shared/http/asset-response.ts';
+import { assetResponse, type Include } from '#shared/http/asset-response.ts';
+import { assetFaces } from '#shared/http/face-response.ts';
 import { parseMultipart } from '#shared/http/multipart.ts';
 import { parseQuery, queryOf } from '#shared/http/query.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
@@ -38,6 +41,7 @@ export interface AssetRouteDeps {
   queries: AssetQueries;
   deleteAsset: DeleteAsset;
   storage: ObjectStorage;
+  faces: FaceRepository;
   idempotency: BasePersistenceLayer;
 }
 
@@ -49,8 +53,10 @@ const idOf = (event: ApiEvent) => parseInput(assetIdParam, event.pathParameters 
 type AssetRoute = 'uploadAsset' | 'createUpload' | 'listAssets' | 'existAssets' | 'getAsset' | 'deleteAsset';
 
 export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandler> => {
-  const respond = (status: number, asset: Parameters<typeof assetResponse>[0]) =>
-    assetResponse(asset, deps.storage).then((body) => json(status, body));
+  // Faces and people are always part of the answer (the upload contract's shape).
+  const full = async (asset: Asset, include?: Include) =>
+    assetResponse(asset, deps.storage, include, await assetFaces(asset.id, deps));
+  const respond = (status: number, asset: Asset) => full(asset).then((body) => json(status, body));
 
   const createUpload = async (request: { owner: string; key: string; body: unknown }) => {
     const input = parseInput(uploadRequest, request.body);
@@ -65,8 +71,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       ...(input.library_id && { libraryId: input.library_id }),
       ...(input.checksum && { checksum: input.checksum }),
     });
-    if (result.status === 'duplicate')
-      return { statusCode: 200, body: await assetResponse(result.asset, deps.storage) };
+    if (result.status === 'duplicate') return { statusCode: 200, body: await full(result.asset) };
     return { statusCode: 201, body: uploadTargetResponse(result) };
   };
   // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
@@ -128,7 +133,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       const id = idOf(event);
       const query = parseQuery(getQuery, queryOf(event));
       const asset = await deps.queries.get(userId, id);
-      return json(200, await assetResponse(asset, deps.storage, new Set(query.include)));
+      return json(200, await full(asset, new Set(query.include)));
     },
 
     listAssets: async (event, userId) => {
@@ -141,10 +146,11 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.local_datetime_after && { after: query.local_datetime_after }),
         ...(query.local_datetime_before && { before: query.local_datetime_before }),
         ...(query.ids && { ids: query.ids }),
+        ...(query.person_ids && { personIds: query.person_ids }),
         ...(query.media_type && { mediaType: query.media_type }),
       });
       const include = new Set(query.include);
-      const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage, include)));
+      const data = await Promise.all(page.assets.map((asset) => full(asset, include)));
       return json(200, { data, has_more: page.hasMore });
     },
 
