@@ -1,4 +1,4 @@
-import type { Asset } from './asset.ts';
+import { type Asset, NEVER_ARRIVED } from './asset.ts';
 import { ownedAsset } from './asset-queries.ts';
 import { isPosition } from './exif.ts';
 import type { TaskRepository } from './face-ports.ts';
@@ -24,10 +24,10 @@ export const assetTasks = async (
   let asset = await ownedAsset(deps.assets, owner, assetId);
   if (asset.state === 'duplicate' && asset.duplicateOf) asset = await ownedAsset(deps.assets, owner, asset.duplicateOf);
   const stored = (await deps.tasks.ofAsset(asset.id)).map((t) => ({ ...t, id: stableId('btask', asset.id, t.type) }));
-  return [...stored, ...processorStages(asset)].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return [...stored, ...processorStages(asset, new Date())].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 };
 
-const processorStages = (asset: Asset): AssetTask[] => {
+const processorStages = (asset: Asset, now: Date): AssetTask[] => {
   const video = isVideoType(asset.mimeType ?? '');
   const placed =
     asset.exif?.latitude != null &&
@@ -39,7 +39,10 @@ const processorStages = (asset: Asset): AssetTask[] => {
     'image_quality',
     ...(video ? (['video_thumbnail_extract', 'video_metadata_extract'] as const) : []),
   ];
-  const failed = asset.state === 'failed';
+  // An upload whose target expired never arrives: failed, as the AssetResponse says it.
+  const expired =
+    asset.state === 'pending' && !!asset.uploadExpiresAt && Date.parse(asset.uploadExpiresAt) < now.getTime();
+  const failed = asset.state === 'failed' || expired;
   const done = asset.state === 'ready' || failed;
   return types.map((type) => ({
     id: stableId('btask', asset.id, type),
@@ -50,7 +53,7 @@ const processorStages = (asset: Asset): AssetTask[] => {
     status: failed ? 'failure' : done ? 'success' : 'pending',
     createdAt: asset.createdAt,
     ...(done && { startedAt: asset.createdAt, completedAt: asset.updatedAt }),
-    ...(failed && { error: asset.error ?? 'processing failed' }),
+    ...(failed && { error: asset.error ?? (expired ? NEVER_ARRIVED : 'processing failed') }),
     retryCount: 0,
     deliveryId: stableId('btask', asset.id, type),
   }));

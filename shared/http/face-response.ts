@@ -93,16 +93,27 @@ export const taskResponse = (task: AssetTask): TaskResponse => ({
   task_type: task.type,
 });
 
+/** People already shaped for this request: a list of assets often shows the same people again. */
+export type PeopleCache = Map<string, Promise<PersonResponse | undefined>>;
+
 /** An asset's faces and its people (each once), for the AssetResponse. */
 export const assetFaces = async (
   assetId: string,
   deps: { storage: ObjectStorage; faces: FaceRepository },
+  cache: PeopleCache = new Map(),
 ): Promise<{ faces: FaceResponse[]; people: PersonResponse[] }> => {
   const faces = (await deps.faces.facesOfAsset(assetId)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const person = (id: string) => {
+    let shaped = cache.get(id);
+    if (!shaped) {
+      shaped = deps.faces.getPerson(id).then((p) => p && personResponse(p, deps));
+      cache.set(id, shaped);
+    }
+    return shaped;
+  };
   const personIds = [...new Set(faces.flatMap((f) => f.personId ?? []))];
-  const people = (await Promise.all(personIds.map((id) => deps.faces.getPerson(id)))).flatMap((p) => p ?? []);
   return {
     faces: await Promise.all(faces.map((f) => faceResponse(f, deps.storage))),
-    people: await Promise.all(people.map((p) => personResponse(p, deps))),
+    people: (await Promise.all(personIds.map(person))).flatMap((p) => p ?? []),
   };
 };

@@ -16,7 +16,7 @@ import type { FaceRepository } from '#shared/domain/face-ports.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
 import type { Uploads } from '#shared/domain/uploads.ts';
 import { assetResponse, type Include } from '#shared/http/asset-response.ts';
-import { assetFaces } from '#shared/http/face-response.ts';
+import { assetFaces, type PeopleCache } from '#shared/http/face-response.ts';
 import { parseMultipart } from '#shared/http/multipart.ts';
 import { parseQuery, queryOf } from '#shared/http/query.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
@@ -54,8 +54,8 @@ type AssetRoute = 'uploadAsset' | 'createUpload' | 'listAssets' | 'existAssets' 
 
 export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandler> => {
   // Faces and people are always part of the answer (the upload contract's shape).
-  const full = async (asset: Asset, include?: Include) =>
-    assetResponse(asset, deps.storage, include, await assetFaces(asset.id, deps));
+  const full = async (asset: Asset, include?: Include, people?: PeopleCache) =>
+    assetResponse(asset, deps.storage, include, await assetFaces(asset.id, deps, people));
   const respond = (status: number, asset: Asset) => full(asset).then((body) => json(status, body));
 
   const createUpload = async (request: { owner: string; key: string; body: unknown }) => {
@@ -150,7 +150,8 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.media_type && { mediaType: query.media_type }),
       });
       const include = new Set(query.include);
-      const data = await Promise.all(page.assets.map((asset) => full(asset, include)));
+      const people: PeopleCache = new Map();
+      const data = await Promise.all(page.assets.map((asset) => full(asset, include, people)));
       return json(200, { data, has_more: page.hasMore });
     },
 

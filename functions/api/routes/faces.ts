@@ -1,5 +1,4 @@
 import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
-import type { FaceRepository } from '#shared/domain/face-ports.ts';
 import type { FaceQueries } from '#shared/domain/face-queries.ts';
 import type { Face } from '#shared/domain/faces.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
@@ -18,7 +17,6 @@ import {
 
 export interface FaceRouteDeps {
   faceQueries: FaceQueries;
-  faces: FaceRepository;
   storage: ObjectStorage;
 }
 
