@@ -5,7 +5,10 @@ import { Accounts } from '#shared/domain/accounts.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
+import { FaceQueries } from '#shared/domain/face-queries.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
+import { PeopleClustering } from '#shared/domain/people-clustering.ts';
+import { PeopleQueries } from '#shared/domain/people-queries.ts';
 import type {
   AssetRepository,
   Gazetteer,
@@ -18,12 +21,15 @@ import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { StorageLedger, type UsageRepository } from '#shared/domain/storage-ledger.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
 import { Users } from '#shared/domain/users.ts';
+import { centroidPlanner } from '#shared/faces/cluster-planner.ts';
 import { LazyGazetteer } from '#shared/geo/lazy-gazetteer.ts';
+import { sharpFaceCropper } from '#shared/media/face-crop.ts';
 import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
@@ -76,8 +82,18 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     clock: systemClock,
     ...(faceQueue && { faces: faceQueue }),
   });
+  const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
+  const tasks = new DynamoTasks(clients.dynamo, config.TABLE_NAME);
+  const clustering = new PeopleClustering({ faces, planner: centroidPlanner(), clock: systemClock });
+  const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,
+    assets,
+    faces,
+    tasks,
+    clustering,
+    faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
+    peopleQueries: new PeopleQueries(faceDeps),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,
@@ -94,7 +110,12 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
-    queries: new AssetQueries({ accounts, assets, geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME) }),
+    queries: new AssetQueries({
+      accounts,
+      assets,
+      faces,
+      geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
+    }),
     deleteAsset: new DeleteAsset({ assets, storage, ledger }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

@@ -4,8 +4,11 @@ import type { Config } from '#shared/config.ts';
 import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { faceRoutes } from './routes/faces.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { notOfferedRoutes } from './routes/not-offered.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { taskRoutes } from './routes/tasks.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -20,6 +23,9 @@ export const createApiHandler = (config: Config) => {
       ...userRoutes(services.users),
       ...assetRoutes(services),
       ...uploadRoutes(services),
+      ...faceRoutes(services),
+      ...peopleRoutes(services),
+      ...taskRoutes(services),
       ...notOfferedRoutes,
     }),
   );

@@ -2,6 +2,7 @@ import type { Accounts } from './accounts.ts';
 import { type Asset, isListed } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
+import type { FaceRepository } from './face-ports.ts';
 import { type GeoArea, type GeoBox, inArea } from './geo-area.ts';
 import { clusterByGrid, type GeoCluster } from './geo-clusters.ts';
 import { type MediaClass, mediaClassOf } from './media-types.ts';
@@ -16,6 +17,8 @@ export interface ListQuery {
   before?: string;
   /** Only these assets (at most 200): a batched get, then the other filters. */
   ids?: string[];
+  /** Only assets with faces of all these people: their faces' assets, intersected, then as `ids`. */
+  personIds?: string[];
   mediaType?: MediaClass;
   /** Only assets taken in this area (ready ones with a position): read from the geo index. */
   area?: GeoArea;
@@ -39,7 +42,15 @@ const NOT_FOUND = 'asset not found';
 
 /** Reading assets, always within the caller's own assets. */
 export class AssetQueries {
-  constructor(private readonly deps: { accounts: Accounts; assets: AssetRepository; geo: GeoIndex }) {}
+  constructor(
+    private readonly deps: {
+      accounts: Accounts;
+      assets: AssetRepository;
+      geo: GeoIndex;
+      /** Without it (unit tests of the other filters) no person is found. */
+      faces?: Pick<FaceRepository, 'getPerson' | 'facesOfPerson'>;
+    },
+  ) {}
 
   /** The caller's asset; an upload found to duplicate another answers with that one. */
   async get(owner: string, id: string): Promise<Asset> {
@@ -63,6 +74,10 @@ export class AssetQueries {
       ...(query.before && { before: query.before }),
       ...(startAfter && { startAfter }),
     };
+    if (query.personIds) {
+      const ids = await this.assetsOfPeople(owner, query.personIds, query.ids);
+      return ids.length ? this.byIds(ids, timeline, query.mediaType, query.area) : { assets: [], hasMore: false };
+    }
     if (query.ids) return this.byIds(query.ids, timeline, query.mediaType, query.area);
     if (query.area) return this.inArea(timeline, query.area, query.mediaType);
     if (query.mediaType) {
@@ -107,6 +122,19 @@ export class AssetQueries {
   /** One library (already checked to be the owner's) or all of them: the partitions an owner may read. */
   private async libraryIds(owner: string, libraryId?: string): Promise<string[]> {
     return libraryId ? [libraryId] : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
+  }
+
+  /** The assets every one of these (owned) people has a face in, within `only` if given. */
+  private async assetsOfPeople(owner: string, personIds: string[], only?: string[]): Promise<string[]> {
+    let common: Set<string> | undefined = only && new Set(only);
+    for (const id of new Set(personIds)) {
+      const { faces } = this.deps;
+      const person = await faces?.getPerson(id);
+      if (!faces || !person || person.owner !== owner) throw new NotFound('person not found');
+      const mine = new Set((await faces.facesOfPerson(id)).map((f) => f.assetId));
+      common = new Set([...(common ?? mine)].filter((a) => mine.has(a)));
+    }
+    return [...(common ?? [])];
   }
 
   /** The named assets that the timeline would list, filtered, ordered and paged like it. */

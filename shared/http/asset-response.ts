@@ -1,4 +1,5 @@
 import type { AssetResponse } from '#functions/api/routes/asset-outputs.ts';
+import type { FaceResponse, PersonResponse } from '#functions/api/routes/face-outputs.ts';
 import { type Asset, type AssetState, NEVER_ARRIVED } from '#shared/domain/asset.ts';
 import { formatInstant } from '#shared/domain/datetime.ts';
 import { isMediaType } from '#shared/domain/media-types.ts';
@@ -14,9 +15,16 @@ const stateOf = (asset: Asset, now: Date): { state: AssetState; error: string | 
     ? { state: 'failed', error: NEVER_ARRIVED }
     : { state: asset.state, error: asset.error ?? null };
 
-/** What `include` asked for; faces, people and metrics are always there (empty: no models run). */
+/** What `include` asked for; faces, people and metrics are always there. */
 export type Include = ReadonlySet<'metadata' | 'file_data' | 'variants' | 'faces' | 'people' | 'metrics'>;
 const LEAN: Include = new Set();
+
+/** The asset's faces and people, already shaped (face-response.ts `assetFaces`). */
+export interface AssetFaces {
+  faces: FaceResponse[];
+  people: PersonResponse[];
+}
+const NO_FACES: AssetFaces = { faces: [], people: [] };
 
 /**
  * The AssetResponse in both vocabularies, with URLs signed for the caller: the upload contract's
@@ -27,6 +35,7 @@ export const assetResponse = async (
   asset: Asset,
   storage: ObjectStorage,
   include: Include = LEAN,
+  found: AssetFaces = NO_FACES,
   now = new Date(),
 ): Promise<AssetResponse> => {
   const { state, error } = stateOf(asset, now);
@@ -60,10 +69,10 @@ export const assetResponse = async (
     error,
     thumbhash: asset.thumbhash ?? null,
     exif,
-    // Scores once processed (no model: metrics.ts); no face models run yet: empty, not invented.
+    // Scores once processed (no model: metrics.ts).
     metrics: asset.metrics ?? {},
-    faces: [],
-    people: [],
+    faces: found.faces,
+    people: found.people,
     download_url: downloadUrl,
     thumbnail_url: thumbnailUrl,
     duration: asset.duration ?? null,

@@ -21,6 +21,18 @@ export const ROUTES = {
   existAssets: { method: 'POST', path: '/api/assets/exist', auth: true },
   getAsset: { method: 'GET', path: '/api/assets/{id}', auth: true },
   deleteAsset: { method: 'DELETE', path: '/api/assets/{id}', auth: true },
+  createFace: { method: 'POST', path: '/api/faces', auth: true },
+  listFaces: { method: 'GET', path: '/api/faces', auth: true },
+  getFace: { method: 'GET', path: '/api/faces/{id}', auth: true },
+  updateFace: { method: 'PATCH', path: '/api/faces/{id}', auth: true },
+  deleteFace: { method: 'DELETE', path: '/api/faces/{id}', auth: true },
+  listPeople: { method: 'GET', path: '/api/people', auth: true },
+  createPerson: { method: 'POST', path: '/api/people', auth: true },
+  getPerson: { method: 'GET', path: '/api/people/{id}', auth: true },
+  updatePerson: { method: 'PATCH', path: '/api/people/{id}', auth: true },
+  deletePerson: { method: 'DELETE', path: '/api/people/{id}', auth: true },
+  mergePeople: { method: 'POST', path: '/api/people/{id}/merge', auth: true },
+  assetTasks: { method: 'GET', path: '/api/tasks/asset/{id}', auth: true },
   // Upstream routes the Gumnut SDK calls that Darkroom does not offer: a clean 404 that says so
   // (NOT_OFFERED), not API Gateway's bare "Not Found"; behind the key like every route but health.
   stacksNotOffered: { method: 'ANY', path: '/api/stacks', auth: true },

@@ -90,7 +90,7 @@ export class DynamoFaces implements FaceRepository {
   }
 
   async assign(face: Face, personId: string | undefined, expected: string | undefined, pinned: boolean) {
-    const keys = faceIndexKeys({ ...face, personId });
+    const keys = faceIndexKeys({ ...face, personId, pinned });
     // Unplaced faces with a descriptor stay in the unassigned partition; others leave gsi2.
     const set = [
       ...(personId ? ['personId = :person'] : []),

@@ -35,12 +35,15 @@ const faceSchema = z.object({
 });
 
 /** Where a face sits in the indexes: its asset's faces, its person's (or the unplaced), its library's. */
-export const faceIndexKeys = (face: Pick<Face, 'id' | 'assetId' | 'libraryId' | 'personId' | 'descriptor'>) => ({
+export const faceIndexKeys = (
+  face: Pick<Face, 'id' | 'assetId' | 'libraryId' | 'personId' | 'descriptor' | 'pinned'>,
+) => ({
   gsi1pk: assetFacesPartition(face.assetId),
   gsi1sk: face.id,
   ...(face.personId
     ? { gsi2pk: personFacesPartition(face.personId), gsi2sk: face.id }
-    : face.descriptor && { gsi2pk: unassignedFacesPartition(face.libraryId), gsi2sk: face.id }),
+    : // A face detached by hand (pinned, no person) stays no one's: clustering never sees it again.
+      face.descriptor && !face.pinned && { gsi2pk: unassignedFacesPartition(face.libraryId), gsi2sk: face.id }),
   gsi4pk: libraryFacesPartition(face.libraryId),
   gsi4sk: face.id,
 });

@@ -185,7 +185,11 @@ describe('asset answers', () => {
     expect(page.data.map((a) => a.id)).toEqual([photo.id]);
     expect(page.data[0]?.file_data?.checksum).toBe(photo.checksum);
     await refused(client().get('/api/assets?stack_id=asset_stack_x'), 422, /^query parameter stack_id: not supported/);
-    await refused(client().get('/api/assets?person_ids=person_x'), 422, /^query parameter person_ids: not supported/);
+    await refused(
+      client().get('/api/assets?person_ids=person_x'),
+      422,
+      /^query parameter person_ids \(item 0\): must be a person id/,
+    );
     await refused(client().get('/api/assets?colour=red'), 422, /^query parameter colour: unknown$/);
     await refused(client().get('/api/assets?media_type=audio'), 422, /^query parameter media_type/);
     await refused(client().get('/api/assets?ids=asset_x'), 422, /^query parameter ids \(item 0\)/);

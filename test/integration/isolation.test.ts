@@ -13,12 +13,16 @@ const stack = useLocalStack();
 const MISSING_ASSET = 'asset_2222222222222222222222';
 const MISSING_LIBRARY = 'lib_2222222222222222222222';
 const WORLD = 'bbox=-180,-90,180,90&cell_size=10';
+const MISSING_FACE = 'face_2222222222222222222222';
+const MISSING_PERSON = 'person_2222222222222222222222';
 let a = {
   key: '',
   library: '',
   placed: '',
   asset: { id: '', checksum: '', checksum_sha1: '', device_id: '', device_asset_id: '' },
   upload: '',
+  face: '',
+  person: '',
 };
 let bKey = '';
 
@@ -42,7 +46,16 @@ beforeAll(async () => {
       deviceMetadata({ library_id: library }),
     )
   ).body.id;
-  a = { key, library, placed, asset, upload: upload.body.asset_id };
+  // A face drawn by hand on a person of A's: the routes' ids to try from B's key.
+  const mine = api(stack().apiUrl, key);
+  const person = (await mine.post('/api/people', { library_id: library, name: 'Ada' })).body.id;
+  const face = await mine.post('/api/faces', {
+    asset_id: asset.id,
+    bounding_box: { x: 0, y: 0, w: 4, h: 4 },
+    person_id: person,
+  });
+  expect(face.status).toBe(201);
+  a = { key, library, placed, asset, upload: upload.body.asset_id, face: face.body.id, person };
   bKey = await newKey();
 });
 
@@ -140,7 +153,64 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'post', path: '/api/assets', body: 'form' }),
     missing: () => ({ method: 'post', path: '/api/assets', body: 'form-missing' }),
   },
+  createFace: {
+    foreign: () => ({ method: 'post', path: '/api/faces', body: { asset_id: a.asset.id, bounding_box: box } }),
+    missing: () => ({ method: 'post', path: '/api/faces', body: { asset_id: MISSING_ASSET, bounding_box: box } }),
+  },
+  listFaces: {
+    foreign: () => ({ method: 'get', path: `/api/faces?person_id=${a.person}` }),
+    missing: () => ({ method: 'get', path: `/api/faces?person_id=${MISSING_PERSON}` }),
+  },
+  getFace: {
+    foreign: () => ({ method: 'get', path: `/api/faces/${a.face}` }),
+    missing: () => ({ method: 'get', path: `/api/faces/${MISSING_FACE}` }),
+  },
+  updateFace: {
+    foreign: () => ({ method: 'patch', path: `/api/faces/${a.face}`, body: { person_id: null } }),
+    missing: () => ({ method: 'patch', path: `/api/faces/${MISSING_FACE}`, body: { person_id: null } }),
+  },
+  deleteFace: {
+    foreign: () => ({ method: 'delete', path: `/api/faces/${a.face}` }),
+    missing: () => ({ method: 'delete', path: `/api/faces/${MISSING_FACE}` }),
+  },
+  listPeople: {
+    foreign: () => ({ method: 'get', path: `/api/people?asset_id=${a.asset.id}` }),
+    missing: () => ({ method: 'get', path: `/api/people?asset_id=${MISSING_ASSET}` }),
+  },
+  createPerson: {
+    foreign: () => ({ method: 'post', path: '/api/people', body: { library_id: a.library } }),
+    missing: () => ({ method: 'post', path: '/api/people', body: { library_id: MISSING_LIBRARY } }),
+  },
+  getPerson: {
+    foreign: () => ({ method: 'get', path: `/api/people/${a.person}` }),
+    missing: () => ({ method: 'get', path: `/api/people/${MISSING_PERSON}` }),
+  },
+  updatePerson: {
+    foreign: () => ({ method: 'patch', path: `/api/people/${a.person}`, body: { name: 'Eve' } }),
+    missing: () => ({ method: 'patch', path: `/api/people/${MISSING_PERSON}`, body: { name: 'Eve' } }),
+  },
+  deletePerson: {
+    foreign: () => ({ method: 'delete', path: `/api/people/${a.person}` }),
+    missing: () => ({ method: 'delete', path: `/api/people/${MISSING_PERSON}` }),
+  },
+  mergePeople: {
+    foreign: () => ({
+      method: 'post',
+      path: `/api/people/${a.person}/merge`,
+      body: { source_person_ids: [MISSING_PERSON] },
+    }),
+    missing: () => ({
+      method: 'post',
+      path: `/api/people/${MISSING_PERSON}/merge`,
+      body: { source_person_ids: [a.person] },
+    }),
+  },
+  assetTasks: {
+    foreign: () => ({ method: 'get', path: `/api/tasks/asset/${a.asset.id}` }),
+    missing: () => ({ method: 'get', path: `/api/tasks/asset/${MISSING_ASSET}` }),
+  },
 };
+const box = { x: 0, y: 0, w: 2, h: 2 };
 // Routes that name nothing of anyone else's: covered by the listing checks below.
 const NOTHING_TO_NAME: RouteName[] = [
   'health',
@@ -212,6 +282,11 @@ describe('another user’s things', () => {
     ).toEqual([a.placed]);
     expect((await mine.get(`/api/assets/uploads/${a.upload}`)).status).toBe(200);
     expect((await mine.get(`/api/libraries/${a.library}`)).status).toBe(200);
+    expect((await mine.get(`/api/faces/${a.face}`)).body.person_id).toBe(a.person);
+    expect((await mine.get(`/api/people/${a.person}`)).body.name).toBe('Ada');
+    expect((await b.get('/api/people?name_filter=all')).body.data).toEqual([]);
+    expect((await b.get('/api/faces')).body.data).toEqual([]);
+    expect((await b.get(`/api/assets?person_ids=${a.person}`)).status).toBe(404);
   });
 });
 

@@ -49,7 +49,6 @@ export const getQuery = z.strictObject({ include });
 export const UNSUPPORTED_LIST_PARAMS: Record<string, string> = {
   album_id: 'no albums yet',
   album_filter: 'no albums yet',
-  person_ids: 'no face recognition',
   stack_id: 'no stacks',
 };
 
@@ -76,6 +75,7 @@ export const listQuery = z.strictObject({
   local_datetime_before: instant.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   ids: listParam(assetId, 200).optional(),
+  person_ids: listParam(z.string().regex(idPattern('person'), 'must be a person id (person_…)'), 200).optional(),
   media_type: z.enum(['image', 'video']).optional(),
   state,
   include,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exifShape } from '#shared/domain/exif.ts';
 import { idPattern } from '#shared/domain/ids.ts';
+import { faceResponse, personResponse } from './face-outputs.ts';
 
 // The response shapes of the asset routes, beside their request shapes (asset-inputs.ts). Each is
 // strict: a field the schema does not name is a defect, not an extension. Two vocabularies meet
@@ -80,8 +81,8 @@ export const assetResponse = z.strictObject({
   thumbhash: text,
   exif: exifResponse.nullable(),
   metrics: z.record(z.string(), z.number().nullable()),
-  faces: z.array(z.never()),
-  people: z.array(z.never()),
+  faces: z.array(faceResponse),
+  people: z.array(personResponse),
   download_url: z.url().nullable(),
   thumbnail_url: z.url().nullable(),
   duration: num,

@@ -8,13 +8,16 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { z } from 'zod';
 import type { ApiEvent, RouteHandler } from '#functions/api/router.ts';
+import type { Asset } from '#shared/domain/asset.ts';
 import type { AssetQueries } from '#shared/domain/asset-queries.ts';
 import type { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import { Conflict, Invalid } from '#shared/domain/errors.ts';
+import type { FaceRepository } from '#shared/domain/face-ports.ts';
 import { geoAreaOf, parseBbox } from '#shared/domain/geo-area.ts';
 import type { ObjectStorage } from '#shared/domain/ports.ts';
 import type { Uploads } from '#shared/domain/uploads.ts';
-import { assetResponse } from '#shared/http/asset-response.ts';
+import { assetResponse, type Include } from '#shared/http/asset-response.ts';
+import { assetFaces, type PeopleCache } from '#shared/http/face-response.ts';
 import { parseMultipart } from '#shared/http/multipart.ts';
 import { parseQuery, queryOf } from '#shared/http/query.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
@@ -41,6 +44,7 @@ export interface AssetRouteDeps {
   queries: AssetQueries;
   deleteAsset: DeleteAsset;
   storage: ObjectStorage;
+  faces: FaceRepository;
   idempotency: BasePersistenceLayer;
 }
 
@@ -59,8 +63,10 @@ type AssetRoute =
   | 'deleteAsset';
 
 export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandler> => {
-  const respond = (status: number, asset: Parameters<typeof assetResponse>[0]) =>
-    assetResponse(asset, deps.storage).then((body) => json(status, body));
+  // Faces and people are always part of the answer (the upload contract's shape).
+  const full = async (asset: Asset, include?: Include, people?: PeopleCache) =>
+    assetResponse(asset, deps.storage, include, await assetFaces(asset.id, deps, people));
+  const respond = (status: number, asset: Asset) => full(asset).then((body) => json(status, body));
 
   const createUpload = async (request: { owner: string; key: string; body: unknown }) => {
     const input = parseInput(uploadRequest, request.body);
@@ -75,8 +81,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       ...(input.library_id && { libraryId: input.library_id }),
       ...(input.checksum && { checksum: input.checksum }),
     });
-    if (result.status === 'duplicate')
-      return { statusCode: 200, body: await assetResponse(result.asset, deps.storage) };
+    if (result.status === 'duplicate') return { statusCode: 200, body: await full(result.asset) };
     return { statusCode: 201, body: uploadTargetResponse(result) };
   };
   // Retries with the same Idempotency-Key and body get the first answer; another body is a 422.
@@ -138,7 +143,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
       const id = idOf(event);
       const query = parseQuery(getQuery, queryOf(event));
       const asset = await deps.queries.get(userId, id);
-      return json(200, await assetResponse(asset, deps.storage, new Set(query.include)));
+      return json(200, await full(asset, new Set(query.include)));
     },
 
     listAssets: async (event, userId) => {
@@ -151,11 +156,13 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.local_datetime_after && { after: query.local_datetime_after }),
         ...(query.local_datetime_before && { before: query.local_datetime_before }),
         ...(query.ids && { ids: query.ids }),
+        ...(query.person_ids && { personIds: query.person_ids }),
         ...(query.media_type && { mediaType: query.media_type }),
         ...withArea(query),
       });
       const include = new Set(query.include);
-      const data = await Promise.all(page.assets.map((asset) => assetResponse(asset, deps.storage, include)));
+      const people: PeopleCache = new Map();
+      const data = await Promise.all(page.assets.map((asset) => full(asset, include, people)));
       return json(200, { data, has_more: page.hasMore });
     },
 

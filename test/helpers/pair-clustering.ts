@@ -1,0 +1,18 @@
+import { createClients } from '#shared/aws/clients.ts';
+import type { Config } from '#shared/config.ts';
+import { PeopleClustering } from '#shared/domain/people-clustering.ts';
+import { systemClock } from '#shared/domain/ports.ts';
+import { centroidPlanner } from '#shared/faces/cluster-planner.ts';
+import { CLUSTERING_DEFAULTS } from '#shared/faces/clustering.ts';
+import { DynamoFaces } from '#shared/table/dynamo-faces.ts';
+
+/**
+ * The stage's clustering, except that two close faces already make a person: suites about the
+ * routes seed a pair of faces per person; the rule itself is tested in face-clustering.test.ts.
+ */
+export const pairClustering = (config: Config) =>
+  new PeopleClustering({
+    faces: new DynamoFaces(createClients(config).dynamo, config.TABLE_NAME),
+    planner: centroidPlanner({ ...CLUSTERING_DEFAULTS, link: 'centroid', minFaces: 2 }),
+    clock: systemClock,
+  });
