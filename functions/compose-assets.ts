@@ -2,6 +2,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
+import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
@@ -116,7 +117,12 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       faces,
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
     }),
-    deleteAsset: new DeleteAsset({ assets, storage, ledger }),
+    deleteAsset: new DeleteAsset({
+      assets,
+      storage,
+      ledger,
+      faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
+    }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.TABLE_NAME,

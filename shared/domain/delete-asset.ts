@@ -1,15 +1,18 @@
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import type { AssetFaces } from './asset-faces.ts';
 import { ownedAsset } from './asset-queries.ts';
 import type { AssetRepository, ObjectStorage } from './ports.ts';
 import type { StorageLedger } from './storage-ledger.ts';
 
-/** Deletes one of the caller's assets: its original, its derived files and its record. */
+/** Deletes one of the caller's assets: its original, its derived files, its faces and its record. */
 export class DeleteAsset {
   constructor(
     private readonly deps: {
       assets: AssetRepository;
       storage: Pick<ObjectStorage, 'deleteOriginal' | 'deleteDerived'>;
       ledger: StorageLedger;
+      /** Its faces, their crops and stage records, and people it leaves with none. */
+      faces: Pick<AssetFaces, 'forget'>;
     },
   ) {}
 
@@ -23,6 +26,8 @@ export class DeleteAsset {
     await this.deps.ledger.release(asset);
     await this.deps.storage.deleteOriginal(originalKey(owner, asset.id));
     await this.deps.storage.deleteDerived(Object.values(derivedKeys(asset)));
+    // Before the record, so a crash here leaves a record whose delete is retried, never faces of nothing.
+    await this.deps.faces.forget(asset);
     await this.deps.assets.remove(asset);
     await this.deps.ledger.release(asset);
   }

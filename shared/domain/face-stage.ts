@@ -1,5 +1,6 @@
 import { derivedKeys, faceCropKey } from '#shared/object-keys.ts';
 import type { Asset } from './asset.ts';
+import { AssetFaces } from './asset-faces.ts';
 import { MediaRejected } from './errors.ts';
 import type { FaceDetector, FaceRepository, TaskRepository } from './face-ports.ts';
 import type { Face } from './faces.ts';
@@ -46,13 +47,20 @@ export class ClusteringBusy extends Error {
  * each one was given; a failure here is the stage's, never the asset's.
  */
 export class FaceStage {
-  constructor(private readonly deps: FaceStageDeps) {}
+  private readonly gone: AssetFaces;
+
+  constructor(private readonly deps: FaceStageDeps) {
+    this.gone = new AssetFaces(deps);
+  }
 
   async detect(assetId: string, delivery: Delivery, force = false): Promise<FaceOutcome> {
     const { assets, tasks } = this.deps;
     const asset = await assets.get(assetId);
     if (!asset) {
-      await this.forget(assetId);
+      // Its faces went with it (DeleteAsset), unless this run wrote them after: see store().
+      const [face] = await this.deps.faces.facesOfAsset(assetId);
+      if (face) await this.gone.forget({ id: assetId, owner: face.owner });
+      else await tasks.removeOfAsset(assetId);
       return 'gone';
     }
     if (asset.state !== 'ready') return 'not-ready';
@@ -73,6 +81,7 @@ export class FaceStage {
     try {
       found = await this.store(asset, preview);
     } catch (error) {
+      if (error instanceof AssetDeletedMeanwhile) return 'gone';
       if (!(error instanceof FaceImageError)) throw error;
       await this.finish(started, 'failure', { error: error.message });
       return 'failed';
@@ -102,7 +111,9 @@ export class FaceStage {
         source: 'automatic',
         confidence: d.confidence,
         descriptor: d.descriptor,
-        ...(old?.personId && { personId: old.personId, pinned: old.pinned ?? false }),
+        // What a person said stays: the person given, or taken away by hand (pinned with none).
+        ...(old?.personId && { personId: old.personId }),
+        ...(old?.pinned && { pinned: true }),
         ...(timestampMs !== undefined && { timestampMs }),
         createdAt: old?.createdAt ?? now,
         updatedAt: now,
@@ -115,8 +126,12 @@ export class FaceStage {
     }
     const kept = new Set(found.map((f) => f.id));
     const stale = [...before.values()].filter((f) => f.source === 'automatic' && !kept.has(f.id));
-    await this.removeFaces(asset, stale);
-    await people.refresh(stale.flatMap((f) => (f.personId ? [f.personId] : [])));
+    await this.gone.remove(asset, stale);
+    // Deleted while we looked: the delete removed the faces it saw, so these are removed here.
+    if (!(await this.deps.assets.get(asset.id))) {
+      await this.gone.forget(asset);
+      throw new AssetDeletedMeanwhile(asset.id);
+    }
     return found;
   }
 
@@ -125,22 +140,6 @@ export class FaceStage {
     if ((await this.deps.people.cluster(asset.libraryId, asset.owner, fresh)) === 'busy')
       throw new ClusteringBusy(asset.libraryId);
     await this.finish(started, 'success', {});
-  }
-
-  /** An asset that is gone takes its faces, crops and stage records with it. */
-  async forget(assetId: string, asset?: Pick<Asset, 'owner' | 'id'>): Promise<void> {
-    const { faces, tasks, people } = this.deps;
-    const all = await faces.facesOfAsset(assetId);
-    const owner = asset ?? (all[0] && { owner: all[0].owner, id: assetId });
-    if (owner) await this.removeFaces(owner, all);
-    await people.refresh(all.flatMap((f) => (f.personId ? [f.personId] : [])));
-    await tasks.removeOfAsset(assetId);
-  }
-
-  private async removeFaces(asset: Pick<Asset, 'owner' | 'id'>, faces: Face[]) {
-    if (faces.length === 0) return;
-    await this.deps.storage.deleteDerived(faces.map((f) => faceCropKey(asset, f.id)));
-    for (const face of faces) await this.deps.faces.deleteFace(face);
   }
 
   private async mark(asset: Asset, type: TaskType, status: 'started', delivery: Delivery, previous?: Task) {
@@ -169,6 +168,13 @@ export class FaceStage {
       ...detail,
       ...(status === 'success' && task.type === 'face_detection' && { version: FACE_STAGE_VERSION }),
     });
+  }
+}
+
+class AssetDeletedMeanwhile extends Error {
+  constructor(id: string) {
+    super(`asset ${id} was deleted while its faces were looked for`);
+    this.name = 'AssetDeletedMeanwhile';
   }
 }
 

@@ -403,6 +403,9 @@ export const NOWHERE: Gazetteer = {
   placeAt: async () => ({ city: null, state: null, country: null, countryCode: null, timezone: null }),
 };
 
+/** For use cases whose assets have no faces. */
+export const NO_FACES = { forget: async () => {} };
+
 /** A geo index for the unit tests of use cases that never filter by place. */
 export const NO_GEO_INDEX: GeoIndex = {
   page: () => Promise.reject(new Error('no geo index in this test')),

@@ -5,6 +5,7 @@ import { createClients } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import type { Asset } from '#shared/domain/asset.ts';
+import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { MediaRejected } from '#shared/domain/errors.ts';
 import type { DetectedFace, FaceDetector } from '#shared/domain/face-ports.ts';
 import { ClusteringBusy, FaceStage } from '#shared/domain/face-stage.ts';
@@ -180,7 +181,7 @@ describe('the face stage', () => {
   });
 
   it('a deleted asset takes its faces and crops, and a person left with none goes', async () => {
-    const { stage, faces, storage, assets, photo, delivery, libraryId } = setup();
+    const { stage, faces, tasks, people, storage, assets, photo, delivery, libraryId } = setup();
     const a = await photo([6]);
     const b = await photo([6]);
     await stage.detect(a.id, delivery());
@@ -193,7 +194,7 @@ describe('the face stage', () => {
     expect(storage.derived.has(faceCropKey(a, face?.id ?? ''))).toBe(false);
     expect((await faces.people(libraryId))[0]).toMatchObject({ faceCount: 1, assetCount: 1 });
     await assets.remove((await assets.get(b.id)) as Asset);
-    await stage.forget(b.id);
+    await new AssetFaces({ faces, tasks, storage, people }).forget(b);
     expect(await faces.people(libraryId)).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createClients } from '#shared/aws/clients.ts';
 import type { Face } from '#shared/domain/faces.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { api } from '#test/helpers/api.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey, SAMPLES_DIR } from '#test/helpers/uploads.ts';
 
@@ -81,6 +82,27 @@ describe('the face stage on the local stack', () => {
     const person = await faces.getPerson(a.personId ?? '');
     expect(person).toMatchObject({ faceCount: 3, assetCount: 3, libraryId: upright.library_id });
     expect(await tasks.get(upright.id, 'face_detection')).toMatchObject({ status: 'success', result: '1 face' });
+
+    // A replay of the stage (forced, as `reprocess --all` sends it) writes the same face and keeps its person.
+    const before = (await tasks.get(upright.id, 'face_detection'))?.deliveryId;
+    const replay = stack().faceQueue.send(JSON.stringify({ kind: 'detect', assetId: upright.id, force: true }));
+    expect(replay).not.toBe(before);
+    await eventually(async () => {
+      const task = await tasks.get(upright.id, 'face_detection');
+      return task?.deliveryId === replay && task.status === 'success' ? true : undefined;
+    });
+    expect(await stored.facesOfAsset(upright.id)).toMatchObject([{ id: a.id, personId: a.personId }]);
+
+    // Deleting photos takes their faces and crops; the person goes with its last face.
+    const client = api(stack().apiUrl, key);
+    expect((await client.delete(`/api/assets/${upright.id}`)).status).toBe(200);
+    expect(await stored.facesOfAsset(upright.id)).toEqual([]);
+    expect(await tasks.ofAsset(upright.id)).toEqual([]);
+    expect(await stored.getPerson(a.personId ?? '')).toMatchObject({ faceCount: 2, assetCount: 2 });
+    expect((await client.get(`/api/people/${a.personId}`)).body.asset_count).toBe(2);
+    for (const asset of [rotated, third]) await client.delete(`/api/assets/${asset.id}`);
+    expect(await stored.getPerson(a.personId ?? '')).toBeUndefined();
+    expect((await client.get(`/api/people/${a.personId}`)).status).toBe(404);
   });
 
   it('finds no face on the bird, and records that it looked', async () => {

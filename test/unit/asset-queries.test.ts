@@ -10,6 +10,7 @@ import {
   MemoryAssets,
   MemoryStorage,
   memoryLedger,
+  NO_FACES,
   NO_GEO_INDEX,
   pendingAsset,
 } from '#test/helpers/fakes.ts';
@@ -53,7 +54,7 @@ const setup = async () => {
     bob,
     stored,
     queries: new AssetQueries({ accounts, assets, geo: NO_GEO_INDEX }),
-    deletion: new DeleteAsset({ assets, storage, ledger: memoryLedger(store).ledger }),
+    deletion: new DeleteAsset({ assets, storage, ledger: memoryLedger(store).ledger, faces: NO_FACES }),
   };
 };
 

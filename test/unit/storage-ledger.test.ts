@@ -20,6 +20,7 @@ import {
   MemoryQueue,
   MemoryStorage,
   memoryLedger,
+  NO_FACES,
   NOWHERE,
 } from '#test/helpers/fakes.ts';
 
@@ -115,7 +116,7 @@ const setup = async (options: { reject?: boolean } = {}) => {
     library,
     me,
     users: new Users({ accounts, ledger }),
-    deletion: new DeleteAsset({ assets, storage, ledger }),
+    deletion: new DeleteAsset({ assets, storage, ledger, faces: NO_FACES }),
     multipart: new MultipartUploads({ assets, multipart: multipartStore, storage, ledger }),
     sweep: new PendingSweep({
       assets,
