@@ -3,14 +3,17 @@ import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { operatorTarget } from './operator-target.ts';
 
-// `npm run redrive [-- --stack NAME]`: moves the dead-letter queue's messages back to the processing
-// queue (SQS's own message move task), after the cause of their failure is fixed.
-const { values } = parseArgs({ options: { stack: { type: 'string' } } });
+// `npm run redrive [-- --faces] [--stack NAME]`: moves a dead-letter queue's messages back to its
+// queue (SQS's own message move task), after the cause of their failure is fixed: the processing
+// queue's, or with --faces the face stage's.
+const { values } = parseArgs({ options: { stack: { type: 'string' }, faces: { type: 'boolean', default: false } } });
 const target = await operatorTarget(values.stack);
+const deadLetters = values.faces ? target.faceDeadLetterQueueUrl : target.deadLetterQueueUrl;
+const home = values.faces ? 'the face queue' : 'the processing queue';
 const count = async () => {
   const { Attributes } = await target.sqs.send(
     new GetQueueAttributesCommand({
-      QueueUrl: target.deadLetterQueueUrl,
+      QueueUrl: deadLetters,
       AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
@@ -25,5 +28,5 @@ await target.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: before.arn })
 for (let i = 0; i < 60 && (await count()).waiting > 0; i++) await new Promise((r) => setTimeout(r, 1000));
 const after = await count();
 console.log(
-  `${target.description}: moved ${before.waiting - after.waiting} of ${before.waiting} messages back to the processing queue`,
+  `${target.description}: moved ${before.waiting - after.waiting} of ${before.waiting} messages back to ${home}`,
 );

@@ -12,10 +12,13 @@ import {
 import { objectCreatedEvent } from '#shared/events/object-created.ts';
 import { DynamoAssetReads } from '#shared/table/dynamo-asset-reads.ts';
 import { operatorTarget } from './operator-target.ts';
+import { reprocessFaces } from './reprocess-faces.ts';
 
-const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--library LIB_ID] [--since DATE] [--dry-run] [--wait] [--stack NAME]
+const USAGE = `usage: npm run reprocess -- [--outdated | --all] [--faces | --recluster] [--library LIB_ID] [--since DATE] [--dry-run] [--wait] [--stack NAME]
   --outdated   assets made by a pipeline older than version ${PIPELINE_VERSION} (the default)
   --all        every processed asset, even when nothing changed
+  --faces      the face stage only: ready assets whose faces an older stage looked for (with --all: every one)
+  --recluster  the face stage only: group each library's faces into people afresh (names and hand-placed faces kept)
   --wait       stay until every enqueued asset is rewritten, and say how many came out ready or failed
   --stack      a deployed stack (by CloudFormation name); else the running local stack`;
 
@@ -27,11 +30,18 @@ const { values } = parseArgs({
     since: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     wait: { type: 'boolean', default: false },
+    faces: { type: 'boolean', default: false },
+    recluster: { type: 'boolean', default: false },
     stack: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
-if (values.help || (values.all && values.outdated) || (values.since && Number.isNaN(Date.parse(values.since)))) {
+if (
+  values.help ||
+  (values.all && values.outdated) ||
+  (values.faces && values.recluster) ||
+  (values.since && Number.isNaN(Date.parse(values.since)))
+) {
   console.error(USAGE);
   process.exit(values.help ? 0 : 2);
 }
@@ -44,6 +54,10 @@ const target = await operatorTarget(values.stack);
 const WAIT_POLL_MS = 1000;
 
 const reads = new DynamoAssetReads(target.dynamo, target.tableName);
+if (values.faces || values.recluster) {
+  const options = { recluster: values.recluster, dryRun: values['dry-run'], wait: values.wait };
+  process.exit(await reprocessFaces(target, reads, filter, options));
+}
 
 const selected = [];
 let seen = 0;
