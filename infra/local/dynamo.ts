@@ -146,6 +146,7 @@ const writePointer = async (client: DynamoDBClient, baseName: string, table: str
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       }),
     );
+    await untilActive(client, TableName);
   }
   await client.send(new PutItemCommand({ TableName, Item: { ...POINTER_KEY, table: { S: table } } }));
 };
@@ -185,4 +186,14 @@ const createTable = async (client: DynamoDBClient, tableName: string) => {
       GlobalSecondaryIndexes: Object.values(INDEXES).map(gsi),
     }),
   );
+  await untilActive(client, tableName);
+};
+
+/**
+ * dynalite answers CreateTable while the table is still CREATING and makes it ACTIVE on a timer
+ * (`createTableMs`, even at 0): on a busy machine the next write could come first and be told the
+ * table does not exist.
+ */
+const untilActive = async (client: DynamoDBClient, tableName: string) => {
+  while ((await describe(client, tableName))?.TableStatus !== 'ACTIVE') await new Promise((r) => setTimeout(r, 10));
 };
