@@ -12,7 +12,7 @@ import {
 import { FaceApiDetector } from '#shared/faces/face-api-detector.ts';
 import { type DetectedFace, descriptorDistance } from '#shared/faces/face-detector.ts';
 import { clusteringScores, generatePhotos, type LabelledFace, sourceFaceOf } from '#test/helpers/face-photos.ts';
-import { SAMPLES_DIR } from '#test/helpers/uploads.ts';
+import { hasSamples, SAMPLES_DIR } from '#test/helpers/uploads.ts';
 
 // Precision and recall of people on photos made from the Solvay photo (test/helpers/face-photos.ts).
 // 16 photos by default, ~45 s on a busy 2-core machine; DARKROOM_FACE_SCALE=3 makes 48 for the
@@ -65,7 +65,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))] ?? Number.NaN;
 
-describe('people on generated photos of the Solvay conference', () => {
+describe.skipIf(!hasSamples)('people on generated photos of the Solvay conference', () => {
   const found: Found[] = [];
   let unmatched = 0;
   let detected = 0;
