@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { DetectedFace, FaceBox } from '#shared/faces/face-detector.ts';
+import { assignFaces, type ClusterFace, type ClusteringOptions, reclusterLibrary } from '#shared/faces/clustering.ts';
+import type { DetectedFace, FaceBox, FaceDetector } from '#shared/faces/face-detector.ts';
 
 // "Different photos of the same people" made from one group photo, since no licensed set of them
 // exists: crops at several scales and places, each turned a few degrees and re-lit, blurred or
@@ -131,4 +132,65 @@ export const clusteringScores = (faces: LabelledFace[], minPhotos = 3) => {
     precision: pairs ? right / pairs : 1,
     people: recalls.length,
   };
+};
+
+/** Where the Solvay photo's people are (y), for the crops to hold some. */
+const SOLVAY_PEOPLE_BAND = { from: 330, to: 540 };
+
+/** The original's faces (photo 0) and the faces of `count` photos made from it, each with the original face it is. */
+export const solvayFaceSet = async (detector: FaceDetector, source: Buffer, count: number) => {
+  const reference = await detector.detect(source, { width: 1280, height: 926 });
+  const found: Found[] = reference.map((face, truth) => ({ photo: 0, truth, face }));
+  let unmatched = 0;
+  let detected = 0;
+  for (const [i, photo] of (await generatePhotos(source, count, SOLVAY_PEOPLE_BAND)).entries()) {
+    const faces = await detector.detect(photo.bytes, { width: photo.width, height: photo.height });
+    detected += faces.length;
+    for (const face of faces) {
+      const truth = sourceFaceOf(face, photo, reference);
+      if (truth === null) unmatched++;
+      else found.push({ photo: i + 1, truth, face });
+    }
+  }
+  return { found, unmatched, detected, reference: reference.length };
+};
+
+export interface Found {
+  photo: number;
+  truth: number;
+  face: DetectedFace;
+}
+
+/** People of the found faces: photo by photo then the deferred again, or one batch recluster. */
+export const clusterFound = (found: Found[], options: ClusteringOptions, batch: boolean): LabelledFace[] => {
+  let n = 0;
+  const newId = () => `person_${n++}`;
+  const faces: ClusterFace[] = found.map((f, i) => ({
+    id: `face_${i}`,
+    libraryId: 'lib_solvay',
+    descriptor: f.face.descriptor,
+    personId: null,
+  }));
+  const apply = (assignments: { faceId: string; personId: string | null }[]) => {
+    const byId = new Map(faces.map((f) => [f.id, f]));
+    for (const a of assignments) (byId.get(a.faceId) as ClusterFace).personId = a.personId;
+  };
+  if (batch) apply(reclusterLibrary(faces, [], newId, options).assignments);
+  else {
+    // Photo by photo, as they arrive; then once more for the deferred, as the nightly job does.
+    const photos = [...new Set(found.map((f) => f.photo))];
+    for (const photo of photos) {
+      const ids = faces.filter((_, i) => (found[i] as Found).photo === photo).map((f) => f.id);
+      apply(assignFaces(faces, ids, newId, options).assignments);
+    }
+    apply(
+      assignFaces(
+        faces,
+        faces.filter((f) => !f.personId).map((f) => f.id),
+        newId,
+        options,
+      ).assignments,
+    );
+  }
+  return found.map((f, i) => ({ photo: f.photo, truth: f.truth, personId: (faces[i] as ClusterFace).personId }));
 };
