@@ -6,7 +6,10 @@ import { type FaceApi, type FaceModelPaths, loadFaceApi, packagedFaceModelPaths 
 import { type Candidate, cutByTile, type Rect, suppress, tileGrid } from './tiling.ts';
 
 const DESCRIBE_BATCH = 16;
+/** Below this on either side no face of minFacePixels fits, and SSD's convolutions would fail. */
+const MIN_IMAGE_PIXELS = 32;
 
+// face-api's published types carry a trimmed copy of tfjs's: the tensor type its functions take.
 type Tensor3D = Parameters<FaceApi['extractFaceTensors']>[0] & { shape: number[] };
 
 export interface FaceDetectorOptions {
@@ -39,8 +42,9 @@ export const FACE_DETECTOR_DEFAULTS: FaceDetectorOptions = {
  * SSD-MobileNet-v1, 68 landmarks and the 128-d ResNet descriptor of face-api, on tfjs's wasm
  * backend. The detector's input is 512×512 whatever the image, so faces ~30 px wide in a group
  * photo shrink to ~12 px and score low or go unseen: when the first pass finds small faces, a
- * second pass looks at overlapping tiles (each fed at 512, an upscale), and suppression keeps one
- * box per face across passes and tiles. Landmarks and descriptors are computed once per kept box.
+ * second pass looks at overlapping 512 px tiles (each fed at its own resolution: 2.5× the first
+ * pass's scale for a 1280 px photo), and suppression keeps one box per face across passes and
+ * tiles. Landmarks and descriptors are computed once per kept box.
  */
 export class FaceApiDetector implements FaceDetector {
   private readonly options: FaceDetectorOptions;
@@ -62,6 +66,7 @@ export class FaceApiDetector implements FaceDetector {
       throw new RangeError(`display size must be positive integers, got ${display.width}×${display.height}`);
     }
     const [faceapi, pixels] = await Promise.all([loadFaceApi(this.paths), this.decode(image)]);
+    if (Math.min(pixels.width, pixels.height) < MIN_IMAGE_PIXELS) return [];
     const tensor = faceapi.tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32') as Tensor3D;
     try {
       const boxes = await this.locate(faceapi, tensor, pixels.width, pixels.height);

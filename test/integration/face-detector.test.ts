@@ -89,6 +89,15 @@ describe.skipIf(!hasSamples)('the face detector', () => {
     }
     await expect(detector.detect(Buffer.from('x'), { width: 0, height: 10 })).rejects.toThrow(/display size/);
   });
+
+  it('answers no face for images too small or too thin to hold one', async () => {
+    const onePixel = await readFile(join(SAMPLES_DIR, 'png', 'png-with-exif-and-gps.png'));
+    expect(await detector.detect(onePixel, { width: 1, height: 1 })).toEqual([]);
+    const sliver = await sharp({ create: { width: 4000, height: 6, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
+    expect(await detector.detect(sliver, { width: 4000, height: 6 })).toEqual([]);
+  });
 });
 
 describe.skipIf(!hasSamples)('the face crop', () => {
