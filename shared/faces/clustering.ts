@@ -203,7 +203,8 @@ export const reclusterLibrary = (
   );
   for (const a of second.assignments) placed.set(a.faceId, a.personId);
   // Which earlier person each new one continues: greedy over (earlier, new) votes, kept people
-  // first, each taken once; a hand-placed face weighs as ten.
+  // first, each taken once. People with hand-placed faces already hold their own id (their faces
+  // drew their look-alikes), so no other group takes it.
   const votes = new Map<string, { earlier: string; now: string; votes: number }>();
   faces.forEach((face) => {
     const now = placed.get(face.id);
