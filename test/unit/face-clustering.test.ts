@@ -21,8 +21,10 @@ const rand = () => {
 };
 const people = new Map<string, Float32Array>();
 const look = (who: string) => {
-  let v = people.get(who);
-  if (!v) people.set(who, (v = unit(Float32Array.from({ length: 128 }, rand))));
+  const known = people.get(who);
+  if (known) return known;
+  const v = unit(Float32Array.from({ length: 128 }, rand));
+  people.set(who, v);
   return v;
 };
 const face = (id: string, who: string, extra: Partial<ClusterFace> = {}): ClusterFace => ({
