@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
+import { BUNDLE_BANNER, MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
 import { type Comparison, compare, median, record } from './harness.ts';
 
 // Each function bundled as the CDK does (esbuild, ESM, minified, media packages external), then
@@ -49,7 +49,7 @@ try {
       mainFields: ['module', 'main'],
       // As the CDK bundles: the AWS SDK inside (faster to load than the runtime's copy), media beside.
       external: MEDIA_MODULES,
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      banner: { js: BUNDLE_BANNER },
       logLevel: 'error',
     });
     const size = (await stat(outfile)).size;

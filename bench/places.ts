@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { around } from 'geokdbush';
 import KDBush from 'kdbush';
 import { ensurePlaceIndex } from '#infra/build/place-index.ts';
-import { MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
+import { BUNDLE_BANNER, MEDIA_MODULES } from '#infra/constructs/function-defaults.ts';
 import { PlaceIndex } from '#shared/geo/place-index.ts';
 import { PLACE_RADIUS_KM, ReverseGeocoder } from '#shared/geo/reverse-geocoder.ts';
 import { type Comparison, comparison, median, record } from './harness.ts';
@@ -38,7 +38,7 @@ const bundle = async (name: string, source: string | { entry: string }) => {
     metafile: true,
     mainFields: ['module', 'main'],
     external: MEDIA_MODULES,
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: { js: BUNDLE_BANNER },
     logLevel: 'error',
   });
   return { outfile, metafile: result.metafile };

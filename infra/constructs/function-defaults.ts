@@ -6,6 +6,18 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
+/**
+ * What an ESM bundle lacks and its CommonJS dependencies use: require() (most), and `__filename`
+ * and `__dirname` (tfjs-backend-wasm's emscripten glue, to find its .wasm).
+ */
+export const BUNDLE_BANNER = [
+  "import { createRequire as __cr } from 'node:module';",
+  "import { fileURLToPath as __fu } from 'node:url';",
+  'const require = __cr(import.meta.url);',
+  'const __filename = __fu(import.meta.url);',
+  "const __dirname = __fu(new URL('.', import.meta.url));",
+].join(' ');
+
 /** Lambda's architecture; sharp and ffmpeg are packaged for the same one. */
 export const ARCHITECTURE = Architecture.ARM_64;
 const NPM_PLATFORM = { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' };
@@ -81,8 +93,7 @@ export const darkroomFunction = (scope: Construct, id: string, props: DarkroomFu
       sourceMap: true,
       sourcesContent: false,
       mainFields: ['module', 'main'],
-      // Bundled CommonJS dependencies still call require().
-      banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      banner: BUNDLE_BANNER,
       // The AWS SDK is bundled rather than taken from the runtime: pinned to the tested version, and
       // a minified bundle loads about 100 ms faster than the SDK's files (bench/cold-start.ts).
       externalModules: [],

@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createClients } from '#shared/aws/clients.ts';
+import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { directUpload, newKey, SAMPLES_DIR } from '#test/helpers/uploads.ts';
 
 const run = promisify(execFile);
+const stack = useLocalStack();
 let out = '';
 let assets: Record<string, string> = {};
 let environment: Record<string, Record<string, string>> = {};
@@ -122,23 +127,38 @@ describe('the synthesized bundles', () => {
       DARKROOM_FACE_MODEL_DIR: '/var/task/face-models',
       DARKROOM_FACE_WASM_DIR: '/var/task/tfjs-wasm',
     });
-    // The bundle loads as Lambda loads it (its config parsed) and acknowledges a message that is not face work.
-    const probe = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
-      const result = await handler({ Records: [{ messageId: 'm1', body: 'nonsense', attributes: { ApproximateReceiveCount: '1' }, eventSource: 'aws:sqs' }] }, { getRemainingTimeInMillis: () => 60000, functionName: 'faces', awsRequestId: 'r1' });
+    // The bundle as Lambda runs it, against the local stack: the models load from its folders and
+    // the portrait's one face is found, stored and placed.
+    const key = await newKey();
+    const portrait = await readFile(join(SAMPLES_DIR, 'faces/portrait.jpg'));
+    const { body: asset } = await directUpload(stack().apiUrl, key, portrait, 'portrait.jpg');
+    expect(asset.state).toBe('ready');
+    // The bundle beside its models and wasm, but with this machine's sharp: the bundle's is arm64's.
+    const task = await mkdtemp(join(tmpdir(), 'faces-task-'));
+    // A copy, not a link: Node resolves an ES module's imports from its real path.
+    await copyFile(join(dir, 'index.mjs'), join(task, 'index.mjs'));
+    for (const name of ['face-models', 'tfjs-wasm']) await symlink(join(dir, name), join(task, name));
+    await symlink(join(process.cwd(), 'node_modules'), join(task, 'node_modules'));
+    const probe = `const { handler } = await import(${JSON.stringify(join(task, 'index.mjs'))});
+      const body = JSON.stringify({ kind: 'detect', assetId: ${JSON.stringify(asset.id)} });
+      const result = await handler({ Records: [{ messageId: 'm1', body, attributes: { ApproximateReceiveCount: '1' }, eventSource: 'aws:sqs' }] }, { getRemainingTimeInMillis: () => 60000, functionName: 'faces', awsRequestId: 'r1' });
       console.log(JSON.stringify(result));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
       env: {
         ...process.env,
-        TABLE_NAME: 't',
-        ORIGINALS_BUCKET: 'o',
-        DERIVED_BUCKET: 'd',
+        ...stack().env,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
-        DARKROOM_FACE_MODEL_DIR: join(dir, 'face-models'),
-        DARKROOM_FACE_WASM_DIR: join(dir, 'tfjs-wasm'),
+        DARKROOM_FACE_MODEL_DIR: join(task, 'face-models'),
+        DARKROOM_FACE_WASM_DIR: join(task, 'tfjs-wasm'),
       },
+      timeout: 120_000,
     });
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({ batchItemFailures: [] });
-  });
+    const { dynamo } = createClients(stack().config);
+    const tasks = new DynamoTasks(dynamo, stack().config.TABLE_NAME);
+    expect(await tasks.get(asset.id, 'face_detection')).toMatchObject({ status: 'success', result: '1 face' });
+    expect(await new DynamoFaces(dynamo, stack().config.TABLE_NAME).facesOfAsset(asset.id)).toHaveLength(1);
+  }, 180_000);
 
   it('keep the sweeper free of media code: it only finds work and queues it', async () => {
     const dir = assets.SweeperFunction ?? '';
