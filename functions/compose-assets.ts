@@ -22,7 +22,7 @@ import { AssetProcessor } from '#shared/domain/process-asset.ts';
 import { StorageLedger, type UsageRepository } from '#shared/domain/storage-ledger.ts';
 import { Uploads } from '#shared/domain/uploads.ts';
 import { Users } from '#shared/domain/users.ts';
-import { centroidPlanner } from '#shared/faces/cluster-planner.ts';
+import { centroidPlanner, libraryRebuilder } from '#shared/faces/cluster-planner.ts';
 import { LazyGazetteer } from '#shared/geo/lazy-gazetteer.ts';
 import { sharpFaceCropper } from '#shared/media/face-crop.ts';
 import { LazyMedia } from '#shared/media/lazy-media.ts';
@@ -85,7 +85,12 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
   });
   const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
   const tasks = new DynamoTasks(clients.dynamo, config.TABLE_NAME);
-  const clustering = new PeopleClustering({ faces, planner: centroidPlanner(), clock: systemClock });
+  const clustering = new PeopleClustering({
+    faces,
+    planner: centroidPlanner(),
+    rebuild: libraryRebuilder(),
+    clock: systemClock,
+  });
   const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,

@@ -4,7 +4,7 @@ import type { FaceDetector } from '#shared/domain/face-ports.ts';
 import { FaceStage } from '#shared/domain/face-stage.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { systemClock } from '#shared/domain/ports.ts';
-import { centroidPlanner } from '#shared/faces/cluster-planner.ts';
+import { centroidPlanner, libraryRebuilder } from '#shared/faces/cluster-planner.ts';
 import { FaceApiDetector } from '#shared/faces/face-api-detector.ts';
 import { faceCrop } from '#shared/faces/face-crop.ts';
 import { packagedFaceModelPaths } from '#shared/faces/face-models.ts';
@@ -25,7 +25,12 @@ export const faceApiDetector = (config: FaceConfig): FaceDetector => {
 export const composeFaces = (config: FaceConfig, overrides: { detector?: FaceDetector } = {}) => {
   const clients = createClients(config);
   const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
-  const people = new PeopleClustering({ faces, planner: centroidPlanner(), clock: systemClock });
+  const people = new PeopleClustering({
+    faces,
+    planner: centroidPlanner(),
+    rebuild: libraryRebuilder(),
+    clock: systemClock,
+  });
   const stage = new FaceStage({
     assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME),
     faces,

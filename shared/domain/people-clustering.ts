@@ -19,12 +19,22 @@ export interface ClusterPlan {
 /** The clustering rule itself (shared/faces/clustering.ts): pure, so it is tested on its own. */
 export type ClusterPlanner = (input: ClusterInput) => ClusterPlan;
 
+/** The batch rule: a library's described faces and its people in, who is who afresh out. */
+export type ClusterRebuilder = (
+  faces: Face[],
+  people: Person[],
+) => {
+  assignments: { faceId: string; personId: string | null }[];
+  createdPersons: string[];
+};
+
 /** How long one library's clustering may hold its lease before another run may take over. */
 const LEASE_MS = 60_000;
 
 export interface PeopleClusteringDeps {
   faces: FaceRepository;
   planner: ClusterPlanner;
+  rebuild: ClusterRebuilder;
   clock: Clock;
 }
 
@@ -50,40 +60,63 @@ export class PeopleClustering {
   }
 
   /**
-   * Clusters the whole library again: every face not placed by hand is released, then placed
-   * against the people that keep an identity (named, or holding faces placed by hand), whose ids
-   * stay; people left with no face are removed.
+   * Clusters the whole library again (`reprocess --recluster`) with the batch rule
+   * (`reclusterLibrary`): every face not placed by hand is released and grouped afresh; named
+   * people and people holding hand-placed faces keep their ids where most of their faces go, and
+   * keep their names even if none do.
    */
   async recluster(libraryId: string, owner: string): Promise<'done' | 'busy'> {
     return this.leased(libraryId, async () => {
-      const { faces } = this.deps;
-      const all = await this.facesOfLibrary(libraryId);
+      const { faces, clock, rebuild } = this.deps;
+      const all = (await this.facesOfLibrary(libraryId)).filter((f) => f.descriptor);
       const people = await faces.people(libraryId);
-      const pinnedBy = new Map<string, Face[]>();
-      for (const f of all)
-        if (f.pinned && f.personId) pinnedBy.set(f.personId, [...(pinnedBy.get(f.personId) ?? []), f]);
-      const kept = people.filter((p) => p.name || pinnedBy.has(p.id));
-      const released: Face[] = [];
-      for (const face of all) {
-        if (face.pinned || !face.descriptor) continue;
-        if (face.personId && !(await faces.assign(face, undefined, face.personId, false))) continue;
-        released.push({ ...face, personId: undefined });
+      const byId = new Map(all.map((f) => [f.id, f]));
+      const result = rebuild(all, people);
+      const now = clock.now().toISOString();
+      for (const id of result.createdPersons) {
+        await faces.createPerson({
+          id,
+          libraryId,
+          owner,
+          isHidden: false,
+          isFavorite: false,
+          faceCount: 0,
+          assetCount: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
       }
-      // A kept person is found again where it was: its centroid from before the release.
-      await this.apply(libraryId, owner, kept, released);
-      await this.refresh(people.map((p) => p.id));
+      for (const { faceId, personId } of result.assignments) {
+        const face = byId.get(faceId);
+        if (face && !face.pinned) await faces.assign(face, personId ?? undefined, face.personId, false);
+      }
+      await this.refresh([...people.map((p) => p.id), ...result.createdPersons], { keepNamed: true });
     });
   }
 
-  /** Recomputes each person's numbers from its faces; a person with none left is removed. */
-  async refresh(personIds: Iterable<string>): Promise<void> {
+  /**
+   * Recomputes each person's numbers from its faces; a person with none left is removed (with
+   * `keepNamed`, a named one stays, empty: a re-cluster must not lose what a user typed).
+   */
+  async refresh(personIds: Iterable<string>, options: { keepNamed?: boolean } = {}): Promise<void> {
     const { faces, clock } = this.deps;
     for (const id of new Set(personIds)) {
       const members = await faces.facesOfPerson(id);
       const person = await faces.getPerson(id);
       if (!person) continue;
-      if (members.length === 0) {
+      if (members.length === 0 && !(options.keepNamed && person.name)) {
         await faces.deletePerson(person);
+        continue;
+      }
+      if (members.length === 0) {
+        await faces.updatePerson(id, {
+          centroid: undefined,
+          faceCount: 0,
+          assetCount: 0,
+          pairwise: undefined,
+          thumbnailFaceId: undefined,
+          updatedAt: clock.now().toISOString(),
+        });
         continue;
       }
       const stats = personStats(members);

@@ -1,5 +1,12 @@
-import type { ClusterPlanner } from '#shared/domain/people-clustering.ts';
-import { assignFaces, CLUSTERING_DEFAULTS, type ClusterFace, type ClusteringOptions } from './clustering.ts';
+import { newId } from '#shared/domain/ids.ts';
+import type { ClusterPlanner, ClusterRebuilder } from '#shared/domain/people-clustering.ts';
+import {
+  assignFaces,
+  CLUSTERING_DEFAULTS,
+  type ClusterFace,
+  type ClusteringOptions,
+  reclusterLibrary,
+} from './clustering.ts';
 
 /** Marks the ids of people the rule makes, so they are told apart from the library's own. */
 const NEW = 'new:';
@@ -37,3 +44,26 @@ export const centroidPlanner =
     }
     return { join, create: [...created.values()] };
   };
+
+/** The batch rule (clustering.ts): DBSCAN over the library's faces, keeping what people said. */
+export const libraryRebuilder =
+  (options: ClusteringOptions = CLUSTERING_DEFAULTS): ClusterRebuilder =>
+  (faces, people) =>
+    reclusterLibrary(
+      faces.flatMap((f) =>
+        f.descriptor
+          ? [
+              {
+                id: f.id,
+                libraryId: f.libraryId,
+                descriptor: f.descriptor,
+                personId: f.personId ?? null,
+                manual: f.pinned ?? false,
+              },
+            ]
+          : [],
+      ),
+      people.map((p) => ({ id: p.id, name: p.name ?? null })),
+      () => newId('person'),
+      options,
+    );

@@ -203,8 +203,9 @@ export const reclusterLibrary = (
   );
   for (const a of second.assignments) placed.set(a.faceId, a.personId);
   // Which earlier person each new one continues: greedy over (earlier, new) votes, kept people
-  // first, each taken once. People with hand-placed faces already hold their own id (their faces
-  // drew their look-alikes), so no other group takes it.
+  // first, each taken once. A person with hand-placed faces holds them (and their look-alikes)
+  // under its own id already, and may also continue the group most of its other faces went to:
+  // a face placed by hand must not cost a person the faces the detector gave it.
   const votes = new Map<string, { earlier: string; now: string; votes: number }>();
   faces.forEach((face) => {
     const now = placed.get(face.id);
@@ -218,8 +219,7 @@ export const reclusterLibrary = (
     (a, b) => Number(kept.has(b.earlier)) - Number(kept.has(a.earlier)) || b.votes - a.votes,
   );
   const rename = new Map<string, string>();
-  // People with hand-placed faces are already placed under their own id.
-  const taken = new Set(faces.flatMap((f) => (f.manual && f.personId ? [f.personId] : [])));
+  const taken = new Set<string>();
   for (const v of ranked) {
     if (rename.has(v.now) || taken.has(v.earlier)) continue;
     rename.set(v.now, v.earlier);

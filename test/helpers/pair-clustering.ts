@@ -2,7 +2,7 @@ import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { systemClock } from '#shared/domain/ports.ts';
-import { centroidPlanner } from '#shared/faces/cluster-planner.ts';
+import { centroidPlanner, libraryRebuilder } from '#shared/faces/cluster-planner.ts';
 import { CLUSTERING_DEFAULTS } from '#shared/faces/clustering.ts';
 import { DynamoFaces } from '#shared/table/dynamo-faces.ts';
 
@@ -14,5 +14,6 @@ export const pairClustering = (config: Config) =>
   new PeopleClustering({
     faces: new DynamoFaces(createClients(config).dynamo, config.TABLE_NAME),
     planner: centroidPlanner({ ...CLUSTERING_DEFAULTS, link: 'centroid', minFaces: 2 }),
+    rebuild: libraryRebuilder({ ...CLUSTERING_DEFAULTS, minFaces: 2 }),
     clock: systemClock,
   });
