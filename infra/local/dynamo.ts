@@ -76,11 +76,11 @@ export const ensureTable = async (endpoint: string, baseName: string): Promise<s
     const missing = missingIndexes(table);
     if (missing.length === 0) return current;
     const next = nextTableName(baseName, current);
-    if (await describe(client, next)) await client.send(new DeleteTableCommand({ TableName: next }));
+    if (await describe(client, next)) await dropTable(client, next);
     await createTable(client, next);
     const copied = await copyItems(DynamoDBDocumentClient.from(client), current, next);
     await writePointer(client, baseName, next);
-    await client.send(new DeleteTableCommand({ TableName: current }));
+    await dropTable(client, current);
     console.warn(
       `Upgraded the local table for index ${missing.join(', ')}: ${copied} items copied from ${current} to ${next}.`,
     );
@@ -196,4 +196,10 @@ const createTable = async (client: DynamoDBClient, tableName: string) => {
  */
 const untilActive = async (client: DynamoDBClient, tableName: string) => {
   while ((await describe(client, tableName))?.TableStatus !== 'ACTIVE') await new Promise((r) => setTimeout(r, 10));
+};
+
+/** Deletes a table and waits until it is gone (dynalite drops it on a timer, as it creates one). */
+const dropTable = async (client: DynamoDBClient, tableName: string) => {
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  while (await describe(client, tableName)) await new Promise((r) => setTimeout(r, 10));
 };
