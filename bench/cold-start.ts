@@ -14,6 +14,7 @@ const FUNCTIONS = {
   api: 'functions/api/handler.ts',
   authorizer: 'functions/authorizer/handler.ts',
   process: 'functions/process/handler.ts',
+  faces: 'functions/faces/handler.ts',
 };
 const env = {
   ...process.env,

@@ -14,6 +14,7 @@ const BENCHMARKS = [
   'event-to-ready',
   'photos-per-second',
   'places',
+  'faces',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {
