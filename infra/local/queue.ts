@@ -100,8 +100,11 @@ export class LocalQueue {
 
   /** Resolves on the next change or when the earliest hidden message becomes visible. */
   whenReceivable(now = Date.now()): Promise<void> {
-    const hidden = [...this.messages.values()].map((m) => m.visibleAt).filter((t) => t > now);
-    const wait = hidden.length > 0 ? Math.min(...hidden) - now : 60_000;
+    const times = [...this.messages.values()].map((m) => m.visibleAt);
+    // A message that came visible since the receive that found none (a millisecond may pass
+    // between the two) is receivable now; waiting for the next change could take a minute.
+    if (times.some((t) => t <= now)) return Promise.resolve();
+    const wait = times.length > 0 ? Math.min(...times) - now : 60_000;
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -24,6 +24,19 @@ describe('the local queue', () => {
     expect(again.map((m) => m.receiveCount)).toEqual([2]);
   });
 
+  it('is receivable at once when a message came visible after a receive that found none', async () => {
+    const { queue } = queuePair(1000);
+    queue.send('a', 0);
+    queue.receive(10, 0);
+    // The receive at 999 found nothing; by the wait, a millisecond later, the message is visible.
+    expect(queue.receive(10, 999)).toHaveLength(0);
+    const waited = await Promise.race([
+      queue.whenReceivable(1000).then(() => 'receivable'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200)),
+    ]);
+    expect(waited).toBe('receivable');
+  });
+
   it('moves a message to the dead-letter queue on the receive after the maximum', () => {
     const { queue, dlq } = queuePair(10, 2);
     queue.send('poison', 0);
