@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FACE_QUEUE } from '#shared/deployment.ts';
 import { darkroomFunction } from './function-defaults.ts';
 import { allowDerived, allowTable } from './grants.ts';
+import { workQueue } from './work-queue.ts';
 
 /** A photo of many faces takes seconds; a batch of four, well under this. */
 export const FACE_STAGE_TIMEOUT = Duration.minutes(5);
@@ -34,18 +34,12 @@ export class FaceStage extends Construct {
 
   constructor(scope: Construct, id: string, props: FaceStageProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(FACE_STAGE_TIMEOUT.toSeconds() * FACE_QUEUE.visibilityPerTimeout),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: FACE_QUEUE.maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      timeout: FACE_STAGE_TIMEOUT,
+      visibilityPerTimeout: FACE_QUEUE.visibilityPerTimeout,
+      maxReceiveCount: FACE_QUEUE.maxReceiveCount,
+      deadLettersAlarm: 'Assets whose faces could not be looked for after 10 tries wait in the dead-letter queue',
+    }));
     this.function = darkroomFunction(this, 'Function', {
       entry: join(import.meta.dirname, '../../functions/faces/handler.ts'),
       memorySize: 2048,
@@ -64,14 +58,5 @@ export class FaceStage extends Construct {
     // Reads previews, writes and removes face crops; faces, people, tasks and the lease in the table.
     allowDerived(this.function, props.derived, ['GetObject', 'PutObject', 'DeleteObject']);
     allowTable(this.function, props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], true);
-
-    new Alarm(this, 'DeadLettersWaiting', {
-      alarmDescription: 'Assets whose faces could not be looked for after 10 tries wait in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -3,9 +3,10 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { objectCreatedPattern, PROCESSING_QUEUE } from '#shared/deployment.ts';
+import { workQueue } from './work-queue.ts';
 
 export interface UploadEventsProps {
   originals: IBucket;
@@ -22,18 +23,12 @@ export class UploadEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: UploadEventsProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(props.processorTimeout.toSeconds() * PROCESSING_QUEUE.visibilityPerTimeout),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: PROCESSING_QUEUE.maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      timeout: props.processorTimeout,
+      visibilityPerTimeout: PROCESSING_QUEUE.visibilityPerTimeout,
+      maxReceiveCount: PROCESSING_QUEUE.maxReceiveCount,
+      deadLettersAlarm: 'Uploads that could not be processed after 5 tries are waiting in the dead-letter queue',
+    }));
 
     const pattern = objectCreatedPattern(props.originals.bucketName);
     this.rule = new Rule(this, 'ObjectCreated', {
@@ -55,14 +50,6 @@ export class UploadEvents extends Construct {
       description: 'Originals uploaded to Darkroom: replay to reprocess',
     });
 
-    new Alarm(this, 'DeadLettersWaiting', {
-      alarmDescription: 'Uploads that could not be processed after 5 tries are waiting in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
     new Alarm(this, 'ProcessingLagging', {
       alarmDescription: 'The oldest upload has waited more than 30 minutes to be processed',
       metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),

@@ -93,7 +93,7 @@ export class FaceStage {
 
   /** Detects, writes crops then faces, and removes this asset's automatic faces no longer found. */
   private async store(asset: Asset, preview: Buffer): Promise<Face[]> {
-    const { detector, faces, storage, clock, people } = this.deps;
+    const { detector, faces, storage, clock } = this.deps;
     const display = { width: asset.width ?? 0, height: asset.height ?? 0 };
     const detected = await detector.detect(preview, display).catch(asImageError);
     const before = new Map((await faces.facesOfAsset(asset.id)).map((f) => [f.id, f]));

@@ -1,9 +1,7 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FaceQueue, FaceWork } from '#shared/domain/face-ports.ts';
 import { faceWorkBody } from '#shared/events/face-work.ts';
-
-/** SQS's limit per SendMessageBatch. */
-const BATCH_MAX = 10;
+import { sendBatches } from './send-batches.ts';
 
 /** The face stage's queue over SQS. */
 export class SqsFaceQueue implements FaceQueue {
@@ -12,17 +10,7 @@ export class SqsFaceQueue implements FaceQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(work: FaceWork[]): Promise<void> {
-    for (let i = 0; i < work.length; i += BATCH_MAX) {
-      const batch = work.slice(i, i + BATCH_MAX);
-      const result = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map((item, n) => ({ Id: String(n), MessageBody: faceWorkBody(item) })),
-        }),
-      );
-      // Thrown, so the processor's message comes back and sends again; the stage skips what it did.
-      if (result.Failed?.length) throw new Error(`SQS refused ${result.Failed.length} of ${batch.length} messages`);
-    }
+  enqueue(work: FaceWork[]): Promise<void> {
+    return sendBatches(this.sqs, this.queueUrl, work.map(faceWorkBody));
   }
 }

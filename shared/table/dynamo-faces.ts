@@ -32,6 +32,7 @@ import {
   taskItem,
   unassignedFacesPartition,
 } from './keys.ts';
+import { queryAll } from './query-all.ts';
 import { INDEXES } from './schema.ts';
 
 type Item = Record<string, unknown>;
@@ -213,23 +214,13 @@ export class DynamoFaces implements FaceRepository {
   }
 
   /** Every item of one index partition; the indexes' reads are eventually consistent. */
-  private async all(index: Index, partition: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index.name,
-          KeyConditionExpression: `${index.partitionKey} = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private all(index: Index, partition: string): Promise<Item[]> {
+    return queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+    });
   }
 }
 

@@ -1,10 +1,11 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inArea, plainBoxes } from '#shared/domain/geo-area.ts';
 import type { GeoPoint } from '#shared/domain/geo-clusters.ts';
 import { cellRuns, coveringCells, coveringPrecision } from '#shared/domain/geohash.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
 import type { GeoIndex, GeoIndexQuery } from '#shared/domain/ports.ts';
 import { assetIdOfPosition, geoPartition, timelinePositionOfGeo } from './keys.ts';
+import { queryAll } from './query-all.ts';
 import { GEO_ATTRIBUTES, INDEXES } from './schema.ts';
 import { inRange, timelineRange } from './timeline-range.ts';
 
@@ -72,23 +73,13 @@ export class DynamoGeoIndex implements GeoIndex {
     return points;
   }
 
-  private async readRange(libraryId: string, first: string, last: string): Promise<Item[]> {
+  private readRange(libraryId: string, first: string, last: string): Promise<Item[]> {
     const index = INDEXES.geo;
-    const items: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index.name,
-          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :lo AND :hi`,
-          ExpressionAttributeValues: { ':pk': geoPartition(libraryId), ':lo': first, ':hi': `${last}${AFTER_PREFIX}` },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :lo AND :hi`,
+      ExpressionAttributeValues: { ':pk': geoPartition(libraryId), ':lo': first, ':hi': `${last}${AFTER_PREFIX}` },
+    });
   }
 }

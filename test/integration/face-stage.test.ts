@@ -16,6 +16,7 @@ import { CLUSTERING_DEFAULTS } from '#shared/faces/clustering.ts';
 import { derivedKeys, faceCropKey } from '#shared/object-keys.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { descriptorOf } from '#test/helpers/faces.ts';
 import { FakeClock, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
 // The face stage and the people it makes, against the embedded DynamoDB: the detector is a fake
@@ -41,15 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo?.close();
 });
-
-/** A unit vector near identity `n`'s own axis, a little different per photo. */
-const descriptorOf = (identity: number, jitter: number): Float32Array => {
-  const v = new Float32Array(128);
-  v[identity] = 1;
-  v[(identity + 64) % 128] = jitter;
-  const norm = Math.hypot(1, jitter);
-  return v.map((x) => x / norm);
-};
 
 /** Previews are JSON: the identities in the photo, left to right. */
 const preview = (identities: number[], jitter = 0.1) => Buffer.from(JSON.stringify({ identities, jitter }));

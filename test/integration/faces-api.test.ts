@@ -13,9 +13,9 @@ import type { Face } from '#shared/domain/faces.ts';
 import { stableId } from '#shared/domain/ids.ts';
 import { api } from '#test/helpers/api.ts';
 import { pngChunk } from '#test/helpers/bombs.ts';
+import { descriptorOf, pairClustering } from '#test/helpers/faces.ts';
 import { jpeg } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
-import { pairClustering } from '#test/helpers/pair-clustering.ts';
 import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
 // The face, people and task routes through the local stack. The face stage is not part of this
@@ -23,15 +23,6 @@ import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 // the composed PeopleClustering; everything after that goes through the API.
 
 const stack = useLocalStack();
-
-/** A unit vector near identity `n`'s own axis, a little different per photo. */
-const descriptorOf = (identity: number, jitter: number): Float32Array => {
-  const v = new Float32Array(128);
-  v[identity] = 1;
-  v[(identity + 64) % 128] = jitter;
-  const norm = Math.hypot(1, jitter);
-  return v.map((x) => x / norm);
-};
 
 let key = '';
 let owner = '';

@@ -11,10 +11,10 @@ import { composeAssets } from '#functions/compose-assets.ts';
 import type { Face } from '#shared/domain/faces.ts';
 import { stableId } from '#shared/domain/ids.ts';
 import { api } from '#test/helpers/api.ts';
+import { descriptorOf, pairClustering } from '#test/helpers/faces.ts';
 import { describeWithSdk, runSdk } from '#test/helpers/gumnut-sdk.ts';
 import { jpeg } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
-import { pairClustering } from '#test/helpers/pair-clustering.ts';
 import { directUpload, newKey } from '#test/helpers/uploads.ts';
 
 // The SDK's faces, people and tasks resources against the local stack, strict response
@@ -29,12 +29,6 @@ def raw(call):
     response.parse()
     return {"status": response.status_code, "json": response.json()}
 `;
-
-const unit = (axis: number): Float32Array => {
-  const v = new Float32Array(128);
-  v[axis] = 1;
-  return v;
-};
 
 /** A user with two photos: one person on both, clustered; answers the SDK target and the ids. */
 const userWithPeople = async () => {
@@ -58,7 +52,7 @@ const userWithPeople = async () => {
       box: { x: 20, y: 20, w: 60, h: 60 },
       source: 'automatic',
       confidence: 0.8,
-      descriptor: unit(3),
+      descriptor: descriptorOf(3),
       createdAt: now,
       updatedAt: now,
     };
