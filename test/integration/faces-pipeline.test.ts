@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '#shared/aws/clients.ts';
 import type { Face } from '#shared/domain/faces.ts';
+import { binary } from '#shared/media/binaries.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { api } from '#test/helpers/api.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
@@ -103,6 +107,22 @@ describe('the face stage on the local stack', () => {
     for (const asset of [rotated, third]) await client.delete(`/api/assets/${asset.id}`);
     expect(await stored.getPerson(a.personId ?? '')).toBeUndefined();
     expect((await client.get(`/api/people/${a.personId}`)).status).toBe(404);
+  });
+
+  it('finds a video’s faces in its poster frame, at the frame’s time', async () => {
+    // Three seconds of the portrait as an H.264 video: the poster is the frame a second in.
+    const dir = await mkdtemp(join(tmpdir(), 'face-video-'));
+    const video = join(dir, 'portrait.mp4');
+    await promisify(execFile)(await binary('ffmpeg'), [
+      ...['-v', 'error', '-loop', '1', '-i', join(SAMPLES_DIR, 'faces', 'portrait.jpg')],
+      ...['-t', '3', '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video],
+    ]);
+    const key = await newKey();
+    const clip = await upload(key, await readFile(video), 'portrait.mp4');
+    const [face] = await facesOnceClustered(clip.id);
+    expect(face).toMatchObject({ timestampMs: 1000, source: 'automatic' });
+    expect(face?.box.x).toBeLessThan(285);
+    expect((face?.box.x ?? 0) + (face?.box.w ?? 0)).toBeGreaterThan(345);
   });
 
   it('finds no face on the bird, and records that it looked', async () => {
