@@ -2,10 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { composeFaces } from '#functions/compose-faces.ts';
 import { lambdaHandler } from '#functions/lambda-handler.ts';
+import { createSqsClient } from '#shared/aws/clients.ts';
 import type { FaceConfig } from '#shared/config.ts';
 import type { FaceDetector } from '#shared/domain/face-ports.ts';
+import { ClusteringBusy } from '#shared/domain/face-stage.ts';
 import { parseFaceWork } from '#shared/events/face-work.ts';
 import { logger } from '#shared/logger.ts';
+import { retryLater } from '#shared/queue/retry-later.ts';
+
+/** How soon a photo that met another clustering run of its library tries again. */
+const BUSY_RETRY_SECONDS = 5;
 
 /**
  * The face stage: one message, one asset to look at (or one library to cluster again). A failure
@@ -14,6 +20,7 @@ import { logger } from '#shared/logger.ts';
  */
 export const createFaceHandler = (config: FaceConfig, overrides: { detector?: FaceDetector } = {}) => {
   const { stage, people } = composeFaces(config, overrides);
+  const sqs = createSqsClient(config);
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const work = parseFaceWork(record.body);
@@ -23,14 +30,20 @@ export const createFaceHandler = (config: FaceConfig, overrides: { detector?: Fa
     }
     const started = Date.now();
     const attempt = Number(record.attributes.ApproximateReceiveCount);
-    if (work.kind === 'detect') {
-      const outcome = await stage.detect(work.assetId, { id: record.messageId, attempt }, work.force ?? false);
-      logger.info('faces', { assetId: work.assetId, outcome, ms: Date.now() - started, attempt });
-      return;
+    try {
+      if (work.kind === 'detect') {
+        const outcome = await stage.detect(work.assetId, { id: record.messageId, attempt }, work.force ?? false);
+        logger.info('faces', { assetId: work.assetId, outcome, ms: Date.now() - started, attempt });
+        return;
+      }
+      if ((await people.recluster(work.libraryId, work.owner)) === 'busy') throw new ClusteringBusy(work.libraryId);
+      logger.info('reclustered', { libraryId: work.libraryId, ms: Date.now() - started, attempt });
+    } catch (error) {
+      // Another run holds the library for a few seconds: come back soon, not after the visibility timeout.
+      if (error instanceof ClusteringBusy)
+        await retryLater(sqs, record, BUSY_RETRY_SECONDS, config.DARKROOM_SQS_ENDPOINT);
+      throw error;
     }
-    const outcome = await people.recluster(work.libraryId, work.owner);
-    if (outcome === 'busy') throw new Error(`library ${work.libraryId} is being clustered; retrying later`);
-    logger.info('reclustered', { libraryId: work.libraryId, ms: Date.now() - started, attempt });
   };
 
   return lambdaHandler((event: SQSEvent, context: Context) =>

@@ -79,6 +79,17 @@ export class LocalQueue {
     }
   }
 
+  /** SQS's ChangeMessageVisibility: the received message shows again after `timeoutMs`; a stale handle is ignored. */
+  changeVisibility(receiptHandle: string, timeoutMs: number, now = Date.now()): void {
+    for (const message of this.messages.values()) {
+      if (message.receiptHandle === receiptHandle) {
+        message.visibleAt = now + timeoutMs;
+        this.changed();
+        return;
+      }
+    }
+  }
+
   /** Moves every message back to `target` (SQS's DLQ redrive); answers how many moved. */
   redriveTo(target: LocalQueue, now = Date.now()): number {
     const moved = [...this.messages.values()];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type LocalQueue, md5 } from './queue.ts';
 
 // Enough of the SQS API (AWS JSON 1.0, as the v3 SDK speaks it) for operator tools to work on the
-// local queues exactly as on AWS: send, count, and redrive the dead-letter queue.
+// local queues exactly as on AWS: send, count, retry later, and redrive the dead-letter queue.
 
 type Body = Record<string, unknown>;
 
@@ -46,6 +46,10 @@ export const startSqsEndpoint = async (pairs: QueuePair[]) => {
         })),
         Failed: [],
       };
+    },
+    ChangeMessageVisibility: (body) => {
+      need(byUrl(body.QueueUrl)).changeVisibility(String(body.ReceiptHandle), Number(body.VisibilityTimeout) * 1000);
+      return {};
     },
     GetQueueAttributes: (body) => {
       const queue = need(byUrl(body.QueueUrl));

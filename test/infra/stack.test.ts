@@ -257,6 +257,8 @@ describe('the face stage', () => {
       Resource: prefixOf(derived(), 'derived/*'),
     });
     expect(JSON.stringify(statements)).not.toContain('originals/');
+    // A photo that meets another clustering run shows its message again in seconds.
+    expect(actions(statements)).toContain('sqs:ChangeMessageVisibility');
   });
 });
 
