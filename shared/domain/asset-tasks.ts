@@ -24,8 +24,31 @@ export const assetTasks = async (
   let asset = await ownedAsset(deps.assets, owner, assetId);
   if (asset.state === 'duplicate' && asset.duplicateOf) asset = await ownedAsset(deps.assets, owner, asset.duplicateOf);
   const stored = (await deps.tasks.ofAsset(asset.id)).map((t) => ({ ...t, id: stableId('btask', asset.id, t.type) }));
-  return [...stored, ...processorStages(asset, new Date())].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return [...stored, ...awaitedFaceStages(asset, stored), ...processorStages(asset, new Date())].sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  );
 };
+
+/**
+ * The face stages not yet begun: the processor queues every asset it makes ready, so until the
+ * stage writes its own record they are pending (a failed asset is never looked at).
+ */
+const awaitedFaceStages = (asset: Asset, stored: AssetTask[]): AssetTask[] =>
+  asset.state === 'failed'
+    ? []
+    : (['face_detection', 'face_clustering'] as const)
+        .filter((type) => !stored.some((t) => t.type === type))
+        .map((type) => ({
+          id: stableId('btask', asset.id, type),
+          assetId: asset.id,
+          libraryId: asset.libraryId,
+          owner: asset.owner,
+          type,
+          status: 'pending',
+          createdAt: asset.updatedAt,
+          retryCount: 0,
+          deliveryId: stableId('btask', asset.id, type),
+        }));
 
 const processorStages = (asset: Asset, now: Date): AssetTask[] => {
   const video = isVideoType(asset.mimeType ?? '');

@@ -360,13 +360,16 @@ describe('tasks', () => {
     const res = await client().get(`/api/tasks/asset/${assets[0]}`);
     expect(res.status).toBe(200);
     const tasks = res.body.map((t: unknown) => taskResponse.parse(t));
+    // Detection is recorded; clustering, which the stage has not begun here, is pending.
     expect(tasks.map((t: { task_type: string }) => t.task_type)).toEqual([
       'face_detection',
+      'face_clustering',
       'thumbhash',
       'image_quality',
     ]);
     expect(tasks[0]).toMatchObject({ result: '1 face', celery_task_id: 'delivery-1', status: 'success' });
-    expect(tasks[1]).toMatchObject({
+    expect(tasks[1]).toMatchObject({ status: 'pending', completed_at: null });
+    expect(tasks[2]).toMatchObject({
       id: stableId('btask', assets[0] ?? '', 'thumbhash'),
       status: 'success',
       error_message: null,
@@ -397,6 +400,8 @@ describe('tasks', () => {
       file_size_bytes: 100,
     });
     const pending = (await client().get(`/api/tasks/asset/${upload.body.asset_id}`)).body;
-    expect(pending.map((t: { status: string }) => t.status)).toEqual(['pending', 'pending']);
+    expect(pending.map((t: { status: string }) => t.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    // A failed asset is never looked at for faces.
+    expect(failed.map((t: { task_type: string }) => t.task_type)).not.toContain('face_detection');
   });
 });
