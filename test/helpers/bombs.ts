@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { crc32, createDeflate } from 'node:zlib';
+import { crc32, createDeflate, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 /** One PNG chunk: length, type, data, CRC. */
@@ -59,3 +59,17 @@ export const ownPeakRss = async () => {
 
 /** Resets this process's peak to its current resident size (Linux: clear_refs 5). */
 export const resetOwnPeak = () => writeFile('/proc/self/clear_refs', '5');
+
+/** A PNG that promises 20000 × 20000 pixels and holds almost none: processing fails on it, terminally. */
+export const hollowHugePng = (): Buffer => {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(20_000, 0);
+  header.writeUInt32BE(20_000, 4);
+  header.set([8, 0, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(20_001))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+};

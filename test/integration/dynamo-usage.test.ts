@@ -1,43 +1,25 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, ensureTable, startDynamo } from '#infra/local/dynamo.ts';
-import { createClients } from '#shared/aws/clients.ts';
-import { loadConfig } from '#shared/config.ts';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import type { UsageEntry } from '#shared/domain/storage-ledger.ts';
 import { DynamoUsage, RELEASED_KEPT_SECONDS, TRANSITION_HORIZON_MS } from '#shared/table/dynamo-usage.ts';
 import { assetUsageItem, libraryItem } from '#shared/table/keys.ts';
+import { useEmbeddedDynamo } from '#test/helpers/embedded-dynamo.ts';
 import { FakeClock } from '#test/helpers/fakes.ts';
 
 // DynamoUsage against the embedded DynamoDB: every step of a transition may be repeated (an answer
 // lost, the SDK's retry) or be the last thing an invocation does, and the counters stay exact.
 
 const TABLE = LOCAL_NAMES.table;
-let dynamo: EmbeddedDynamo;
-let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  await ensureTable(dynamo.url, TABLE);
-  db = createClients(
-    loadConfig({
-      TABLE_NAME: TABLE,
-      ORIGINALS_BUCKET: 'o',
-      DERIVED_BUCKET: 'd',
-      DARKROOM_DYNAMODB_ENDPOINT: dynamo.url,
-    }),
-  ).dynamo;
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const embedded = useEmbeddedDynamo();
+const db = () => embedded().db;
 
 let made = 0;
 /** A user with one library, and one asset of theirs. */
 const fresh = async (): Promise<UsageEntry> => {
   made++;
   const entry = { assetId: `asset_${made}`, owner: `user_${made}`, libraryId: `lib_${made}` };
-  await db.send(
+  await db().send(
     new PutCommand({
       TableName: TABLE,
       Item: { ...libraryItem(entry.owner, entry.libraryId), id: entry.libraryId, name: 'Library' },
@@ -47,10 +29,10 @@ const fresh = async (): Promise<UsageEntry> => {
 };
 
 const counters = async (entry: UsageEntry) => {
-  const { Item: library } = await db.send(
+  const { Item: library } = await db().send(
     new GetCommand({ TableName: TABLE, Key: libraryItem(entry.owner, entry.libraryId), ConsistentRead: true }),
   );
-  const usage = await new DynamoUsage(db, TABLE, new FakeClock()).usage(entry.owner);
+  const usage = await new DynamoUsage(db(), TABLE, new FakeClock()).usage(entry.owner);
   const leftovers = Object.keys(library ?? {}).filter((k) => k.startsWith('u_'));
   return {
     charged: usage.chargedBytes,
@@ -91,7 +73,7 @@ const dyingAfter = (inner: DynamoDBDocumentClient, calls: number) => {
 describe('a usage transition', () => {
   it('whose every write is delivered twice counts once: reserve, settle, release', async () => {
     const entry = await fresh();
-    const usage = new DynamoUsage(twice(db), TABLE, new FakeClock());
+    const usage = new DynamoUsage(twice(db()), TABLE, new FakeClock());
     expect(await usage.transition(entry, 'reserved', 1000, { limit: 5000 })).toBe('applied');
     expect(await counters(entry)).toEqual({ charged: 1000, stored: 0, count: 0, libraryBytes: 0, leftovers: [] });
     expect(await usage.transition(entry, 'stored', 900)).toBe('applied');
@@ -101,7 +83,7 @@ describe('a usage transition', () => {
     expect(await counters(entry)).toEqual({ charged: 0, stored: 0, count: 0, libraryBytes: 0, leftovers: [] });
     // Released, the usage item is left to the table's TTL; stored again, it is kept.
     const item = async () =>
-      (await db.send(new GetCommand({ TableName: TABLE, Key: assetUsageItem(entry.assetId), ConsistentRead: true })))
+      (await db().send(new GetCommand({ TableName: TABLE, Key: assetUsageItem(entry.assetId), ConsistentRead: true })))
         .Item;
     expect((await item())?.expiration).toBe(
       Math.floor(Date.parse('2024-01-15T08:30:00Z') / 1000) + RELEASED_KEPT_SECONDS,
@@ -114,12 +96,12 @@ describe('a usage transition', () => {
     for (let calls = 1; ; calls++) {
       const entry = await fresh();
       const clock = new FakeClock();
-      await new DynamoUsage(db, TABLE, clock).transition(entry, 'reserved', 1000, { limit: 5000 });
-      const dying = dyingAfter(db, calls);
+      await new DynamoUsage(db(), TABLE, clock).transition(entry, 'reserved', 1000, { limit: 5000 });
+      const dying = dyingAfter(db(), calls);
       const outcome = await new DynamoUsage(dying.client, TABLE, clock)
         .transition(entry, 'stored', 1000)
         .catch(() => 'died');
-      const survivor = new DynamoUsage(db, TABLE, clock);
+      const survivor = new DynamoUsage(db(), TABLE, clock);
       if (outcome === 'died') {
         // Its claim landed first: until no invocation can still be running it, the operation is the
         // dead one's (unless it died only after clearing it).
@@ -155,11 +137,11 @@ describe('a usage transition', () => {
     for (let calls = 1; calls <= 5; calls++) {
       const entry = await fresh();
       const clock = new FakeClock();
-      const dying = dyingAfter(db, calls);
+      const dying = dyingAfter(db(), calls);
       await new DynamoUsage(dying.client, TABLE, clock)
         .transition(entry, 'reserved', 1000, { limit: 5000 })
         .catch(() => undefined);
-      const sweep = new DynamoUsage(db, TABLE, clock);
+      const sweep = new DynamoUsage(db(), TABLE, clock);
       clock.advance(TRANSITION_HORIZON_MS + 1);
       await sweep.transition(entry, 'released', 0, { from: ['reserved'] });
       expect(await counters(entry), `died after ${calls}`).toMatchObject({ charged: 0, stored: 0 });
@@ -168,7 +150,7 @@ describe('a usage transition', () => {
 
   it('reservations fired at once never exceed the limit, and a refused one leaves nothing behind', async () => {
     const entry = await fresh();
-    const usage = new DynamoUsage(db, TABLE, new FakeClock());
+    const usage = new DynamoUsage(db(), TABLE, new FakeClock());
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         usage.transition({ ...entry, assetId: `${entry.assetId}_${i}` }, 'reserved', 700, { limit: 7000 }),

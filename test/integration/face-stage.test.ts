@@ -1,8 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, ensureTable, startDynamo } from '#infra/local/dynamo.ts';
-import { createClients } from '#shared/aws/clients.ts';
-import { loadConfig } from '#shared/config.ts';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
 import type { Asset } from '#shared/domain/asset.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
@@ -16,6 +12,7 @@ import { CLUSTERING_DEFAULTS } from '#shared/faces/clustering.ts';
 import { derivedKeys, faceCropKey } from '#shared/object-keys.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { useEmbeddedDynamo } from '#test/helpers/embedded-dynamo.ts';
 import { descriptorOf } from '#test/helpers/faces.ts';
 import { FakeClock, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 
@@ -24,24 +21,8 @@ import { FakeClock, MemoryStorage, pendingAsset } from '#test/helpers/fakes.ts';
 // table's keys, conditions and indexes are what is tested here; the detector has its own tests.
 
 const TABLE = LOCAL_NAMES.table;
-let dynamo: EmbeddedDynamo;
-let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  await ensureTable(dynamo.url, TABLE);
-  db = createClients(
-    loadConfig({
-      TABLE_NAME: TABLE,
-      ORIGINALS_BUCKET: 'o',
-      DERIVED_BUCKET: 'd',
-      DARKROOM_DYNAMODB_ENDPOINT: dynamo.url,
-    }),
-  ).dynamo;
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const embedded = useEmbeddedDynamo();
+const db = () => embedded().db;
 
 /** Previews are JSON: the identities in the photo, left to right. */
 const preview = (identities: number[], jitter = 0.1) => Buffer.from(JSON.stringify({ identities, jitter }));
@@ -92,9 +73,9 @@ const setup = () => {
   libraries++;
   const clock = new FakeClock();
   const storage = new MemoryStorage();
-  const assets = new DynamoAssets(db, TABLE);
-  const faces = new DynamoFaces(db, TABLE);
-  const tasks = new DynamoTasks(db, TABLE);
+  const assets = new DynamoAssets(db(), TABLE);
+  const faces = new DynamoFaces(db(), TABLE);
+  const tasks = new DynamoTasks(db(), TABLE);
   const detector = fakeDetector();
   // The batch rule at the same reach (cosine 0.2 is Euclidean √0.4 between unit vectors), two faces a person.
   const rebuild = libraryRebuilder({ ...CLUSTERING_DEFAULTS, maxDistance: Math.sqrt(0.4), minFaces: 2 });

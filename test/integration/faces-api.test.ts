@@ -1,4 +1,3 @@
-import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assetListResponse, assetResponse } from '#functions/api/routes/asset-outputs.ts';
 import {
@@ -12,7 +11,7 @@ import { composeAssets } from '#functions/compose-assets.ts';
 import type { Face } from '#shared/domain/faces.ts';
 import { stableId } from '#shared/domain/ids.ts';
 import { api } from '#test/helpers/api.ts';
-import { pngChunk } from '#test/helpers/bombs.ts';
+import { hollowHugePng } from '#test/helpers/bombs.ts';
 import { descriptorOf, pairClustering } from '#test/helpers/faces.ts';
 import { jpeg } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
@@ -378,16 +377,7 @@ describe('tasks', () => {
 
   it('a failed asset’s stages fail with its error; a pending one’s are pending', async () => {
     // A PNG that claims 20000×20000 pixels and holds almost none: processing fails on it.
-    const header = Buffer.alloc(13);
-    header.writeUInt32BE(20_000, 0);
-    header.writeUInt32BE(20_000, 4);
-    header.set([8, 0, 0, 0, 0], 8);
-    const broken = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      pngChunk('IHDR', header),
-      pngChunk('IDAT', deflateSync(Buffer.alloc(20_001))),
-      pngChunk('IEND', Buffer.alloc(0)),
-    ]);
+    const broken = hollowHugePng();
     const bad = await directUpload(stack().apiUrl, key, broken, 'bomb.png', deviceMetadata());
     expect(bad.body.state).toBe('failed');
     const failed = (await client().get(`/api/tasks/asset/${bad.body.id}`)).body;

@@ -1,4 +1,3 @@
-import { deflateSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { libraryResponseSchema, userResponseSchema } from '#functions/api/routes/account-schemas.ts';
@@ -9,7 +8,7 @@ import { systemClock } from '#shared/domain/ports.ts';
 import { PendingSweep } from '#shared/domain/sweep-pending.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 import { api } from '#test/helpers/api.ts';
-import { pngChunk } from '#test/helpers/bombs.ts';
+import { hollowHugePng } from '#test/helpers/bombs.ts';
 import { MemoryQueue } from '#test/helpers/fakes.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
@@ -223,16 +222,7 @@ describe('a reservation', () => {
 
     // Bytes that cannot be processed (a PNG promising 20000 × 20000 pixels) are kept, and
     // downloadable, until deleted: they count.
-    const header = Buffer.alloc(13);
-    header.writeUInt32BE(20_000, 0);
-    header.writeUInt32BE(20_000, 4);
-    header.set([8, 0, 0, 0, 0], 8);
-    const broken = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      pngChunk('IHDR', header),
-      pngChunk('IDAT', deflateSync(Buffer.alloc(20_001))),
-      pngChunk('IEND', Buffer.alloc(0)),
-    ]);
+    const broken = hollowHugePng();
     const failed = await directUpload(stack().apiUrl, key, broken, 'bomb.png');
     expect(failed.body.state).toBe('failed');
     const library = failed.body.library_id as string;
