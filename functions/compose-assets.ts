@@ -2,6 +2,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
+import { AssetEdits } from '#shared/domain/asset-edits.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
@@ -116,6 +117,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
+    edits: new AssetEdits({ assets, places, clock: systemClock }),
     queries: new AssetQueries({
       accounts,
       assets,

@@ -3,6 +3,7 @@ import { lambdaHandler } from '#functions/lambda-handler.ts';
 import type { Config } from '#shared/config.ts';
 import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
+import { assetEditRoutes } from './routes/asset-edits.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { faceRoutes } from './routes/faces.ts';
 import { libraryRoutes } from './routes/libraries.ts';
@@ -22,6 +23,7 @@ export const createApiHandler = (config: Config) => {
       ...libraryRoutes(services.accounts),
       ...userRoutes(services.users),
       ...assetRoutes(services),
+      ...assetEditRoutes(services),
       ...uploadRoutes(services),
       ...faceRoutes(services),
       ...peopleRoutes(services),

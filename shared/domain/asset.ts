@@ -1,4 +1,5 @@
-import type { Exif } from './exif.ts';
+import type { AssetOverrides } from './asset-edits.ts';
+import type { Exif, ExifReading } from './exif.ts';
 import type { Metrics } from './metrics.ts';
 
 export type AssetState = 'pending' | 'ready' | 'failed' | 'duplicate';
@@ -39,6 +40,12 @@ export interface Asset {
   timezone?: string;
   /** Quality scores of the preview (metrics.ts), once processed. */
   metrics?: Metrics;
+  /** What the file itself says (before places and overrides): what an edit or a clear starts from. */
+  fileReading?: ExifReading;
+  /** Description, position and capture time set by hand (asset-edits.ts), over the file's. */
+  overrides?: AssetOverrides;
+  /** Counts edits: a processor that read an older one does not overwrite the newer. */
+  editVersion?: number;
   createdAt: string;
   updatedAt: string;
   /**
@@ -58,7 +65,7 @@ export interface Asset {
 }
 
 /** Bumped whenever processing would produce different output; reprocessing picks older assets. */
-export const PIPELINE_VERSION = 3;
+export const PIPELINE_VERSION = 4;
 
 /** S3 sequencers are hex of varying length: right-pad with zeros, then compare as text. */
 export const compareSequencers = (a: string, b: string): number => {

@@ -169,8 +169,12 @@ export interface AssetRepository {
   get(id: string): Promise<Asset | undefined>;
   /** The records of these ids that exist, in no particular order (batched gets). */
   getMany(ids: string[]): Promise<Asset[]>;
-  /** Replaces the record unless it is gone or holds a newer event's result; answers whether it did. */
-  save(asset: Asset): Promise<boolean>;
+  /**
+   * Replaces the record unless it is gone, holds a newer event's result, or was edited since this
+   * copy was read (its `editVersion`); with `expected.updatedAt`, only over exactly that record.
+   * Answers whether it did.
+   */
+  save(asset: Asset, expected?: { updatedAt: string }): Promise<boolean>;
   /** Claims the asset's checksum in its library; answers the holder (this asset or another). */
   claimChecksum(asset: Asset): Promise<string>;
   findChecksum(libraryId: string, checksum: string): Promise<string | undefined>;

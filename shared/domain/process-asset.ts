@@ -1,5 +1,6 @@
 import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.ts';
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
+import { withOverrides } from './asset-edits.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { FaceQueue } from './face-ports.ts';
@@ -145,6 +146,9 @@ export class AssetProcessor {
     delete base.error;
     delete base.duplicateOf;
     delete base.inlineUntil;
+    // Told again by this run's place, or not at all.
+    delete base.countryCode;
+    delete base.timezone;
 
     let work: { inspection: Inspection; rendition: Rendition; placed: PlacedReading } | MediaRejected;
     try {
@@ -159,7 +163,7 @@ export class AssetProcessor {
       // Naming the place is microseconds (the first photo loads the index): beside the decode.
       const [rendition, placed] = await Promise.all([
         timed('render', () => media.render(file, inspection)),
-        placeReading(inspection.reading, this.deps.places),
+        placeReading(withOverrides(inspection.reading, asset.overrides), this.deps.places),
       ]);
       work = { inspection, rendition, placed };
     } catch (error) {
@@ -204,6 +208,7 @@ export class AssetProcessor {
       width: rendition.width,
       height: rendition.height,
       exif: reading.exif,
+      fileReading: inspection.reading,
       ...(placed.countryCode && { countryCode: placed.countryCode }),
       ...(placed.timezone && { timezone: placed.timezone }),
       ...(inspection.durationSeconds !== undefined && { duration: inspection.durationSeconds }),
@@ -301,10 +306,20 @@ export class AssetProcessor {
       return { outcome: asset.state as Outcome, asset };
     }
     const current = await assets.get(asset.id);
+    // Edited while this run worked from the older overrides: the event comes back and applies them.
+    if (current && current.editVersion !== asset.editVersion) throw new EditedWhileProcessing(asset.id);
     if (current) return { outcome: 'stale', asset: current };
     // Deleted while we worked: leave nothing of ours behind.
     await assets.releaseChecksum(asset);
     await storage.deleteDerived(Object.values(derivedKeys(asset)));
     return { outcome: 'orphan' };
+  }
+}
+
+/** Retryable: the record was edited by hand while it was being processed. */
+class EditedWhileProcessing extends Error {
+  constructor(id: string) {
+    super(`asset ${id} was edited while it was processed; processing again`);
+    this.name = 'EditedWhileProcessing';
   }
 }

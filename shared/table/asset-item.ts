@@ -18,6 +18,11 @@ const metricsSchema = z.object(
 
 // Dates are stored as the text they were read as.
 const exifSchema = z.object(exifShape({ text, datetime: text, number: num, int: num }));
+const wallClockSchema = z.object({
+  local: z.string(),
+  offset: z.string().optional(),
+  universal: z.literal(true).optional(),
+});
 
 const assetSchema = z.object({
   id: z.string(),
@@ -46,6 +51,15 @@ const assetSchema = z.object({
   countryCode: z.string().optional(),
   timezone: z.string().optional(),
   metrics: metricsSchema.optional(),
+  fileReading: z.object({ exif: exifSchema, captured: wallClockSchema.optional() }).optional(),
+  overrides: z
+    .object({
+      description: z.string().optional(),
+      position: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+      originalDatetime: wallClockSchema.optional(),
+    })
+    .optional(),
+  editVersion: z.number().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   uploadExpiresAt: z.string().optional(),

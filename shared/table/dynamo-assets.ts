@@ -49,14 +49,26 @@ export class DynamoAssets implements AssetRepository {
     return Item && fromItem(Item);
   }
 
-  async save(asset: Asset): Promise<boolean> {
+  async save(asset: Asset, expected?: { updatedAt: string }): Promise<boolean> {
     const newer = asset.sequencer ? ' AND (attribute_not_exists(sequencerKey) OR sequencerKey <= :seq)' : '';
+    // An edit writes over exactly the record it read; anything else never over a newer edit.
+    const unedited = expected
+      ? ' AND updatedAt = :read'
+      : asset.editVersion === undefined
+        ? ' AND attribute_not_exists(editVersion)'
+        : ' AND editVersion = :edit';
+    const values = {
+      ...(asset.sequencer && { ':seq': sequencerKey(asset.sequencer) }),
+      ...(expected
+        ? { ':read': expected.updatedAt }
+        : asset.editVersion !== undefined && { ':edit': asset.editVersion }),
+    };
     return this.conditional(
       new PutCommand({
         TableName: this.table,
         Item: toItem(asset),
-        ConditionExpression: `attribute_exists(pk)${newer}`,
-        ...(asset.sequencer && { ExpressionAttributeValues: { ':seq': sequencerKey(asset.sequencer) } }),
+        ConditionExpression: `attribute_exists(pk)${newer}${unedited}`,
+        ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
       }),
     );
   }

@@ -48,10 +48,11 @@ export class MemoryAssets implements AssetRepository {
     const asset = this.assets.get(id);
     return asset && structuredClone(asset);
   }
-  async save(asset: Asset) {
+  async save(asset: Asset, expected?: { updatedAt: string }) {
     const current = this.assets.get(asset.id);
     if (!current) return false;
     if (asset.sequencer && current.sequencer && compareSequencers(current.sequencer, asset.sequencer) > 0) return false;
+    if (expected ? current.updatedAt !== expected.updatedAt : current.editVersion !== asset.editVersion) return false;
     this.assets.set(asset.id, structuredClone(asset));
     return true;
   }

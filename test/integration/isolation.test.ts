@@ -93,6 +93,22 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'get', path: `/api/assets/${a.asset.id}` }),
     missing: () => ({ method: 'get', path: `/api/assets/${MISSING_ASSET}` }),
   },
+  bulkUpdateAssets: {
+    foreign: () => ({
+      method: 'post',
+      path: '/api/assets/bulk-update',
+      body: { updates: [{ id: a.asset.id, change: { description: 'mine now' } }] },
+    }),
+    missing: () => ({
+      method: 'post',
+      path: '/api/assets/bulk-update',
+      body: { updates: [{ id: MISSING_ASSET, change: { description: 'mine now' } }] },
+    }),
+  },
+  updateAsset: {
+    foreign: () => ({ method: 'patch', path: `/api/assets/${a.asset.id}`, body: { description: 'mine now' } }),
+    missing: () => ({ method: 'patch', path: `/api/assets/${MISSING_ASSET}`, body: { description: 'mine now' } }),
+  },
   deleteAsset: {
     foreign: () => ({ method: 'delete', path: `/api/assets/${a.asset.id}` }),
     missing: () => ({ method: 'delete', path: `/api/assets/${MISSING_ASSET}` }),
