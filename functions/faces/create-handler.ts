@@ -10,8 +10,11 @@ import { parseFaceWork } from '#shared/events/face-work.ts';
 import { logger } from '#shared/logger.ts';
 import { retryLater } from '#shared/queue/retry-later.ts';
 
-/** How soon a photo that met another clustering run of its library tries again. */
-const BUSY_RETRY_SECONDS = 5;
+/**
+ * How soon a photo that met another clustering run of its library tries again: 5 s, doubling to
+ * 5 minutes, so the ten receives before the dead-letter queue span about twenty minutes.
+ */
+const busyRetrySeconds = (attempt: number) => Math.min(5 * 2 ** (attempt - 1), 300);
 
 /**
  * The face stage: one message, one asset to look at (or one library to cluster again). A failure
@@ -41,7 +44,7 @@ export const createFaceHandler = (config: FaceConfig, overrides: { detector?: Fa
     } catch (error) {
       // Another run holds the library for a few seconds: come back soon, not after the visibility timeout.
       if (error instanceof ClusteringBusy)
-        await retryLater(sqs, record, BUSY_RETRY_SECONDS, config.DARKROOM_SQS_ENDPOINT);
+        await retryLater(sqs, record, busyRetrySeconds(attempt), config.DARKROOM_SQS_ENDPOINT);
       throw error;
     }
   };

@@ -29,12 +29,16 @@ export const assetTasks = async (
   );
 };
 
+/** The first pipeline version whose processor queued every ready asset for the face stage. */
+const FACE_STAGE_PIPELINE = 4;
+
 /**
  * The face stages not yet begun: the processor queues every asset it makes ready, so until the
  * stage writes its own record they are pending (a failed asset is never looked at).
  */
 const awaitedFaceStages = (asset: Asset, stored: AssetTask[]): AssetTask[] =>
-  asset.state === 'failed'
+  // Records processed before the face stage existed were never queued for it (reprocess --faces queues them).
+  asset.state === 'failed' || (asset.state !== 'pending' && (asset.pipelineVersion ?? 0) < FACE_STAGE_PIPELINE)
     ? []
     : (['face_detection', 'face_clustering'] as const)
         .filter((type) => !stored.some((t) => t.type === type))

@@ -30,6 +30,11 @@ export interface FaceRepository {
   /** The library's faces clustering may still place: described, automatic, with no person. */
   unassigned(libraryId: string): Promise<Face[]>;
   putFace(face: Face): Promise<void>;
+  /**
+   * A face the detector found: written whole when new; when it is there already, only what
+   * detection says (box, score, descriptor), so the person it was given meanwhile stays.
+   */
+  putDetected(face: Face): Promise<void>;
   deleteFace(face: Face): Promise<void>;
   /** Gives the face a person (or none) only while it still has `expected`; answers whether it did. */
   assign(face: Face, personId: string | undefined, expected: string | undefined, pinned: boolean): Promise<boolean>;

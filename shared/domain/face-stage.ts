@@ -68,7 +68,8 @@ export class FaceStage {
     if (!force && done?.status === 'success' && done.version === FACE_STAGE_VERSION) {
       // Detection is done; clustering may not be (a crash between them, or a busy lease).
       const clustered = await tasks.get(assetId, 'face_clustering');
-      if (clustered?.status !== 'success') await this.clusterFor(asset, [], delivery);
+      if (clustered?.status !== 'success')
+        await this.clusterFor(asset, await this.deps.faces.facesOfAsset(assetId), delivery);
       return 'unchanged';
     }
     const started = await this.mark(asset, 'face_detection', 'started', delivery, done);
@@ -88,6 +89,11 @@ export class FaceStage {
     }
     await this.finish(started, 'success', { result: `${found.length} ${found.length === 1 ? 'face' : 'faces'}` });
     await this.clusterFor(asset, found, delivery);
+    // Deleted while its faces were placed: what this run wrote goes too.
+    if (!(await this.deps.assets.get(asset.id))) {
+      await this.gone.forget(asset);
+      return 'gone';
+    }
     return 'detected';
   }
 
@@ -111,9 +117,6 @@ export class FaceStage {
         source: 'automatic',
         confidence: d.confidence,
         descriptor: d.descriptor,
-        // What a person said stays: the person given, or taken away by hand (pinned with none).
-        ...(old?.personId && { personId: old.personId }),
-        ...(old?.pinned && { pinned: true }),
         ...(timestampMs !== undefined && { timestampMs }),
         createdAt: old?.createdAt ?? now,
         updatedAt: now,
@@ -122,8 +125,14 @@ export class FaceStage {
     for (const face of found) {
       const crop = await detector.crop(preview, display, face.box).catch(asImageError);
       await storage.putDerived(faceCropKey(asset, face.id), crop, 'image/jpeg');
-      await faces.putFace(face);
+      // The person a face has (by hand, or another run's) is not this run's to change.
+      await faces.putDetected(face);
     }
+    // As stored: a face seen before keeps the person it had (clustering skips it).
+    const stored = found.map((f) => {
+      const old = before.get(f.id);
+      return { ...f, ...(old?.personId && { personId: old.personId }), ...(old?.pinned && { pinned: true }) };
+    });
     const kept = new Set(found.map((f) => f.id));
     const stale = [...before.values()].filter((f) => f.source === 'automatic' && !kept.has(f.id));
     await this.gone.remove(asset, stale);
@@ -132,7 +141,7 @@ export class FaceStage {
       await this.gone.forget(asset);
       throw new AssetDeletedMeanwhile(asset.id);
     }
-    return found;
+    return stored;
   }
 
   private async clusterFor(asset: Asset, fresh: Face[], delivery: Delivery) {

@@ -4,10 +4,15 @@ import { type Face, type Person, personStats } from './faces.ts';
 import { newId } from './ids.ts';
 import type { Clock } from './ports.ts';
 
-/** What a planner sees: the library's people (their centroids) and the faces to place. */
+/**
+ * What a planner sees: the library's people (their centroids), its unplaced faces, and which of
+ * them are new (the photo's): only those are placed, the others are the company they may keep, so
+ * a photo costs O(new × unplaced), not O(unplaced²).
+ */
 export interface ClusterInput {
   people: { id: string; centroid: Float32Array }[];
   faces: { id: string; descriptor: Float32Array }[];
+  newFaceIds: string[];
 }
 
 /** Faces that join an existing person, and groups of faces that become new people. */
@@ -52,10 +57,17 @@ export class PeopleClustering {
       const { faces } = this.deps;
       // The index is eventually consistent: the faces just written are added by hand.
       const unplaced = new Map((await faces.unassigned(libraryId)).map((f) => [f.id, f]));
-      for (const face of fresh) if (!face.personId && face.descriptor) unplaced.set(face.id, face);
-      if (unplaced.size === 0) return;
+      const placing = fresh.filter((f) => !f.personId && !f.pinned && f.descriptor);
+      for (const face of placing) unplaced.set(face.id, face);
+      if (placing.length === 0) return;
       const people = await faces.people(libraryId);
-      await this.apply(libraryId, owner, people, [...unplaced.values()]);
+      await this.apply(
+        libraryId,
+        owner,
+        people,
+        [...unplaced.values()],
+        placing.map((f) => f.id),
+      );
     });
   }
 
@@ -135,12 +147,13 @@ export class PeopleClustering {
     }
   }
 
-  private async apply(libraryId: string, owner: string, people: Person[], unplaced: Face[]) {
+  private async apply(libraryId: string, owner: string, people: Person[], unplaced: Face[], newFaceIds: string[]) {
     const { faces, planner, clock } = this.deps;
     const byId = new Map(unplaced.map((f) => [f.id, f]));
     const plan = planner({
       people: people.flatMap((p) => (p.centroid ? [{ id: p.id, centroid: p.centroid }] : [])),
       faces: unplaced.flatMap((f) => (f.descriptor ? [{ id: f.id, descriptor: f.descriptor }] : [])),
+      newFaceIds,
     });
     const touched = new Set<string>();
     for (const { faceId, personId } of plan.join) {
@@ -164,7 +177,9 @@ export class PeopleClustering {
         updatedAt: now,
       };
       await faces.createPerson(person);
-      for (const face of members) if (await faces.assign(face, person.id, undefined, false)) touched.add(person.id);
+      // Refreshed whatever the assigns do: one that lost every face to another run is removed.
+      touched.add(person.id);
+      for (const face of members) await faces.assign(face, person.id, undefined, false);
     }
     await this.refresh(touched);
   }

@@ -18,7 +18,7 @@ const NEW = 'new:';
  */
 export const centroidPlanner =
   (options: ClusteringOptions = { ...CLUSTERING_DEFAULTS, link: 'centroid' }): ClusterPlanner =>
-  ({ people, faces }) => {
+  ({ people, faces, newFaceIds }) => {
     const libraryId = 'library';
     // Each person enters as one face at its centroid: its mean is then the centroid itself.
     const anchors: ClusterFace[] = people.map((p) => ({
@@ -29,12 +29,7 @@ export const centroidPlanner =
     }));
     const fresh: ClusterFace[] = faces.map((f) => ({ id: f.id, libraryId, descriptor: f.descriptor, personId: null }));
     let made = 0;
-    const result = assignFaces(
-      [...anchors, ...fresh],
-      fresh.map((f) => f.id),
-      () => `${NEW}${made++}`,
-      options,
-    );
+    const result = assignFaces([...anchors, ...fresh], newFaceIds, () => `${NEW}${made++}`, options);
     const join: { faceId: string; personId: string }[] = [];
     const created = new Map<string, string[]>();
     for (const { faceId, personId } of result.assignments) {
@@ -48,8 +43,10 @@ export const centroidPlanner =
 /** The batch rule (clustering.ts): DBSCAN over the library's faces, keeping what people said. */
 export const libraryRebuilder =
   (options: ClusteringOptions = CLUSTERING_DEFAULTS): ClusterRebuilder =>
-  (faces, people) =>
-    reclusterLibrary(
+  (faces, people) => {
+    // A face naming a person that no longer exists counts as no one's, never as that person's.
+    const known = new Set(people.map((p) => p.id));
+    return reclusterLibrary(
       faces.flatMap((f) =>
         f.descriptor
           ? [
@@ -57,7 +54,7 @@ export const libraryRebuilder =
                 id: f.id,
                 libraryId: f.libraryId,
                 descriptor: f.descriptor,
-                personId: f.personId ?? null,
+                personId: f.personId && known.has(f.personId) ? f.personId : null,
                 manual: f.pinned ?? false,
               },
             ]
@@ -67,3 +64,4 @@ export const libraryRebuilder =
       () => newId('person'),
       options,
     );
+  };

@@ -141,7 +141,8 @@ export const assignFaces = (
       assign(face, personId);
       continue;
     }
-    const free = withinReach(face, state, options.maxDistance).filter((f) => !f.personId);
+    // Faces taken off a person by hand (pinned, no one's) are no company for a new person.
+    const free = withinReach(face, state, options.maxDistance).filter((f) => !f.personId && !f.manual);
     if (free.length + 1 < options.minFaces) {
       deferred.add(face.id);
       continue;

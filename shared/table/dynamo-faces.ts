@@ -86,6 +86,36 @@ export class DynamoFaces implements FaceRepository {
     await this.db.send(new PutCommand({ TableName: this.table, Item: faceToItem(face) }));
   }
 
+  async putDetected(face: Face): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: faceToItem(face),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: faceItem(face.id),
+          UpdateExpression: `SET box = :box, updatedAt = :now${face.confidence === undefined ? '' : ', confidence = :score'}${face.descriptor ? ', #descriptor = :descriptor' : ''}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          // DESCRIPTOR is one of DynamoDB's reserved words.
+          ...(face.descriptor && { ExpressionAttributeNames: { '#descriptor': 'descriptor' } }),
+          ExpressionAttributeValues: {
+            ':box': face.box,
+            ':now': face.updatedAt,
+            ...(face.confidence !== undefined && { ':score': face.confidence }),
+            ...(face.descriptor && { ':descriptor': bytesOf(face.descriptor) }),
+          },
+        }),
+      );
+    }
+  }
+
   async deleteFace(face: Face): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: faceItem(face.id) }));
   }

@@ -26,10 +26,13 @@ const db = () => embedded().db;
 
 /** Previews are JSON: the identities in the photo, left to right. */
 const preview = (identities: number[], jitter = 0.1) => Buffer.from(JSON.stringify({ identities, jitter }));
-const fakeDetector = (): FaceDetector & { fail?: string } => {
-  const detector: FaceDetector & { fail?: string } = {
+type FakeDetector = FaceDetector & { fail?: string; meanwhile?: () => Promise<void> };
+const fakeDetector = (): FakeDetector => {
+  const detector: FakeDetector = {
     async detect(image): Promise<DetectedFace[]> {
       if (detector.fail) throw new MediaRejected(detector.fail);
+      // What someone else does while the detector works.
+      await detector.meanwhile?.();
       const { identities, jitter } = JSON.parse(image.toString()) as { identities: number[]; jitter: number };
       return identities.map((identity, i) => ({
         box: { x: 10 + i * 100, y: 20, w: 80, h: 80 },
@@ -45,10 +48,10 @@ const fakeDetector = (): FaceDetector & { fail?: string } => {
 };
 
 /** The test's rule: join the nearest person within 0.2, else two close faces make a person. */
-const planner: ClusterPlanner = ({ people, faces }) => {
+const planner: ClusterPlanner = ({ people, faces, newFaceIds }) => {
   const join: { faceId: string; personId: string }[] = [];
   const left: typeof faces = [];
-  for (const face of faces) {
+  for (const face of faces.filter((f) => newFaceIds.includes(f.id))) {
     const near = people
       .map((p) => ({ p, d: cosineDistance(p.centroid, face.descriptor) }))
       .sort((a, b) => a.d - b.d)[0];
@@ -57,9 +60,10 @@ const planner: ClusterPlanner = ({ people, faces }) => {
   }
   const create: string[][] = [];
   const taken = new Set<string>();
+  const company = faces.filter((f) => !join.some((j) => j.faceId === f.id));
   for (const face of left) {
     if (taken.has(face.id)) continue;
-    const group = left.filter((f) => !taken.has(f.id) && cosineDistance(f.descriptor, face.descriptor) < 0.2);
+    const group = company.filter((f) => !taken.has(f.id) && cosineDistance(f.descriptor, face.descriptor) < 0.2);
     if (group.length >= 2) {
       create.push(group.map((f) => f.id));
       for (const f of group) taken.add(f.id);
@@ -132,6 +136,31 @@ describe('the face stage', () => {
     expect((await faces.unassigned(libraryId)).length).toBe(1);
     await stage.detect((await photo([3], 0.12)).id, delivery());
     expect((await faces.people(libraryId)).length).toBe(3);
+  });
+
+  it('a person given by hand while the stage looks again stays; so does one another run gave', async () => {
+    const { stage, faces, detector, photo, delivery, libraryId, clock } = setup();
+    const asset = await photo([9]);
+    await stage.detect(asset.id, delivery());
+    const [face] = await faces.facesOfAsset(asset.id);
+    if (!face) throw new Error('expected a face');
+    const now = clock.now().toISOString();
+    await faces.createPerson({
+      id: 'person_hand',
+      libraryId,
+      owner: asset.owner,
+      isHidden: false,
+      isFavorite: false,
+      faceCount: 0,
+      assetCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    detector.meanwhile = async () => {
+      await faces.assign(face, 'person_hand', undefined, true);
+    };
+    expect(await stage.detect(asset.id, delivery(), true)).toBe('detected');
+    expect(await faces.getFace(face.id)).toMatchObject({ personId: 'person_hand', pinned: true });
   });
 
   it('a detector failure is the stage’s, recorded in words; the asset stays ready', async () => {

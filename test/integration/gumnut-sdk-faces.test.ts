@@ -43,6 +43,7 @@ const userWithPeople = async () => {
   }
   const services = composeAssets(stack().config);
   const now = new Date().toISOString();
+  const seeded: Face[] = [];
   for (const [rank, assetId] of assets.entries()) {
     const face: Face = {
       id: stableId('face', key, rank),
@@ -57,8 +58,9 @@ const userWithPeople = async () => {
       updatedAt: now,
     };
     await services.faces.putFace(face);
+    seeded.push(face);
   }
-  await pairClustering(stack().config).cluster(library.id, library.user_id);
+  await pairClustering(stack().config).cluster(library.id, library.user_id, seeded);
   return { target: { baseUrl: stack().apiUrl, apiKey: key }, assets };
 };
 
