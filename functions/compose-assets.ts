@@ -2,6 +2,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
+import { AlbumQueries } from '#shared/domain/album-queries.ts';
+import { AssetAlbums } from '#shared/domain/asset-albums.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
@@ -29,6 +31,7 @@ import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
@@ -91,6 +94,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     rebuild: libraryRebuilder(),
     clock: systemClock,
   });
+  const albums = new DynamoAlbums(clients.dynamo, config.TABLE_NAME);
   const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,
@@ -99,7 +103,9 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     tasks,
     clustering,
     faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
-    peopleQueries: new PeopleQueries(faceDeps),
+    peopleQueries: new PeopleQueries({ ...faceDeps, albums }),
+    albums,
+    albumQueries: new AlbumQueries({ accounts, assets, albums, clock: systemClock }),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,
@@ -120,6 +126,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       accounts,
       assets,
       faces,
+      albums,
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
     }),
     deleteAsset: new DeleteAsset({
@@ -127,6 +134,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       storage,
       ledger,
       faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
+      albums: new AssetAlbums(albums),
     }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({
