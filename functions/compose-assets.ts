@@ -77,6 +77,8 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     ...overrides,
   };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
+  const albums = new DynamoAlbums(clients.dynamo, config.TABLE_NAME);
+  const assetAlbums = new AssetAlbums(albums);
   const processor = new AssetProcessor({
     assets,
     storage,
@@ -84,6 +86,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     places,
     ledger,
     clock: systemClock,
+    albums: assetAlbums,
     ...(faceQueue && { faces: faceQueue }),
   });
   const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
@@ -94,7 +97,6 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     rebuild: libraryRebuilder(),
     clock: systemClock,
   });
-  const albums = new DynamoAlbums(clients.dynamo, config.TABLE_NAME);
   const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,
@@ -134,7 +136,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       storage,
       ledger,
       faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
-      albums: new AssetAlbums(albums),
+      albums: assetAlbums,
     }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

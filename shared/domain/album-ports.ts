@@ -30,6 +30,8 @@ export interface AlbumRepository {
   addMember(member: AlbumMember): Promise<boolean>;
   /** Removes the member if it is there; answers whether this call removed it. */
   removeMember(albumId: string, assetId: string): Promise<boolean>;
+  /** Moves a member to the asset's capture time (its position follows), if it is still there. */
+  moveMember(member: AlbumMember, localDatetime: string): Promise<void>;
   getMember(albumId: string, assetId: string): Promise<AlbumMember | undefined>;
   getLink(linkId: string, libraryId: string): Promise<AlbumMember | undefined>;
   /** Exact: counts the album's member items (strongly consistent). */

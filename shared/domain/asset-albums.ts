@@ -5,6 +5,20 @@ import type { Asset } from './asset.ts';
 export class AssetAlbums {
   constructor(private readonly albums: AlbumRepository) {}
 
+  /**
+   * Brings the asset's links in line with its record: a capture time learnt from its bytes (or
+   * edited) moves it in each album's timeline; an upload found to duplicate another leaves them.
+   */
+  async follow(asset: Pick<Asset, 'id' | 'state' | 'localDatetime'>): Promise<void> {
+    if (asset.state === 'duplicate') return this.forget(asset);
+    const links = await this.albums.albumsOfAsset(asset.id);
+    await Promise.all(
+      links
+        .filter((link) => link.localDatetime !== asset.localDatetime)
+        .map((link) => this.albums.moveMember(link, asset.localDatetime)),
+    );
+  }
+
   /** Takes a deleted (or being deleted) asset out of every album. Safe to repeat. */
   async forget(asset: Pick<Asset, 'id'>): Promise<void> {
     const links = await this.albums.albumsOfAsset(asset.id);

@@ -1,5 +1,6 @@
 import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.ts';
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
+import type { AssetAlbums } from './asset-albums.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { FaceQueue } from './face-ports.ts';
@@ -66,6 +67,8 @@ export interface ProcessorDeps {
   clock: Clock;
   /** The face stage's queue: every asset found ready is sent there (the stage skips what it did). */
   faces?: FaceQueue;
+  /** An asset added to albums while pending moves in their timelines to the capture time found. */
+  albums?: Pick<AssetAlbums, 'follow'>;
 }
 
 /** How long the S3 event leaves a direct upload to finish its own processing. */
@@ -105,6 +108,7 @@ export class AssetProcessor {
     if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION) {
       // An invocation that died after its record but before the counters left them to this one.
       await this.account(asset);
+      await this.deps.albums?.follow(asset);
       return { outcome: 'skipped', asset };
     }
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
@@ -298,6 +302,7 @@ export class AssetProcessor {
     if (await assets.save(asset)) {
       await afterSave?.();
       await this.account(asset);
+      await this.deps.albums?.follow(asset);
       return { outcome: asset.state as Outcome, asset };
     }
     const current = await assets.get(asset.id);

@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlbumRepository, AlbumTimelineQuery } from '#shared/domain/album-ports.ts';
-import type { Album, AlbumMember } from '#shared/domain/albums.ts';
+import { type Album, type AlbumMember, albumPosition } from '#shared/domain/albums.ts';
 import type { Page } from '#shared/domain/face-ports.ts';
 import { albumFromItem, albumListingKey, albumToItem, memberFromItem, memberToItem } from './album-item.ts';
 import { isConditionFailure } from './conditions.ts';
@@ -144,6 +144,22 @@ export class DynamoAlbums implements AlbumRepository {
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
+    }
+  }
+
+  async moveMember(member: AlbumMember, localDatetime: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: albumMemberItem(member.albumId, member.assetId),
+          UpdateExpression: 'SET localDatetime = :at, gsi1sk = :position',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': localDatetime, ':position': albumPosition({ ...member, localDatetime }) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

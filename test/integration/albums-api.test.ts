@@ -8,9 +8,10 @@ import {
 } from '#functions/api/routes/album-outputs.ts';
 import { assetListResponse } from '#functions/api/routes/asset-outputs.ts';
 import { api } from '#test/helpers/api.ts';
+import { photoAt } from '#test/helpers/geo-photos.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
-import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
+import { deviceMetadata, directUpload, newKey, settled } from '#test/helpers/uploads.ts';
 
 // The album and album-asset routes through the local stack, and what albums do to the asset list.
 
@@ -162,6 +163,32 @@ describe('albums', () => {
       album_cover_asset_id: assets[3],
     });
     expect(summary.asset_urls.thumbnail?.url).toMatch(/^http/);
+  });
+
+  it('an asset added while pending moves in the album’s timeline to the capture time processing finds', async () => {
+    const album = await create();
+    await add(album.id, [assets[4] ?? '']);
+    const bytes = await photoAt([10, 10], '2024:06:15 12:00:00', '#123456');
+    const created = await client().post('/api/assets/uploads', {
+      ...deviceMetadata({ file_created_at: '2019-01-01T00:00:00Z' }),
+      file_name: 'late.jpg',
+      mime_type: 'image/jpeg',
+      file_size_bytes: bytes.length,
+    });
+    const id = created.body.asset_id as string;
+    expect(await add(album.id, [id])).toMatchObject({ added_assets: [id] });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(created.body.upload.fields as Record<string, string>))
+      form.append(name, value);
+    form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'late.jpg');
+    expect((await fetch(created.body.upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+    expect((await settled(stack().apiUrl, key, id)).local_datetime).toBe('2024-06-15T12:00:00Z');
+    expect((await albumAssets(album.id)).data.map((a) => a.id)).toEqual([id, assets[4]]);
+    expect((await albumAssets(album.id, `&limit=1&starting_after_id=${id}`)).data.map((a) => a.id)).toEqual([
+      assets[4],
+    ]);
+    const summary = albumResponse.parse((await client().get(`/api/albums/${album.id}`)).body);
+    expect(summary).toMatchObject({ end_date: '2024-06-15T12:00:00Z', album_cover_asset_id: id, asset_count: 2 });
   });
 
   it('album_filter keeps assets in some album, or in none; not_in_album with album_id is a 422', async () => {
