@@ -2,6 +2,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
+import { AlbumAssetPages } from '#shared/domain/album-asset-pages.ts';
+import { AlbumLinkQueries } from '#shared/domain/album-link-queries.ts';
 import { AlbumQueries } from '#shared/domain/album-queries.ts';
 import { AssetAlbums } from '#shared/domain/asset-albums.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
@@ -31,6 +33,7 @@ import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoAlbumMembers } from '#shared/table/dynamo-album-members.ts';
 import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
@@ -78,7 +81,8 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
   };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
   const albums = new DynamoAlbums(clients.dynamo, config.TABLE_NAME);
-  const assetAlbums = new AssetAlbums(albums);
+  const members = new DynamoAlbumMembers(clients.dynamo, config.TABLE_NAME);
+  const assetAlbums = new AssetAlbums(albums, members);
   const processor = new AssetProcessor({
     assets,
     storage,
@@ -105,9 +109,9 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     tasks,
     clustering,
     faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
-    peopleQueries: new PeopleQueries({ ...faceDeps, albums }),
-    albums,
-    albumQueries: new AlbumQueries({ accounts, assets, albums, clock: systemClock }),
+    peopleQueries: new PeopleQueries({ ...faceDeps, albums, members }),
+    albumQueries: new AlbumQueries({ accounts, assets, albums, members, clock: systemClock }),
+    albumLinkQueries: new AlbumLinkQueries({ accounts, assets, albums, members }),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,
@@ -128,7 +132,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       accounts,
       assets,
       faces,
-      albums,
+      albums: new AlbumAssetPages({ assets, albums, members }),
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
     }),
     deleteAsset: new DeleteAsset({

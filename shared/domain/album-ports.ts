@@ -1,4 +1,5 @@
-// The interface the album use cases, the album filter of the asset list and asset deletion depend on.
+// The interfaces the album use cases, the album filter of the asset list and asset deletion depend
+// on: the albums themselves, and their members (one link per asset in an album).
 import type { Album, AlbumMember } from './albums.ts';
 import type { Page } from './face-ports.ts';
 
@@ -26,6 +27,9 @@ export interface AlbumRepository {
   /** Clears the cover only while it is still this asset. */
   clearCover(albumId: string, assetId: string): Promise<void>;
   deleteAlbum(id: string): Promise<void>;
+}
+
+export interface AlbumMembers {
   /** Adds the member unless it is there; answers whether this call added it. */
   addMember(member: AlbumMember): Promise<boolean>;
   /** Removes the member if it is there; answers whether this call removed it. */

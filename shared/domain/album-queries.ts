@@ -1,6 +1,6 @@
 import type { Accounts } from './accounts.ts';
-import type { AlbumRepository } from './album-ports.ts';
-import { type Album, type AlbumMember, type AlbumSummary, albumPosition } from './albums.ts';
+import type { AlbumMembers, AlbumRepository } from './album-ports.ts';
+import type { Album, AlbumMember, AlbumSummary } from './albums.ts';
 import { ownedAsset } from './asset-queries.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
 import { newId, stableId } from './ids.ts';
@@ -8,15 +8,6 @@ import type { AssetRepository, Clock } from './ports.ts';
 
 export interface AlbumListQuery {
   libraryId?: string;
-  assetId?: string;
-  ids?: string[];
-  limit: number;
-  startingAfterId?: string;
-}
-
-export interface LinkListQuery {
-  libraryId?: string;
-  albumId?: string;
   assetId?: string;
   ids?: string[];
   limit: number;
@@ -41,6 +32,7 @@ export interface AlbumQueriesDeps {
   accounts: Accounts;
   assets: AssetRepository;
   albums: AlbumRepository;
+  members: AlbumMembers;
   clock: Clock;
 }
 
@@ -58,11 +50,11 @@ export class AlbumQueries {
 
   /** Count, dates and cover, read from the members (the count exactly, by counting them). */
   async summary(album: Album): Promise<AlbumSummary> {
-    const { albums } = this.deps;
+    const { members } = this.deps;
     const [assetCount, first, last] = await Promise.all([
-      albums.countMembers(album.id),
-      albums.timeline({ albumId: album.id, order: 'asc', limit: 1 }),
-      albums.timeline({ albumId: album.id, order: 'desc', limit: 1 }),
+      members.countMembers(album.id),
+      members.timeline({ albumId: album.id, order: 'asc', limit: 1 }),
+      members.timeline({ albumId: album.id, order: 'desc', limit: 1 }),
     ]);
     const oldest = first.items[0];
     const newest = last.items[0];
@@ -76,7 +68,7 @@ export class AlbumQueries {
   }
 
   async list(owner: string, query: AlbumListQuery): Promise<{ albums: Album[]; hasMore: boolean }> {
-    const { accounts, albums } = this.deps;
+    const { accounts, albums, members } = this.deps;
     if (query.libraryId) await accounts.getLibrary(owner, query.libraryId);
     if (!query.assetId && !query.ids) {
       const libraryId = await accounts.resolveLibrary(owner, query.libraryId);
@@ -87,7 +79,7 @@ export class AlbumQueries {
     let ids = query.ids;
     if (query.assetId) {
       const asset = await ownedAsset(this.deps.assets, owner, query.assetId);
-      const of = new Set((await albums.albumsOfAsset(asset.id)).map((m) => m.albumId));
+      const of = new Set((await members.albumsOfAsset(asset.id)).map((m) => m.albumId));
       ids = ids ? ids.filter((id) => of.has(id)) : [...of];
     }
     const sorted = (await albums.getAlbums(ids ?? []))
@@ -132,11 +124,11 @@ export class AlbumQueries {
    * finishes the job; once more after the album, for an add that raced the delete.
    */
   async remove(owner: string, id: string): Promise<void> {
-    const { albums } = this.deps;
+    const { albums, members } = this.deps;
     await this.get(owner, id);
     const unlinkAll = async () => {
-      const members = await albums.membersOfAlbum(id);
-      await Promise.all(members.map((m) => albums.removeMember(id, m.assetId)));
+      const links = await members.membersOfAlbum(id);
+      await Promise.all(links.map((m) => members.removeMember(id, m.assetId)));
     };
     await unlinkAll();
     await albums.deleteAlbum(id);
@@ -148,7 +140,7 @@ export class AlbumQueries {
    * it was there, so concurrent overlapping adds each report (and count) an asset once.
    */
   async addAssets(owner: string, albumId: string, assetIds: string[]): Promise<AddResult> {
-    const { albums, assets, clock } = this.deps;
+    const { albums, members, assets, clock } = this.deps;
     const album = await this.get(owner, albumId);
     const ids = [...new Set(assetIds)];
     const found = new Map((await assets.getMany(ids)).map((a) => [a.id, a]));
@@ -168,7 +160,7 @@ export class AlbumQueries {
           createdAt: now,
           updatedAt: now,
         };
-        return (await albums.addMember(member)) ? 'added' : 'duplicate';
+        return (await members.addMember(member)) ? 'added' : 'duplicate';
       }),
     );
     const result: AddResult = { added: [], duplicate: [], notFound: [] };
@@ -177,7 +169,7 @@ export class AlbumQueries {
     });
     // An add racing the album's delete leaves links of nothing: take them back out.
     if (result.added.length > 0 && !(await albums.updateAlbum(album.id, { updatedAt: now }))) {
-      await Promise.all(result.added.map((id) => albums.removeMember(album.id, id)));
+      await Promise.all(result.added.map((id) => members.removeMember(album.id, id)));
       throw new NotFound(NOT_FOUND);
     }
     return result;
@@ -185,63 +177,12 @@ export class AlbumQueries {
 
   /** Removes the assets from the album (absent ones are fine); a removed cover falls back to the default. */
   async removeAssets(owner: string, albumId: string, assetIds: string[]): Promise<void> {
-    const { albums, clock } = this.deps;
+    const { albums, members, clock } = this.deps;
     const album = await this.get(owner, albumId);
     const ids = [...new Set(assetIds)];
-    const removed = await Promise.all(ids.map((id) => albums.removeMember(album.id, id)));
+    const removed = await Promise.all(ids.map((id) => members.removeMember(album.id, id)));
     if (album.coverAssetId && ids.includes(album.coverAssetId)) await albums.clearCover(album.id, album.coverAssetId);
     if (removed.some(Boolean)) await albums.updateAlbum(album.id, { updatedAt: clock.now().toISOString() });
-  }
-
-  /** One link record of the caller's. */
-  async getLink(owner: string, linkId: string, libraryId?: string): Promise<AlbumMember> {
-    for (const library of await this.libraryIds(owner, libraryId)) {
-      const link = await this.deps.albums.getLink(linkId, library);
-      if (link && link.owner === owner) return link;
-    }
-    throw new NotFound('album asset not found');
-  }
-
-  /**
-   * Link records: of named links, of an asset or of an album (its timeline order), else of the
-   * library (link-id order).
-   */
-  async listLinks(owner: string, query: LinkListQuery): Promise<{ links: AlbumMember[]; hasMore: boolean }> {
-    const { albums } = this.deps;
-    const album = query.albumId ? await this.get(owner, query.albumId) : undefined;
-    const asset = query.assetId ? await ownedAsset(this.deps.assets, owner, query.assetId) : undefined;
-    if (query.libraryId) await this.deps.accounts.getLibrary(owner, query.libraryId);
-    if (!query.ids && !asset) {
-      if (album) {
-        const cursor = query.startingAfterId ? await this.linkCursor(owner, query.startingAfterId) : undefined;
-        if (cursor && cursor.albumId !== album.id) throw new Invalid('starting_after_id: not a link of this album');
-        const page = await albums.timeline({
-          albumId: album.id,
-          order: 'asc',
-          limit: query.limit,
-          ...(cursor && { startAfter: albumPosition(cursor) }),
-        });
-        return { links: page.items, hasMore: page.hasMore };
-      }
-      const libraryId = await this.deps.accounts.resolveLibrary(owner, query.libraryId);
-      const page = await albums.linksOfLibrary(libraryId, query.limit, query.startingAfterId);
-      return { links: page.items, hasMore: page.hasMore };
-    }
-    const candidates = query.ids
-      ? await Promise.all(query.ids.map((id) => this.getLink(owner, id, query.libraryId).catch(() => undefined)))
-      : await albums.albumsOfAsset(asset?.id ?? '');
-    const sorted = candidates
-      .filter(
-        (l): l is AlbumMember =>
-          l !== undefined &&
-          l.owner === owner &&
-          (!album || l.albumId === album.id) &&
-          (!asset || l.assetId === asset.id) &&
-          (!query.libraryId || l.libraryId === query.libraryId),
-      )
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    const page = pageAfter(sorted, query, 'album asset');
-    return { links: page.items, hasMore: page.hasMore };
   }
 
   private async cursor(owner: string, id: string): Promise<Album> {
@@ -250,21 +191,10 @@ export class AlbumQueries {
     return album;
   }
 
-  private async linkCursor(owner: string, id: string): Promise<AlbumMember> {
-    return this.getLink(owner, id).catch(() => {
-      throw new Invalid('starting_after_id: no such album asset');
-    });
-  }
-
-  private async libraryIds(owner: string, libraryId?: string): Promise<string[]> {
-    if (libraryId) return [(await this.deps.accounts.getLibrary(owner, libraryId)).id];
-    return (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
-  }
-
   /** The cover must be a live asset already in the album (the SDK's rule), so of its library and owner. */
   private async coverOf(album: Album, assetId: string) {
     const [member, asset] = await Promise.all([
-      this.deps.albums.getMember(album.id, assetId),
+      this.deps.members.getMember(album.id, assetId),
       this.deps.assets.get(assetId),
     ]);
     if (!member || !asset || asset.owner !== album.owner || asset.libraryId !== album.libraryId)
@@ -273,7 +203,7 @@ export class AlbumQueries {
 }
 
 /** An in-memory page after the item with `startingAfterId`. */
-const pageAfter = <T extends { id: string }>(
+export const pageAfter = <T extends { id: string }>(
   sorted: T[],
   query: { limit: number; startingAfterId?: string },
   what: string,

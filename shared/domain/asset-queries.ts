@@ -1,6 +1,5 @@
 import type { Accounts } from './accounts.ts';
-import type { AlbumRepository } from './album-ports.ts';
-import { albumPosition, assetPosition } from './albums.ts';
+import type { AlbumAssetPages } from './album-asset-pages.ts';
 import { type Asset, isListed } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
@@ -56,7 +55,7 @@ export class AssetQueries {
       /** Without it (unit tests of the other filters) no person is found. */
       faces?: Pick<FaceRepository, 'getPerson' | 'facesOfPerson'>;
       /** Without it no album is found, and album_filter finds every asset in none. */
-      albums?: Pick<AlbumRepository, 'getAlbum' | 'getMember' | 'timeline' | 'membersOfAlbum' | 'inAnyAlbum'>;
+      albums?: AlbumAssetPages;
     },
   ) {}
 
@@ -86,22 +85,29 @@ export class AssetQueries {
       throw new Invalid('album_filter: not_in_album contradicts album_id');
     const filter = query.albumFilter ?? 'all';
     if (filter === 'all' || (filter === 'in_album' && query.albumId)) return this.page(owner, query, timeline);
-    return this.filtered(timeline, (t) => this.page(owner, query, t), filter === 'in_album');
+    return this.albumsPort().filtered(timeline, (t) => this.page(owner, query, t), filter === 'in_album');
   }
 
   /** One page of the path the filters choose. */
   private async page(owner: string, query: ListQuery, timeline: TimelineQuery) {
-    const album = query.albumId ? await this.ownedAlbum(owner, query.albumId) : undefined;
+    const album = query.albumId ? await this.albumsPort().owned(owner, query.albumId) : undefined;
     if (album && query.libraryId && album.libraryId !== query.libraryId) return { assets: [], hasMore: false };
     let ids = query.ids;
     if (query.personIds) ids = await this.assetsOfPeople(owner, query.personIds, ids);
     if (album && ids) {
-      const members = new Set((await this.albumsPort().membersOfAlbum(album.id)).map((m) => m.assetId));
+      const members = await this.albumsPort().memberIds(album.id);
       ids = ids.filter((id) => members.has(id));
     }
     if (ids)
       return ids.length ? this.byIds(ids, timeline, query.mediaType, query.area) : { assets: [], hasMore: false };
-    if (album) return this.inAlbum(album.id, timeline, query.mediaType, query.area);
+    if (album) {
+      const { mediaType, area } = query;
+      return this.albumsPort().page(
+        album.id,
+        timeline,
+        (a) => (!mediaType || mediaClassOf(a.mimeType) === mediaType) && (!area || isGeotagged(a, area)),
+      );
+    }
     if (query.area) return this.inArea(timeline, query.area, query.mediaType);
     if (query.mediaType) {
       const libraryIds = await this.libraryIds(owner, query.libraryId);
@@ -110,76 +116,10 @@ export class AssetQueries {
     return this.deps.assets.timeline(timeline);
   }
 
-  /** Pages of another path, kept only where the asset is (or is not) in some album, until one is full. */
-  private async filtered(
-    timeline: TimelineQuery,
-    next: (t: TimelineQuery) => Promise<{ assets: Asset[]; hasMore: boolean }>,
-    inAlbum: boolean,
-  ) {
-    const kept: Asset[] = [];
-    let query = timeline;
-    for (;;) {
-      const page = await next(query);
-      const member = await this.albumsPort().inAnyAlbum(page.assets.map((a) => a.id));
-      kept.push(...page.assets.filter((a) => member.has(a.id) === inAlbum));
-      const last = page.assets.at(-1);
-      if (kept.length > timeline.limit || !page.hasMore || !last)
-        return { assets: kept.slice(0, timeline.limit), hasMore: kept.length > timeline.limit || page.hasMore };
-      query = { ...query, startAfter: last };
-    }
-  }
-
-  /**
-   * A page of the album's own timeline partition. Links whose asset is not listed (still
-   * processing, or gone meanwhile) or fails a filter are skipped, reading on until the page is full.
-   */
-  private async inAlbum(albumId: string, query: TimelineQuery, mediaType?: MediaClass, area?: GeoArea) {
-    const albums = this.albumsPort();
-    let startAfter: string | undefined;
-    if (query.startAfter) {
-      // The link's own position: it was taken when the asset was added.
-      const member = await albums.getMember(albumId, query.startAfter.id);
-      startAfter = member ? albumPosition(member) : assetPosition(query.startAfter);
-    }
-    const kept: Asset[] = [];
-    for (;;) {
-      const page = await albums.timeline({
-        albumId,
-        order: query.order,
-        limit: query.limit + 1,
-        ...(query.after && { after: `${sortableInstant(query.after)}#~` }),
-        ...(query.before && { before: `${sortableInstant(query.before)}#` }),
-        ...(startAfter && { startAfter }),
-      });
-      const byId = new Map((await this.deps.assets.getMany(page.items.map((m) => m.assetId))).map((a) => [a.id, a]));
-      for (const member of page.items) {
-        const asset = byId.get(member.assetId);
-        if (
-          asset &&
-          asset.owner === query.owner &&
-          isListed(asset) &&
-          (!mediaType || mediaClassOf(asset.mimeType) === mediaType) &&
-          (!area || isGeotagged(asset, area))
-        )
-          kept.push(asset);
-      }
-      const last = page.items.at(-1);
-      if (kept.length > query.limit || !page.hasMore || !last)
-        return { assets: kept.slice(0, query.limit), hasMore: kept.length > query.limit };
-      startAfter = albumPosition(last);
-    }
-  }
-
-  private albumsPort() {
+  private albumsPort(): AlbumAssetPages {
     const { albums } = this.deps;
     if (!albums) throw new NotFound('album not found');
     return albums;
-  }
-
-  private async ownedAlbum(owner: string, id: string) {
-    const album = await this.albumsPort().getAlbum(id);
-    if (!album || album.owner !== owner) throw new NotFound('album not found');
-    return album;
   }
 
   /** The caller's geotagged assets in the viewport, one cluster per non-empty grid cell. */
@@ -275,7 +215,7 @@ export class AssetQueries {
 }
 
 /** What the geo index holds, checked on the record itself: ready, with a position inside the area. */
-const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
+export const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
   const { latitude, longitude } = asset.exif ?? {};
   return (
     asset.state === 'ready' &&

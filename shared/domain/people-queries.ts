@@ -1,5 +1,5 @@
 import type { Accounts } from './accounts.ts';
-import type { AlbumRepository } from './album-ports.ts';
+import type { AlbumMembers, AlbumRepository } from './album-ports.ts';
 import { ownedAlbum } from './album-queries.ts';
 import { ownedAsset } from './asset-queries.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
@@ -48,7 +48,8 @@ export interface PeopleQueriesDeps {
   faces: FaceRepository;
   clustering: PeopleClustering;
   clock: Clock;
-  albums?: Pick<AlbumRepository, 'getAlbum' | 'membersOfAlbum'>;
+  albums?: Pick<AlbumRepository, 'getAlbum'>;
+  members?: Pick<AlbumMembers, 'membersOfAlbum'>;
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -201,7 +202,7 @@ export class PeopleQueries {
 
   /** The people with a face in any of the album's assets: one faces read per asset. */
   private async peopleOfAlbum(albumId: string): Promise<Set<string>> {
-    const members = (await this.deps.albums?.membersOfAlbum(albumId)) ?? [];
+    const members = (await this.deps.members?.membersOfAlbum(albumId)) ?? [];
     const faces = await Promise.all(members.map((m) => this.deps.faces.facesOfAsset(m.assetId)));
     return new Set(faces.flat().flatMap((f) => f.personId ?? []));
   }

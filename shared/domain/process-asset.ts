@@ -299,10 +299,12 @@ export class AssetProcessor {
   /** The final, guarded write. Losing it means the asset was deleted or a newer event won. */
   private async finish(asset: Asset, afterSave?: () => Promise<void>): Promise<Processed> {
     const { assets, storage } = this.deps;
+    // Before the record, so the asset is never listed in an album at its upload-time position; a
+    // save that then loses leaves this to the run that won (or to the delete that removed it).
+    await this.deps.albums?.follow(asset);
     if (await assets.save(asset)) {
       await afterSave?.();
       await this.account(asset);
-      await this.deps.albums?.follow(asset);
       return { outcome: asset.state as Outcome, asset };
     }
     const current = await assets.get(asset.id);

@@ -1,4 +1,5 @@
 import type { AlbumAssetResponse, AlbumResponse } from '#functions/api/routes/album-outputs.ts';
+import type { AlbumLinkQueries } from '#shared/domain/album-link-queries.ts';
 import type { AlbumQueries } from '#shared/domain/album-queries.ts';
 import type { Album, AlbumMember } from '#shared/domain/albums.ts';
 import type { AssetRepository, ObjectStorage } from '#shared/domain/ports.ts';
@@ -6,6 +7,7 @@ import { derivedKeys } from '#shared/object-keys.ts';
 
 export interface AlbumResponseDeps {
   albumQueries: AlbumQueries;
+  albumLinkQueries: AlbumLinkQueries;
   assets: AssetRepository;
   storage: ObjectStorage;
 }

@@ -29,7 +29,7 @@ type AlbumRoute =
 const idOf = (event: ApiEvent) => parseInput(albumIdParam, event.pathParameters ?? {}).id;
 
 export const albumRoutes = (deps: AlbumResponseDeps): Record<AlbumRoute, RouteHandler> => {
-  const { albumQueries } = deps;
+  const { albumQueries, albumLinkQueries } = deps;
   const respond = async (status: number, album: Album) => json(status, await albumResponse(album, deps));
   return {
     listAlbums: async (event, userId) => {
@@ -86,7 +86,7 @@ export const albumRoutes = (deps: AlbumResponseDeps): Record<AlbumRoute, RouteHa
     },
     listAlbumAssetLinks: async (event, userId) => {
       const query = parseQuery(listLinksQuery, queryOf(event));
-      const page = await albumQueries.listLinks(userId, {
+      const page = await albumLinkQueries.listLinks(userId, {
         limit: query.limit,
         ...(query.library_id && { libraryId: query.library_id }),
         ...(query.album_id && { albumId: query.album_id }),
@@ -99,7 +99,7 @@ export const albumRoutes = (deps: AlbumResponseDeps): Record<AlbumRoute, RouteHa
     getAlbumAssetLink: async (event, userId) => {
       const id = parseInput(linkIdParam, event.pathParameters ?? {}).id;
       const query = parseQuery(linkQuery, queryOf(event));
-      return json(200, albumAssetResponse(await albumQueries.getLink(userId, id, query.library_id)));
+      return json(200, albumAssetResponse(await albumLinkQueries.getLink(userId, id, query.library_id)));
     },
   };
 };
