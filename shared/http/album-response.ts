@@ -3,6 +3,7 @@ import type { AlbumLinkQueries } from '#shared/domain/album-link-queries.ts';
 import type { AlbumQueries } from '#shared/domain/album-queries.ts';
 import type { Album, AlbumMember } from '#shared/domain/albums.ts';
 import type { AssetRepository, ObjectStorage } from '#shared/domain/ports.ts';
+import { renditionWidths } from '#shared/domain/renditions.ts';
 import { derivedKeys } from '#shared/object-keys.ts';
 
 export interface AlbumResponseDeps {
@@ -19,13 +20,14 @@ export const albumResponse = async (album: Album, deps: AlbumResponseDeps): Prom
   // The cover's thumbnail only once it has one: a rung that does not exist is absent.
   const url =
     cover?.state === 'ready' ? await deps.storage.derivedUrl(derivedKeys(cover).thumbnail, 'image/webp') : undefined;
+  const width = cover?.width && cover.height ? renditionWidths(cover.width, cover.height).thumbnail : null;
   return {
     id: album.id,
     name: album.name,
     description: album.description ?? null,
     asset_count: summary.assetCount,
     album_cover_asset_id: summary.coverAssetId ?? null,
-    asset_urls: url ? { thumbnail: { mimetype: 'image/webp', url, width: null } } : {},
+    asset_urls: url ? { thumbnail: { mimetype: 'image/webp', url, width } } : {},
     start_date: summary.startDate ?? null,
     end_date: summary.endDate ?? null,
     created_at: album.createdAt,

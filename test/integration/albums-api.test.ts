@@ -162,7 +162,7 @@ describe('albums', () => {
       end_date: '2021-01-04T10:00:00Z',
       album_cover_asset_id: assets[3],
     });
-    expect(summary.asset_urls.thumbnail?.url).toMatch(/^http/);
+    expect(summary.asset_urls.thumbnail).toMatchObject({ url: expect.stringMatching(/^http/), width: 8 });
   });
 
   it('an asset added while pending moves in the album’s timeline to the capture time processing finds', async () => {
