@@ -167,12 +167,23 @@ export class AlbumQueries {
     ids.forEach((id, i) => {
       result[outcomes[i] ?? 'notFound'].push(id);
     });
+    if (result.added.length === 0) return result;
     // An add racing the album's delete leaves links of nothing: take them back out.
-    if (result.added.length > 0 && !(await albums.updateAlbum(album.id, { updatedAt: now }))) {
+    if (!(await albums.updateAlbum(album.id, { updatedAt: now }))) {
       await Promise.all(result.added.map((id) => members.removeMember(album.id, id)));
       throw new NotFound(NOT_FOUND);
     }
-    return result;
+    // Likewise an asset deleted meanwhile: its delete unlinks it once more after its record goes,
+    // so a link written before that is caught there and one written after is caught here.
+    const still = new Set((await assets.getMany(result.added)).map((a) => a.id));
+    const gone = result.added.filter((id) => !still.has(id));
+    if (gone.length === 0) return result;
+    await Promise.all(gone.map((id) => members.removeMember(album.id, id)));
+    return {
+      ...result,
+      added: result.added.filter((id) => still.has(id)),
+      notFound: ids.filter((id) => result.notFound.includes(id) || gone.includes(id)),
+    };
   }
 
   /** Removes the assets from the album (absent ones are fine); a removed cover falls back to the default. */

@@ -33,6 +33,8 @@ export class DeleteAsset {
     await this.deps.faces.forget(asset);
     await this.deps.albums?.forget(asset);
     await this.deps.assets.remove(asset);
+    // Again, for an album add that read the asset just before it went (AlbumQueries.addAssets).
+    await this.deps.albums?.forget(asset);
     await this.deps.ledger.release(asset);
   }
 }

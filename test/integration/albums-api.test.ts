@@ -244,6 +244,21 @@ describe('albums', () => {
     expect(links.data.map((l) => l.asset_id)).toEqual([assets[0]]);
   });
 
+  it('adds racing the assets’ deletes leave no link of a deleted asset: the count is what is listed', async () => {
+    const doomed: string[] = [];
+    for (const day of [21, 22, 23, 24]) doomed.push(await upload(day));
+    const album = await create();
+    await Promise.all([
+      ...doomed.map((id) => client().delete(`/api/assets/${id}`)),
+      ...doomed.map((id) => client().post(`/api/albums/${album.id}/assets`, { asset_ids: [id, assets[0]] })),
+    ]);
+    const after = albumResponse.parse((await client().get(`/api/albums/${album.id}`)).body);
+    expect(after.asset_count).toBe(1);
+    expect((await albumAssets(album.id)).data.map((a) => a.id)).toEqual([assets[0]]);
+    const links = albumAssetListResponse.parse((await client().get(`/api/album-assets?album_id=${album.id}`)).body);
+    expect(links.data.map((l) => l.asset_id)).toEqual([assets[0]]);
+  });
+
   it('deleting an album deletes no asset, and its links go with it', async () => {
     const album = await create();
     await add(album.id, [assets[0] ?? '', assets[1] ?? '']);
