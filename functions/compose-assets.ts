@@ -2,6 +2,11 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createClients } from '#shared/aws/clients.ts';
 import type { Config } from '#shared/config.ts';
 import { Accounts } from '#shared/domain/accounts.ts';
+import { AlbumAssetPages } from '#shared/domain/album-asset-pages.ts';
+import { AlbumLinkQueries } from '#shared/domain/album-link-queries.ts';
+import type { AlbumMembers, AlbumRepository } from '#shared/domain/album-ports.ts';
+import { AlbumQueries } from '#shared/domain/album-queries.ts';
+import { AssetAlbums } from '#shared/domain/asset-albums.ts';
 import { AssetEdits } from '#shared/domain/asset-edits.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
@@ -30,6 +35,8 @@ import { LazyMedia } from '#shared/media/lazy-media.ts';
 import { S3Multipart } from '#shared/storage/s3-multipart.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoAlbumMembers } from '#shared/table/dynamo-album-members.ts';
+import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
@@ -45,12 +52,16 @@ export interface AssetAdapters {
   media: MediaProcessor;
   places: Gazetteer;
   usage: UsageRepository;
+  albums: AlbumRepository;
+  members: AlbumMembers;
   /** The processor's only (so the API's bundle carries no SQS client): see process/create-handler.ts. */
   faceQueue?: FaceQueue;
 }
 
 export const assetAdapters = (config: Config, clients = createClients(config)): AssetAdapters => ({
   assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME),
+  albums: new DynamoAlbums(clients.dynamo, config.TABLE_NAME),
+  members: new DynamoAlbumMembers(clients.dynamo, config.TABLE_NAME),
   storage: new S3Storage(
     clients.s3,
     { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
@@ -70,11 +81,12 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const clients = createClients(config);
   const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
-  const { assets, storage, multipart, media, places, usage, faceQueue } = {
+  const { assets, storage, multipart, media, places, usage, albums, members, faceQueue } = {
     ...assetAdapters(config, clients),
     ...overrides,
   };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
+  const assetAlbums = new AssetAlbums(albums, members);
   const processor = new AssetProcessor({
     assets,
     storage,
@@ -82,6 +94,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     places,
     ledger,
     clock: systemClock,
+    albums: assetAlbums,
     ...(faceQueue && { faces: faceQueue }),
   });
   const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
@@ -100,7 +113,9 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     tasks,
     clustering,
     faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
-    peopleQueries: new PeopleQueries(faceDeps),
+    peopleQueries: new PeopleQueries({ ...faceDeps, albums, members }),
+    albumQueries: new AlbumQueries({ accounts, assets, albums, members, clock: systemClock }),
+    albumLinkQueries: new AlbumLinkQueries({ accounts, assets, albums, members }),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,
@@ -117,11 +132,13 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
     }),
     multipart: new MultipartUploads({ assets, multipart, storage, ledger }),
-    edits: new AssetEdits({ assets, places, clock: systemClock }),
+    // An edited capture time moves the asset in its albums too.
+    edits: new AssetEdits({ assets, places, clock: systemClock, moved: (asset) => assetAlbums.follow(asset) }),
     queries: new AssetQueries({
       accounts,
       assets,
       faces,
+      albums: new AlbumAssetPages({ assets, albums, members }),
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
     }),
     deleteAsset: new DeleteAsset({
@@ -129,6 +146,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       storage,
       ledger,
       faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
+      albums: assetAlbums,
     }),
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({

@@ -3,6 +3,7 @@ import { lambdaHandler } from '#functions/lambda-handler.ts';
 import type { Config } from '#shared/config.ts';
 import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
+import { albumRoutes } from './routes/albums.ts';
 import { assetEditRoutes } from './routes/asset-edits.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { faceRoutes } from './routes/faces.ts';
@@ -27,6 +28,7 @@ export const createApiHandler = (config: Config) => {
       ...uploadRoutes(services),
       ...faceRoutes(services),
       ...peopleRoutes(services),
+      ...albumRoutes(services),
       ...taskRoutes(services),
       ...notOfferedRoutes,
     }),

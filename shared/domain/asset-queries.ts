@@ -1,4 +1,5 @@
 import type { Accounts } from './accounts.ts';
+import type { AlbumAssetPages } from './album-asset-pages.ts';
 import { type Asset, isListed } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
@@ -22,6 +23,10 @@ export interface ListQuery {
   mediaType?: MediaClass;
   /** Only assets taken in this area (ready ones with a position): read from the geo index. */
   area?: GeoArea;
+  /** Only assets in this album: its own timeline partition, or its members intersected with `ids`. */
+  albumId?: string;
+  /** Membership of any album: `in_album` or `not_in_album` filter each page of the other paths. */
+  albumFilter?: 'all' | 'in_album' | 'not_in_album';
 }
 
 export interface ClusterQuery {
@@ -49,6 +54,8 @@ export class AssetQueries {
       geo: GeoIndex;
       /** Without it (unit tests of the other filters) no person is found. */
       faces?: Pick<FaceRepository, 'getPerson' | 'facesOfPerson'>;
+      /** Without it no album is found, and album_filter finds every asset in none. */
+      albums?: AlbumAssetPages;
     },
   ) {}
 
@@ -74,17 +81,45 @@ export class AssetQueries {
       ...(query.before && { before: query.before }),
       ...(startAfter && { startAfter }),
     };
-    if (query.personIds) {
-      const ids = await this.assetsOfPeople(owner, query.personIds, query.ids);
-      return ids.length ? this.byIds(ids, timeline, query.mediaType, query.area) : { assets: [], hasMore: false };
+    if (query.albumId && query.albumFilter === 'not_in_album')
+      throw new Invalid('album_filter: not_in_album contradicts album_id');
+    const filter = query.albumFilter ?? 'all';
+    if (filter === 'all' || (filter === 'in_album' && query.albumId)) return this.page(owner, query, timeline);
+    return this.albumsPort().filtered(timeline, (t) => this.page(owner, query, t), filter === 'in_album');
+  }
+
+  /** One page of the path the filters choose. */
+  private async page(owner: string, query: ListQuery, timeline: TimelineQuery) {
+    const album = query.albumId ? await this.albumsPort().owned(owner, query.albumId) : undefined;
+    if (album && query.libraryId && album.libraryId !== query.libraryId) return { assets: [], hasMore: false };
+    let ids = query.ids;
+    if (query.personIds) ids = await this.assetsOfPeople(owner, query.personIds, ids);
+    if (album && ids) {
+      const members = await this.albumsPort().memberIds(album.id);
+      ids = ids.filter((id) => members.has(id));
     }
-    if (query.ids) return this.byIds(query.ids, timeline, query.mediaType, query.area);
+    if (ids)
+      return ids.length ? this.byIds(ids, timeline, query.mediaType, query.area) : { assets: [], hasMore: false };
+    if (album) {
+      const { mediaType, area } = query;
+      return this.albumsPort().page(
+        album.id,
+        timeline,
+        (a) => (!mediaType || mediaClassOf(a.mimeType) === mediaType) && (!area || isGeotagged(a, area)),
+      );
+    }
     if (query.area) return this.inArea(timeline, query.area, query.mediaType);
     if (query.mediaType) {
       const libraryIds = await this.libraryIds(owner, query.libraryId);
       return this.deps.assets.timeline({ ...timeline, media: { type: query.mediaType, libraryIds } });
     }
     return this.deps.assets.timeline(timeline);
+  }
+
+  private albumsPort(): AlbumAssetPages {
+    const { albums } = this.deps;
+    if (!albums) throw new NotFound('album not found');
+    return albums;
   }
 
   /** The caller's geotagged assets in the viewport, one cluster per non-empty grid cell. */
@@ -180,7 +215,7 @@ export class AssetQueries {
 }
 
 /** What the geo index holds, checked on the record itself: ready, with a position inside the area. */
-const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
+export const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
   const { latitude, longitude } = asset.exif ?? {};
   return (
     asset.state === 'ready' &&

@@ -1,10 +1,11 @@
 import { derivedKeys, originalKey } from '#shared/object-keys.ts';
+import type { AssetAlbums } from './asset-albums.ts';
 import type { AssetFaces } from './asset-faces.ts';
 import { ownedAsset } from './asset-queries.ts';
 import type { AssetRepository, ObjectStorage } from './ports.ts';
 import type { StorageLedger } from './storage-ledger.ts';
 
-/** Deletes one of the caller's assets: its original, its derived files, its faces and its record. */
+/** Deletes one of the caller's assets: its original, its derived files, its faces, its album links and its record. */
 export class DeleteAsset {
   constructor(
     private readonly deps: {
@@ -13,6 +14,8 @@ export class DeleteAsset {
       ledger: StorageLedger;
       /** Its faces, their crops and stage records, and people it leaves with none. */
       faces: Pick<AssetFaces, 'forget'>;
+      /** Its album links and covers; an album's count is its links, so it follows. */
+      albums?: Pick<AssetAlbums, 'forget'>;
     },
   ) {}
 
@@ -28,7 +31,10 @@ export class DeleteAsset {
     await this.deps.storage.deleteDerived(Object.values(derivedKeys(asset)));
     // Before the record, so a crash here leaves a record whose delete is retried, never faces of nothing.
     await this.deps.faces.forget(asset);
+    await this.deps.albums?.forget(asset);
     await this.deps.assets.remove(asset);
+    // Again, for an album add that read the asset just before it went (AlbumQueries.addAssets).
+    await this.deps.albums?.forget(asset);
     await this.deps.ledger.release(asset);
   }
 }

@@ -6,7 +6,7 @@ const BASE = BigInt(ALPHABET.length);
 /** 57^22 > 2^128, so 22 digits hold any UUID. */
 const LENGTH = 22;
 
-export type IdPrefix = 'asset' | 'lib' | 'user' | 'key' | 'face' | 'person' | 'btask';
+export type IdPrefix = 'asset' | 'lib' | 'user' | 'key' | 'face' | 'person' | 'btask' | 'album' | 'album_asset';
 
 export const encodeUuid = (uuid: string): string => {
   let n = BigInt(`0x${uuid.replaceAll('-', '')}`);

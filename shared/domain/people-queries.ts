@@ -1,6 +1,8 @@
 import type { Accounts } from './accounts.ts';
+import type { AlbumMembers, AlbumRepository } from './album-ports.ts';
+import { ownedAlbum } from './album-queries.ts';
 import { ownedAsset } from './asset-queries.ts';
-import { Conflict, Invalid } from './errors.ts';
+import { Conflict, Invalid, NotFound } from './errors.ts';
 import type { FaceRepository } from './face-ports.ts';
 import { ownedPerson } from './face-queries.ts';
 import { isNamed, type Person } from './faces.ts';
@@ -25,6 +27,8 @@ export interface PeopleListQuery {
   nameFilter?: 'named' | 'unnamed' | 'all';
   ids?: string[];
   assetId?: string;
+  /** Only the people with a face in one of the album's assets. */
+  albumId?: string;
   limit: number;
   startingAfterId?: string;
 }
@@ -44,6 +48,8 @@ export interface PeopleQueriesDeps {
   faces: FaceRepository;
   clustering: PeopleClustering;
   clock: Clock;
+  albums?: Pick<AlbumRepository, 'getAlbum'>;
+  members?: Pick<AlbumMembers, 'membersOfAlbum'>;
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -77,10 +83,12 @@ export class PeopleQueries {
     if (nameFilter === 'unnamed' && query.sort.startsWith('name_'))
       throw new Invalid('sort: name sorts cannot be combined with name_filter=unnamed');
     const asset = query.assetId ? await ownedAsset(this.deps.assets, owner, query.assetId) : undefined;
+    const album = query.albumId ? await this.album(owner, query.albumId) : undefined;
     const libraryId = query.libraryId
       ? (await accounts.getLibrary(owner, query.libraryId)).id
-      : (asset?.libraryId ?? (await accounts.resolveLibrary(owner)));
+      : (asset?.libraryId ?? album?.libraryId ?? (await accounts.resolveLibrary(owner)));
     const inAsset = asset && new Set((await faces.facesOfAsset(asset.id)).flatMap((f) => f.personId ?? []));
+    const inAlbum = album && (await this.peopleOfAlbum(album.id));
     const ids = query.ids && new Set(query.ids);
     const needle = query.name?.toLocaleLowerCase();
     // Ties in every order fall back on the id, so a cursor finds its place again.
@@ -90,7 +98,8 @@ export class PeopleQueries {
           (nameFilter === 'all' || (nameFilter === 'named') === isNamed(p)) &&
           (!needle || (p.name ?? '').toLocaleLowerCase().includes(needle)) &&
           (!ids || ids.has(p.id)) &&
-          (!inAsset || inAsset.has(p.id)),
+          (!inAsset || inAsset.has(p.id)) &&
+          (!inAlbum || inAlbum.has(p.id)),
       )
       .sort((a, b) => comparators[query.sort](a, b) || (a.id < b.id ? -1 : 1));
     let start = 0;
@@ -183,6 +192,19 @@ export class PeopleQueries {
     // A refresh removes a person with no face: a target made by hand and still empty stays.
     if (moved > 0) await clustering.refresh([target.id]);
     return this.get(owner, target.id);
+  }
+
+  private album(owner: string, id: string) {
+    const { albums } = this.deps;
+    if (!albums) throw new NotFound('album not found');
+    return ownedAlbum(albums, owner, id);
+  }
+
+  /** The people with a face in any of the album's assets: one faces read per asset. */
+  private async peopleOfAlbum(albumId: string): Promise<Set<string>> {
+    const members = (await this.deps.members?.membersOfAlbum(albumId)) ?? [];
+    const faces = await Promise.all(members.map((m) => this.deps.faces.facesOfAsset(m.assetId)));
+    return new Set(faces.flat().flatMap((f) => f.personId ?? []));
   }
 
   private async faceOfLibrary(owner: string, faceId: string, libraryId: string) {

@@ -1,5 +1,6 @@
 import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.ts';
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
+import type { AssetAlbums } from './asset-albums.ts';
 import { withOverrides } from './asset-edits.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
@@ -67,6 +68,8 @@ export interface ProcessorDeps {
   clock: Clock;
   /** The face stage's queue: every asset found ready is sent there (the stage skips what it did). */
   faces?: FaceQueue;
+  /** An asset added to albums while pending moves in their timelines to the capture time found. */
+  albums?: Pick<AssetAlbums, 'follow'>;
 }
 
 /** How long the S3 event leaves a direct upload to finish its own processing. */
@@ -106,6 +109,7 @@ export class AssetProcessor {
     if (done && !options.force && (asset.pipelineVersion ?? 0) >= PIPELINE_VERSION) {
       // An invocation that died after its record but before the counters left them to this one.
       await this.account(asset);
+      await this.deps.albums?.follow(asset);
       return { outcome: 'skipped', asset };
     }
     if (asset.sequencer && event.sequencer && compareSequencers(event.sequencer, asset.sequencer) < 0) {
@@ -300,6 +304,9 @@ export class AssetProcessor {
   /** The final, guarded write. Losing it means the asset was deleted or a newer event won. */
   private async finish(asset: Asset, afterSave?: () => Promise<void>): Promise<Processed> {
     const { assets, storage } = this.deps;
+    // Before the record, so the asset is never listed in an album at its upload-time position; a
+    // save that then loses leaves this to the run that won (or to the delete that removed it).
+    await this.deps.albums?.follow(asset);
     if (await assets.save(asset)) {
       await afterSave?.();
       await this.account(asset);

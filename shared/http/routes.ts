@@ -34,6 +34,15 @@ export const ROUTES = {
   updatePerson: { method: 'PATCH', path: '/api/people/{id}', auth: true },
   deletePerson: { method: 'DELETE', path: '/api/people/{id}', auth: true },
   mergePeople: { method: 'POST', path: '/api/people/{id}/merge', auth: true },
+  listAlbums: { method: 'GET', path: '/api/albums', auth: true },
+  createAlbum: { method: 'POST', path: '/api/albums', auth: true },
+  getAlbum: { method: 'GET', path: '/api/albums/{id}', auth: true },
+  updateAlbum: { method: 'PATCH', path: '/api/albums/{id}', auth: true },
+  deleteAlbum: { method: 'DELETE', path: '/api/albums/{id}', auth: true },
+  addAlbumAssets: { method: 'POST', path: '/api/albums/{id}/assets', auth: true },
+  removeAlbumAssets: { method: 'DELETE', path: '/api/albums/{id}/assets', auth: true },
+  listAlbumAssetLinks: { method: 'GET', path: '/api/album-assets', auth: true },
+  getAlbumAssetLink: { method: 'GET', path: '/api/album-assets/{id}', auth: true },
   assetTasks: { method: 'GET', path: '/api/tasks/asset/{id}', auth: true },
   // Upstream routes the Gumnut SDK calls that Darkroom does not offer: a clean 404 that says so
   // (NOT_OFFERED), not API Gateway's bare "Not Found"; behind the key like every route but health.

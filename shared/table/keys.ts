@@ -92,3 +92,22 @@ export const clusteringLease = (libraryId: string) => ({ pk: `LIB#${libraryId}`,
 /** An asset's stage records, beside nothing else of it. */
 export const taskItem = (assetId: string, type: string) => ({ pk: `TASKS#${assetId}`, sk: `TASK#${type}` });
 export const TASK_SK_PREFIX = 'TASK#';
+
+// Albums (the library management issue) live in their own items, like faces: the album under
+// ALBUM#{id}, and beside it one membership item per asset (sk ASSET#{asset}), so a conditional
+// put or delete of the membership says whether it was really added or removed, and counting the
+// partition's ASSET# items is the album's exact asset count. Their index partitions are their own.
+export const albumItem = (id: string) => ({ pk: `ALBUM#${id}`, sk: 'ALBUM' });
+export const ALBUM_MEMBER_SK_PREFIX = 'ASSET#';
+export const albumMemberItem = (albumId: string, assetId: string) => ({
+  pk: `ALBUM#${albumId}`,
+  sk: `${ALBUM_MEMBER_SK_PREFIX}${assetId}`,
+});
+/** gsi1: a library's albums, newest first by {created_at}#{album_id}. */
+export const libraryAlbumsPartition = (libraryId: string) => `ALBUMS#${libraryId}`;
+/** gsi1: an album's assets in timeline order, by the asset's timelinePosition. */
+export const albumAssetsPartition = (albumId: string) => `ALBUMASSETS#${albumId}`;
+/** gsi2: the albums an asset is in, by album id; what deleting the asset walks. */
+export const assetAlbumsPartition = (assetId: string) => `ASSETALBUMS#${assetId}`;
+/** gsi4: a library's album-asset links by link id; a link's own id is a key of it. */
+export const libraryAlbumLinksPartition = (libraryId: string) => `ALBUMLINKS#${libraryId}`;

@@ -22,6 +22,6 @@ export const api = (baseUrl: string, key?: string) => {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body, headers),
     patch: (path: string, body?: unknown, headers?: Record<string, string>) => call('PATCH', path, body, headers),
-    delete: (path: string) => call('DELETE', path),
+    delete: (path: string, body?: unknown) => call('DELETE', path, body),
   };
 };

@@ -102,6 +102,19 @@ describe('editing an asset', () => {
     expect((await read(late)).local_datetime).toBe('2024-06-15T12:00:00Z');
   });
 
+  it('moves the asset in its albums’ timelines with its capture time', async () => {
+    const { client, upload } = await setup();
+    const [first, second] = [await upload(), await upload()];
+    const album = (await client.post('/api/albums', { name: 'Trip' })).body;
+    expect((await client.post(`/api/albums/${album.id}/assets`, { asset_ids: [first, second] })).status).toBe(200);
+    const order = async () =>
+      (await client.get(`/api/assets?album_id=${album.id}&order=asc`)).body.data.map((a: { id: string }) => a.id);
+    // Same capture time: by id. Then the one moved to 1999 comes first.
+    const moved = [first, second].sort()[1] ?? '';
+    await client.patch(`/api/assets/${moved}`, { original_datetime: '1999-12-31T23:59:59' });
+    expect((await order())[0]).toBe(moved);
+  });
+
   it('keeps every override when the asset is processed again', async () => {
     const { client, upload, read } = await setup();
     const id = await upload();

@@ -244,12 +244,20 @@ describe('people', () => {
     expect(listed.data.every((p) => p.cluster_metrics?.face_count === 2)).toBe(true);
   });
 
+  it('album_id lists the people with a face in one of the album’s assets', async () => {
+    const album = (await client().post('/api/albums', { name: 'Ada only' })).body.id;
+    await client().post(`/api/albums/${album}/assets`, { asset_ids: [assets[0]] });
+    const inAlbum = personListResponse.parse((await client().get(`/api/people?album_id=${album}`)).body).data;
+    expect(inAlbum.map((p) => p.id)).toEqual([ada]);
+    expect((await client().get('/api/people?album_id=album_2222222222222222222222')).status).toBe(404);
+  });
+
   it('refuses what it does not offer or cannot mean with 422', async () => {
     const cases: [Promise<{ status: number; body: { detail: string } }>, RegExp][] = [
       [client().get('/api/people?sort=name_asc&name_filter=unnamed'), /^sort: name sorts cannot be combined/],
       [client().get('/api/people?include=faces'), /^query parameter include/],
       [client().get('/api/people?sort=age'), /^query parameter sort/],
-      [client().get('/api/people?album_id=album_x'), /^query parameter album_id: not supported by Darkroom/],
+      [client().get('/api/people?album_id=album_x'), /^query parameter album_id: must be an album id/],
       [client().get(`/api/people?starting_after_id=${stableId('person', 'x')}`), /^starting_after_id/],
       [client().patch(`/api/people/${ada}`, { birth_date: '1990-13-40' }), /^birth_date: must be an ISO date/],
       [client().patch(`/api/people/${ada}`, { nickname: 'A' }), /nickname/],

@@ -246,7 +246,7 @@ emit({
     expect(answer.trashed.status).toBe(422);
     expect(answer.trashed.body.detail).toMatch(/^query parameter state: trashed is not offered yet/);
     expect(answer.album.status).toBe(422);
-    expect(answer.album.body.detail).toMatch(/^query parameter album_id: not supported by Darkroom/);
+    expect(answer.album.body.detail).toMatch(/^query parameter album_id: must be an album id/);
     expect(answer.too_many_ids.status).toBe(422);
     expect(answer.too_many_ids.body.detail).toMatch(/^query parameter ids/);
   });

@@ -15,7 +15,11 @@ const MISSING_LIBRARY = 'lib_2222222222222222222222';
 const WORLD = 'bbox=-180,-90,180,90&cell_size=10';
 const MISSING_FACE = 'face_2222222222222222222222';
 const MISSING_PERSON = 'person_2222222222222222222222';
+const MISSING_ALBUM = 'album_2222222222222222222222';
+const MISSING_LINK = 'album_asset_2222222222222222222222';
 let a = {
+  album: '',
+  link: '',
   key: '',
   library: '',
   placed: '',
@@ -55,7 +59,10 @@ beforeAll(async () => {
     person_id: person,
   });
   expect(face.status).toBe(201);
-  a = { key, library, placed, asset, upload: upload.body.asset_id, face: face.body.id, person };
+  const album = (await mine.post('/api/albums', { name: 'Mine', library_id: library })).body.id;
+  await mine.post(`/api/albums/${album}/assets`, { asset_ids: [asset.id] });
+  const link = (await mine.get(`/api/album-assets?album_id=${album}`)).body.data[0].id;
+  a = { key, library, placed, asset, upload: upload.body.asset_id, face: face.body.id, person, album, link };
   bKey = await newKey();
 });
 
@@ -221,6 +228,46 @@ const CASES: Partial<Record<RouteName, Case>> = {
       body: { source_person_ids: [a.person] },
     }),
   },
+  listAlbums: {
+    foreign: () => ({ method: 'get', path: `/api/albums?asset_id=${a.asset.id}` }),
+    missing: () => ({ method: 'get', path: `/api/albums?asset_id=${MISSING_ASSET}` }),
+  },
+  createAlbum: {
+    foreign: () => ({ method: 'post', path: '/api/albums', body: { library_id: a.library } }),
+    missing: () => ({ method: 'post', path: '/api/albums', body: { library_id: MISSING_LIBRARY } }),
+  },
+  getAlbum: {
+    foreign: () => ({ method: 'get', path: `/api/albums/${a.album}` }),
+    missing: () => ({ method: 'get', path: `/api/albums/${MISSING_ALBUM}` }),
+  },
+  updateAlbum: {
+    foreign: () => ({ method: 'patch', path: `/api/albums/${a.album}`, body: { name: 'mine now' } }),
+    missing: () => ({ method: 'patch', path: `/api/albums/${MISSING_ALBUM}`, body: { name: 'mine now' } }),
+  },
+  deleteAlbum: {
+    foreign: () => ({ method: 'delete', path: `/api/albums/${a.album}` }),
+    missing: () => ({ method: 'delete', path: `/api/albums/${MISSING_ALBUM}` }),
+  },
+  addAlbumAssets: {
+    foreign: () => ({ method: 'post', path: `/api/albums/${a.album}/assets`, body: { asset_ids: [a.asset.id] } }),
+    missing: () => ({ method: 'post', path: `/api/albums/${MISSING_ALBUM}/assets`, body: { asset_ids: [a.asset.id] } }),
+  },
+  removeAlbumAssets: {
+    foreign: () => ({ method: 'delete', path: `/api/albums/${a.album}/assets`, body: { asset_ids: [a.asset.id] } }),
+    missing: () => ({
+      method: 'delete',
+      path: `/api/albums/${MISSING_ALBUM}/assets`,
+      body: { asset_ids: [a.asset.id] },
+    }),
+  },
+  listAlbumAssetLinks: {
+    foreign: () => ({ method: 'get', path: `/api/album-assets?album_id=${a.album}` }),
+    missing: () => ({ method: 'get', path: `/api/album-assets?album_id=${MISSING_ALBUM}` }),
+  },
+  getAlbumAssetLink: {
+    foreign: () => ({ method: 'get', path: `/api/album-assets/${a.link}` }),
+    missing: () => ({ method: 'get', path: `/api/album-assets/${MISSING_LINK}` }),
+  },
   assetTasks: {
     foreign: () => ({ method: 'get', path: `/api/tasks/asset/${a.asset.id}` }),
     missing: () => ({ method: 'get', path: `/api/tasks/asset/${MISSING_ASSET}` }),
@@ -256,7 +303,7 @@ const send = async (call: Call) => {
   return call.method === 'get'
     ? client.get(call.path)
     : call.method === 'delete'
-      ? client.delete(call.path)
+      ? client.delete(call.path, call.body)
       : call.method === 'patch'
         ? client.patch(call.path, call.body)
         : client.post(call.path, call.body);
@@ -303,6 +350,19 @@ describe('another user’s things', () => {
     expect((await b.get('/api/people?name_filter=all')).body.data).toEqual([]);
     expect((await b.get('/api/faces')).body.data).toEqual([]);
     expect((await b.get(`/api/assets?person_ids=${a.person}`)).status).toBe(404);
+    // Albums: none of a's listed, filtered by, or added to one of b's; a's album keeps its asset.
+    expect((await b.get('/api/albums')).body.data).toEqual([]);
+    expect((await b.get('/api/album-assets')).body.data).toEqual([]);
+    expect((await b.get(`/api/assets?album_id=${a.album}`)).status).toBe(404);
+    expect((await b.get(`/api/people?album_id=${a.album}`)).status).toBe(404);
+    expect((await b.get('/api/assets?album_filter=in_album')).body.data).toEqual([]);
+    const own = (await b.post('/api/albums', { name: 'b' })).body.id;
+    expect((await b.post(`/api/albums/${own}/assets`, { asset_ids: [a.asset.id] })).body).toEqual({
+      added_assets: [],
+      duplicate_assets: [],
+      not_found_assets: [a.asset.id],
+    });
+    expect((await mine.get(`/api/albums/${a.album}`)).body).toMatchObject({ name: 'Mine', asset_count: 1 });
   });
 });
 

@@ -8,6 +8,7 @@ import type { Download, MediaProcessor, Original } from '#shared/domain/ports.ts
 import { AssetProcessor, STEPS } from '#shared/domain/process-asset.ts';
 import { logger } from '#shared/logger.ts';
 import { originalKey } from '#shared/object-keys.ts';
+import { MemoryAlbumMembers, MemoryAlbums } from '#test/helpers/album-fakes.ts';
 import { s3ObjectCreated, sqsBatch } from '#test/helpers/events.ts';
 import {
   FakeClock,
@@ -156,6 +157,8 @@ describe('the processor function’s log', () => {
       ...ports,
       multipart: new MemoryMultipart(),
       usage: memoryLedger().usage,
+      albums: new MemoryAlbums(),
+      members: new MemoryAlbumMembers(),
     });
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
 

@@ -47,15 +47,13 @@ export const getQuery = z.strictObject({ include });
 
 /** Upstream's list filters that Darkroom does not offer, with why (a 422 naming them, never ignored). */
 export const UNSUPPORTED_LIST_PARAMS: Record<string, string> = {
-  album_id: 'no albums yet',
-  album_filter: 'no albums yet',
   stack_id: 'no stacks',
 };
 
 /** Upstream's clustering filters that Darkroom does not offer. */
 export const UNSUPPORTED_CLUSTER_PARAMS: Record<string, string> = {
-  album_id: 'no albums yet',
-  album_filter: 'no albums yet',
+  album_id: 'not offered for clustering',
+  album_filter: 'not offered for clustering',
   person_ids: 'no face recognition',
 };
 
@@ -76,6 +74,8 @@ export const listQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
   ids: listParam(assetId, 200).optional(),
   person_ids: listParam(z.string().regex(idPattern('person'), 'must be a person id (person_…)'), 200).optional(),
+  album_id: z.string().regex(idPattern('album'), 'must be an album id (album_…)').optional(),
+  album_filter: z.enum(['all', 'in_album', 'not_in_album']).default('all'),
   media_type: z.enum(['image', 'video']).optional(),
   state,
   include,

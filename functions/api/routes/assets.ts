@@ -157,6 +157,8 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.local_datetime_before && { before: query.local_datetime_before }),
         ...(query.ids && { ids: query.ids }),
         ...(query.person_ids && { personIds: query.person_ids }),
+        ...(query.album_id && { albumId: query.album_id }),
+        albumFilter: query.album_filter,
         ...(query.media_type && { mediaType: query.media_type }),
         ...withArea(query),
       });

@@ -46,9 +46,6 @@ export const listFacesQuery = z.strictObject({
 
 const peopleInclude = listParam(z.enum(['cluster_metrics']), 4).optional();
 
-/** Upstream's people filters that Darkroom does not offer yet, with why (a 422 naming them). */
-export const UNSUPPORTED_PEOPLE_PARAMS: Record<string, string> = { album_id: 'no albums yet' };
-
 export const listPeopleQuery = z.strictObject({
   ...libraryQuery,
   sort: z.enum(PEOPLE_SORTS).default('created_at_desc'),
@@ -56,6 +53,7 @@ export const listPeopleQuery = z.strictObject({
   name_filter: z.enum(['named', 'unnamed', 'all']).optional(),
   ids: listParam(personId, 200).optional(),
   asset_id: assetId.optional(),
+  album_id: z.string().regex(idPattern('album'), 'must be an album id (album_…)').optional(),
   limit,
   starting_after_id: personId.optional(),
   include: peopleInclude,

@@ -13,7 +13,6 @@ import {
   mergePeopleRequest,
   personIdParam,
   personQuery,
-  UNSUPPORTED_PEOPLE_PARAMS,
   updatePersonRequest,
 } from './face-inputs.ts';
 
@@ -50,7 +49,7 @@ export const peopleRoutes = (deps: PeopleRouteDeps): Record<PeopleRoute, RouteHa
     personResponse(person, deps, include.includes('cluster_metrics')).then((body) => json(status, body));
   return {
     listPeople: async (event, userId) => {
-      const query = parseQuery(listPeopleQuery, queryOf(event), UNSUPPORTED_PEOPLE_PARAMS);
+      const query = parseQuery(listPeopleQuery, queryOf(event));
       const page = await peopleQueries.list(userId, {
         sort: query.sort,
         limit: query.limit,
@@ -59,6 +58,7 @@ export const peopleRoutes = (deps: PeopleRouteDeps): Record<PeopleRoute, RouteHa
         ...(query.name_filter && { nameFilter: query.name_filter }),
         ...(query.ids && { ids: query.ids }),
         ...(query.asset_id && { assetId: query.asset_id }),
+        ...(query.album_id && { albumId: query.album_id }),
         ...(query.starting_after_id && { startingAfterId: query.starting_after_id }),
       });
       const metrics = query.include?.includes('cluster_metrics') ?? false;
