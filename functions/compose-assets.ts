@@ -7,6 +7,7 @@ import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { FaceQueries } from '#shared/domain/face-queries.ts';
+import { FeedQueries } from '#shared/domain/feed.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { PeopleQueries } from '#shared/domain/people-queries.ts';
@@ -31,6 +32,7 @@ import { S3Storage } from '#shared/storage/s3-storage.ts';
 import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { DynamoFeed } from '#shared/table/dynamo-feed.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
@@ -100,6 +102,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     clustering,
     faceQueries: new FaceQueries({ ...faceDeps, storage, cropper: sharpFaceCropper }),
     peopleQueries: new PeopleQueries(faceDeps),
+    feedQueries: new FeedQueries({ feed: new DynamoFeed(clients.dynamo, config.TABLE_NAME), accounts }),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,

@@ -4,6 +4,7 @@ import type { Config } from '#shared/config.ts';
 import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { eventRoutes } from './routes/events.ts';
 import { faceRoutes } from './routes/faces.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { notOfferedRoutes } from './routes/not-offered.ts';
@@ -26,6 +27,7 @@ export const createApiHandler = (config: Config) => {
       ...faceRoutes(services),
       ...peopleRoutes(services),
       ...taskRoutes(services),
+      ...eventRoutes(services),
       ...notOfferedRoutes,
     }),
   );

@@ -81,7 +81,8 @@ export class DynamoFeed implements FeedRepository {
           ...feedClaim(change.source.pk, change.source.sk),
           sequence,
           slot: (typeof head?.ordinal === 'number' ? head.ordinal : 0) + 1,
-          createdAt: headAt > at ? headAt : at,
+          // Never earlier than the head's, so the time filters cut the feed where the ordinals do.
+          createdAt: headAt.localeCompare(at) > 0 ? headAt : at,
           expiration: Math.floor(now.getTime() / 1000) + CLAIM_TTL_SECONDS,
         },
         ...(readSequence === undefined

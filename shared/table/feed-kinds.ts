@@ -26,3 +26,6 @@ export const SDK_ENTITY_TYPES = ['asset', 'album', 'person', 'face', 'album_asse
 
 export const itemKindOf = (pk: string, sk: string): ItemKind | undefined =>
   ITEM_KINDS.find((kind) => sk === kind.sk && pk.startsWith(kind.pkPrefix));
+
+/** Whether the feed reads changes of this item: the stream's filter, on AWS and locally alike. */
+export const isFeedItem = (pk: string, sk: string): boolean => itemKindOf(pk, sk) !== undefined;
