@@ -30,7 +30,7 @@ export const startStreamProxy = async (options: StreamProxyOptions) => {
   // Over the wire rather than through the SDK, so images keep the stream's JSON form (binary as base64).
   const read = async (key: Image): Promise<Image | undefined> => {
     const answer = await send(target, 'GetItem', { TableName: options.tableName, Key: key, ConsistentRead: true });
-    if (answer.status !== 200) throw new Error(`GetItem answered ${answer.status}`);
+    if (answer.status !== 200) throw new Error(`GetItem answered ${answer.status}: ${answer.body}`);
     return (JSON.parse(answer.body.toString('utf8')) as { Item?: Image }).Item;
   };
 
@@ -165,6 +165,7 @@ const send = (target: URL, operation: string, input: unknown) =>
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${operation}`,
         authorization: LOCAL_AUTHORIZATION,
+        'x-amz-date': '20200101T000000Z',
       },
     },
     Buffer.from(JSON.stringify(input)),
