@@ -7,7 +7,7 @@ import { api } from '#test/helpers/api.ts';
 import { type FeedEvent, readFeed, seeded } from '#test/helpers/feed.ts';
 import { jpeg } from '#test/helpers/images.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
-import { deviceMetadata, directUpload, newKey, settled } from '#test/helpers/uploads.ts';
+import { directUpload, newKey, settled } from '#test/helpers/uploads.ts';
 
 // The change feed through the local stack: the API's writes reach the table through the stream
 // proxy, the local stream hands them to the real feed writer, GET /api/events reads the entries.
