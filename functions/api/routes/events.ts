@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteHandler } from '#functions/api/router.ts';
 import type { FeedEntry, FeedQueries } from '#shared/domain/feed.ts';
+import { idPattern } from '#shared/domain/ids.ts';
 import { listParam, parseQuery, queryOf } from '#shared/http/query.ts';
 import { json } from '#shared/http/response.ts';
 import { SDK_ENTITY_TYPES } from '#shared/table/feed-kinds.ts';
@@ -26,7 +27,7 @@ export const eventsQuery = z
     created_at_gte: instant.optional(),
     created_at_lt: instant.optional(),
     entity_types: listParam(z.enum(SDK_ENTITY_TYPES), SDK_ENTITY_TYPES.length * 4).optional(),
-    library_id: z.string().min(1).optional(),
+    library_id: z.string().regex(idPattern('lib'), 'must be a library id (lib_…)').optional(),
     limit: z.coerce.number().int().min(1).max(200).default(20),
   })
   .strict();
