@@ -38,51 +38,77 @@ export class DynamoFeed implements FeedRepository {
     const { pk, sk } = change.source;
     const sequence = sequenceKey(change.source.sequence);
     const source = `${pk}|${sk}|${sequence}`;
+    // The slot this record's claim names, once known: straight after claiming it, no need to read it back.
+    let claimed: { slot: number; createdAt: string } | undefined;
     for (;;) {
-      const claim = await this.get(feedClaim(pk, sk));
-      const claimed = typeof claim?.sequence === 'string' ? claim.sequence : undefined;
-      if (claimed && claimed > sequence) return 'already';
-      if (claimed !== sequence) {
-        await this.claimSlot(change, sequence, now, claimed).catch(ignoreConditionFailure);
-        continue;
-      }
-      const slot = Number(claim?.slot);
-      const createdAt = String(claim?.createdAt);
-      const entry = await this.get(feedEntry(change.owner, slot));
-      if (entry?.source === source) return 'already';
-      if (entry) {
-        await this.claimSlot(change, sequence, now, sequence, slot).catch(ignoreConditionFailure);
-        continue;
+      if (!claimed) {
+        const found = await this.claimOf(change, sequence, source, now);
+        if (found === 'already') return 'already';
+        if (!found) continue;
+        claimed = found;
       }
       try {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...feedEntry(change.owner, slot), ...entryAttributes(change, slot, createdAt, source) },
+            Item: {
+              ...feedEntry(change.owner, claimed.slot),
+              ...entryAttributes(change, claimed.slot, claimed.createdAt, source),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
         return 'written';
       } catch (error) {
         ignoreConditionFailure(error);
+        // Taken meanwhile (by another writer, or by this record's own earlier try): read again.
+        claimed = undefined;
       }
     }
   }
 
+  /**
+   * Where this record's entry goes: 'already' if it was written, the slot to write it at, or
+   * undefined when a racing writer changed the claim or the head (the caller reads again).
+   */
+  private async claimOf(change: FeedChange, sequence: string, source: string, now: Date) {
+    const { pk, sk } = change.source;
+    const claim = await this.get(feedClaim(pk, sk));
+    const claimedSequence = typeof claim?.sequence === 'string' ? claim.sequence : undefined;
+    if (claimedSequence && claimedSequence > sequence) return 'already' as const;
+    if (claimedSequence !== sequence) {
+      return this.claimSlot(change, sequence, now, claimedSequence).catch(undefinedOnConditionFailure);
+    }
+    const slot = Number(claim?.slot);
+    const entry = await this.get(feedEntry(change.owner, slot));
+    if (entry?.source === source) return 'already' as const;
+    if (entry) return this.claimSlot(change, sequence, now, sequence, slot).catch(undefinedOnConditionFailure);
+    return { slot, createdAt: String(claim?.createdAt) };
+  }
+
   /** Points the item's claim at head+1, if the claim is still as read (`sequence`, and `slot` when moving). */
-  private async claimSlot(change: FeedChange, sequence: string, now: Date, readSequence?: string, readSlot?: number) {
+  private async claimSlot(
+    change: FeedChange,
+    sequence: string,
+    now: Date,
+    readSequence?: string,
+    readSlot?: number,
+  ): Promise<{ slot: number; createdAt: string }> {
     const head = await this.head(change.owner);
     const headAt = typeof head?.createdAt === 'string' ? head.createdAt : '';
     const at = now.toISOString();
+    // Never earlier than the head's, so the time filters cut the feed where the ordinals do.
+    const claimed = {
+      slot: (typeof head?.ordinal === 'number' ? head.ordinal : 0) + 1,
+      createdAt: headAt.localeCompare(at) > 0 ? headAt : at,
+    };
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
           ...feedClaim(change.source.pk, change.source.sk),
           sequence,
-          slot: (typeof head?.ordinal === 'number' ? head.ordinal : 0) + 1,
-          // Never earlier than the head's, so the time filters cut the feed where the ordinals do.
-          createdAt: headAt.localeCompare(at) > 0 ? headAt : at,
+          ...claimed,
           expiration: Math.floor(now.getTime() / 1000) + CLAIM_TTL_SECONDS,
         },
         ...(readSequence === undefined
@@ -94,6 +120,7 @@ export class DynamoFeed implements FeedRepository {
             }),
       }),
     );
+    return claimed;
   }
 
   private async head(owner: string): Promise<Item | undefined> {
@@ -150,6 +177,10 @@ export class DynamoFeed implements FeedRepository {
 
 const ignoreConditionFailure = (error: unknown) => {
   if (!isConditionFailure(error)) throw error;
+};
+const undefinedOnConditionFailure = (error: unknown): undefined => {
+  ignoreConditionFailure(error);
+  return undefined;
 };
 
 const entryAttributes = (change: FeedChange, ordinal: number, createdAt: string, source: string) => ({
