@@ -15,6 +15,8 @@ export interface StreamProxyOptions {
   captures: (pk: string, sk: string) => boolean;
 }
 
+/** Reads of an item's image before giving up (dynalite is in process: a failure is rare and brief). */
+const READ_ATTEMPTS = 5;
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 /**
@@ -27,11 +29,15 @@ const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem',
 export const startStreamProxy = async (options: StreamProxyOptions) => {
   const target = new URL(options.target);
   const locks = new KeyLocks();
-  // Over the wire rather than through the SDK, so images keep the stream's JSON form (binary as base64).
+  // Over the wire rather than through the SDK, so images keep the stream's JSON form (binary as
+  // base64). Retried: a write whose after-image went unread would be a change missing from the stream.
   const read = async (key: Image): Promise<Image | undefined> => {
-    const answer = await send(target, 'GetItem', { TableName: options.tableName, Key: key, ConsistentRead: true });
-    if (answer.status !== 200) throw new Error(`GetItem answered ${answer.status}: ${answer.body}`);
-    return (JSON.parse(answer.body.toString('utf8')) as { Item?: Image }).Item;
+    for (let attempt = 1; ; attempt++) {
+      const answer = await send(target, 'GetItem', { TableName: options.tableName, Key: key, ConsistentRead: true });
+      if (answer.status === 200) return (JSON.parse(answer.body.toString('utf8')) as { Item?: Image }).Item;
+      if (attempt >= READ_ATTEMPTS) throw new Error(`GetItem answered ${answer.status}: ${answer.body}`);
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
   };
 
   const server = createServer(async (req, res) => {
