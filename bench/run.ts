@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'photos-per-second',
   'places',
   'faces',
+  'feed-lag',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {

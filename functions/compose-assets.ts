@@ -13,6 +13,7 @@ import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { FaceQueries } from '#shared/domain/face-queries.ts';
+import { FeedQueries } from '#shared/domain/feed.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { PeopleQueries } from '#shared/domain/people-queries.ts';
@@ -39,6 +40,7 @@ import { DynamoAlbumMembers } from '#shared/table/dynamo-album-members.ts';
 import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { DynamoFeed } from '#shared/table/dynamo-feed.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
@@ -116,6 +118,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     peopleQueries: new PeopleQueries({ ...faceDeps, albums, members }),
     albumQueries: new AlbumQueries({ accounts, assets, albums, members, clock: systemClock }),
     albumLinkQueries: new AlbumLinkQueries({ accounts, assets, albums, members }),
+    feedQueries: new FeedQueries({ feed: new DynamoFeed(clients.dynamo, config.TABLE_NAME), accounts }),
     ledger,
     users: new Users({ accounts, ledger }),
     storage,

@@ -9,6 +9,7 @@ export interface Reviewed {
   healthRoute: IConstruct;
   pingRoute: IConstruct;
   sweeperFunction: IConstruct;
+  feedFailures: IConstruct;
 }
 
 const logicalId = (stack: Stack, construct: IConstruct) =>
@@ -51,6 +52,11 @@ export const acknowledgeFindings = (stack: Stack, reviewed: Reviewed) => {
     stack,
     `AwsSolutions-IAM5[Resource::<${logicalId(stack, reviewed.sweeperFunction)}.Arn>:*]`,
     "EventBridge Scheduler's role may invoke the sweeper function and its versions (the L2 target's grant); it can invoke nothing else.",
+  );
+  acknowledge(
+    reviewed.feedFailures,
+    'AwsSolutions-SQS3',
+    "The feed writer's failure queue is itself the stream mapping's on-failure destination: it holds the coordinates of records that failed every retry, for a replay, behind an alarm.",
   );
   acknowledge(
     reviewed.healthRoute,

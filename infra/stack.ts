@@ -4,6 +4,7 @@ import { DEFAULT_STORAGE_LIMIT_BYTES } from '#shared/deployment.ts';
 import { Api } from './constructs/api.ts';
 import { AssetTable } from './constructs/asset-table.ts';
 import { FaceStage } from './constructs/face-stage.ts';
+import { FeedWriter } from './constructs/feed-writer.ts';
 import { FfmpegLayer } from './constructs/ffmpeg-layer.ts';
 import { MediaBuckets } from './constructs/media-buckets.ts';
 import { PROCESSOR_TIMEOUT, Processor } from './constructs/processor.ts';
@@ -57,6 +58,7 @@ export class DarkroomStack extends Stack {
       originals: media.originals,
       environment,
     });
+    const feed = new FeedWriter(this, 'Feed', { table, environment });
     const api = new Api(this, 'Api', {
       table,
       originals: media.originals,
@@ -80,6 +82,8 @@ export class DarkroomStack extends Stack {
       FaceDeadLetterQueueUrl: faces.deadLetterQueue.queueUrl,
       FaceFunction: faces.function.functionName,
       SweeperFunction: sweeper.function.functionName,
+      FeedWriterFunction: feed.function.functionName,
+      FeedFailureQueueUrl: feed.failures.queueUrl,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     acknowledgeFindings(this, {
@@ -89,6 +93,7 @@ export class DarkroomStack extends Stack {
       healthRoute: api.healthRoute,
       pingRoute: api.pingRoute,
       sweeperFunction: sweeper.function,
+      feedFailures: feed.failures,
     });
   }
 }

@@ -36,6 +36,16 @@ export const FACE_QUEUE = {
 } as const;
 
 /**
+ * The feed writer's stream event source (the CDK mapping and the local consumer alike): a record
+ * that still fails after this many retries goes to the on-failure destination instead of holding
+ * its shard (and so every later change of its items) for the stream's 24 hours.
+ */
+export const FEED_STREAM = {
+  batchSize: 100,
+  retryAttempts: 20,
+} as const;
+
+/**
  * The EventBridge rule that feeds the processor: objects created under originals/ only,
  * so derived files can never trigger processing.
  */

@@ -6,6 +6,7 @@ import { router } from './router.ts';
 import { albumRoutes } from './routes/albums.ts';
 import { assetEditRoutes } from './routes/asset-edits.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { eventRoutes } from './routes/events.ts';
 import { faceRoutes } from './routes/faces.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { notOfferedRoutes } from './routes/not-offered.ts';
@@ -30,6 +31,7 @@ export const createApiHandler = (config: Config) => {
       ...peopleRoutes(services),
       ...albumRoutes(services),
       ...taskRoutes(services),
+      ...eventRoutes(services),
       ...notOfferedRoutes,
     }),
   );

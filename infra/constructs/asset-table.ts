@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  StreamViewType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { INDEXES, type IndexDefinition, projectionOf, TABLE_KEY } from '#shared/table/schema.ts';
 
@@ -26,8 +33,10 @@ export class AssetTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: TableEncryptionV2.awsManagedKey(),
-      // Idempotency records (Powertools) carry an expiry DynamoDB sweeps.
+      // Idempotency records (Powertools) and the feed's claims carry an expiry DynamoDB sweeps.
       timeToLiveAttribute: 'expiration',
+      // The change feed's source (feed-writer.ts): every change with the item before and after.
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: Object.values(INDEXES).map((index) => ({
         indexName: index.name,
         partitionKey: key(index.partitionKey),

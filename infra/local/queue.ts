@@ -183,7 +183,7 @@ export class LocalQueue {
  * tmp + fsync + rename: a crash at any point leaves either the old snapshot or the new one, whole.
  * The directory is synced too, or a power cut could forget the rename.
  */
-const writeAtomically = async (path: string, text: string) => {
+export const writeAtomically = async (path: string, text: string) => {
   const tmp = `${path}.${process.pid}.tmp`;
   const file = await open(tmp, 'w');
   try {
@@ -202,7 +202,7 @@ const writeAtomically = async (path: string, text: string) => {
 };
 
 /** A process killed mid-write leaves its `<file>.<pid>.tmp`; only one stack owns a data folder, so none is live. */
-const removeStaleSnapshots = (path: string) => {
+export const removeStaleSnapshots = (path: string) => {
   const prefix = `${basename(path)}.`;
   let names: string[] = [];
   try {

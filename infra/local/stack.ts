@@ -5,18 +5,28 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { createApiHandler } from '#functions/api/create-handler.ts';
 import { createAuthorizer } from '#functions/authorizer/create-handler.ts';
 import { createFaceHandler } from '#functions/faces/create-handler.ts';
+import { createFeedHandler, type FeedStreamHandler } from '#functions/feed/create-handler.ts';
 import { createProcessHandler } from '#functions/process/create-handler.ts';
 import { createSweepHandler } from '#functions/sweep/create-handler.ts';
 import { ensurePlaceIndex } from '#infra/build/place-index.ts';
 import { LOCAL_CREDENTIALS } from '#shared/aws/clients.ts';
 import { type Config, loadConfig, loadFaceConfig, loadSweepConfig, type SweepConfig } from '#shared/config.ts';
-import { FACE_QUEUE, LOCAL_NAMES, objectCreatedPattern, PROCESSING_QUEUE, UPLOAD_CORS } from '#shared/deployment.ts';
+import {
+  FACE_QUEUE,
+  FEED_STREAM,
+  LOCAL_NAMES,
+  objectCreatedPattern,
+  PROCESSING_QUEUE,
+  UPLOAD_CORS,
+} from '#shared/deployment.ts';
 import type { FaceDetector } from '#shared/domain/face-ports.ts';
 import { API_CORS, ROUTES } from '#shared/http/routes.ts';
+import { isFeedItem } from '#shared/table/feed-kinds.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
 import { startHttpAdapter } from './http-adapter.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { LambdaProcess } from './lambda-process.ts';
 import { LocalQueue } from './queue.ts';
 import { type QueueConfigInput, queueConfig } from './queue-config.ts';
@@ -25,6 +35,9 @@ import { startS3Gate } from './s3-gate.ts';
 import { startSchedule } from './schedule.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
+import { LocalStream } from './stream.ts';
+import { startStreamConsumer } from './stream-consumer.ts';
+import { startStreamProxy } from './stream-proxy.ts';
 
 export interface LocalStackOptions {
   /** Persistent data folder; without one the stack is throwaway (temp S3 folder, in-memory DynamoDB). */
@@ -59,6 +72,10 @@ export interface LocalStackOptions {
    * clients get the returned endpoints; the stack's own setup and `s3Url`/`dynamoUrl` stay direct.
    */
   wrapEndpoints?: (direct: { s3: string; dynamo: string }) => Promise<{ s3: string; dynamo: string }>;
+  /** Wraps the feed writer the table's stream invokes (a test injects its failures). */
+  wrapFeedWriter?: (writer: FeedStreamHandler) => FeedStreamHandler;
+  /** The feed writer's first retry delay (default 200 ms; doubling, up to ten times it). */
+  feedRetryDelayMs?: number;
 }
 
 export interface LocalStack {
@@ -76,6 +93,8 @@ export interface LocalStack {
   deadLetterQueue: LocalQueue;
   faceQueue: LocalQueue;
   faceDeadLetterQueue: LocalQueue;
+  /** The table's stream (of the feed's items) that the feed writer consumes. */
+  stream: LocalStream;
   /** The processor's own process, when isolated. */
   processorProcess?: LambdaProcess;
   stop(): Promise<void>;
@@ -106,9 +125,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   // Before anything reads the table: an upgrade may move it to a new name (dynamo.ts).
   const tableName = await ensureTable(dynamo.url, LOCAL_NAMES.table);
-  const endpoints = (await options.wrapEndpoints?.({ s3: gate.url, dynamo: dynamo.url })) ?? {
+  // dynalite has no Streams: the functions write through a proxy that records the table's stream.
+  const stream = new LocalStream(tableName, options.dataDir && join(dataDir, 'stream.json'));
+  const streamProxy = await startStreamProxy({ target: dynamo.url, tableName, stream, captures: isFeedItem });
+  const endpoints = (await options.wrapEndpoints?.({ s3: gate.url, dynamo: streamProxy.url })) ?? {
     s3: gate.url,
-    dynamo: dynamo.url,
+    dynamo: streamProxy.url,
   };
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
@@ -199,6 +221,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       concurrency: 1,
       timeoutMs: queueOptions.timeoutMs,
     });
+  const feedHandler = createFeedHandler(config);
+  const feedWriter: FeedStreamHandler = (event) => feedHandler(event, lambdaContext('feed', FEED_TIMEOUT_MS));
+  const feed = startStreamConsumer({
+    stream,
+    handler: options.wrapFeedWriter?.(feedWriter) ?? feedWriter,
+    batchSize: FEED_STREAM.batchSize,
+    maxRetries: FEED_STREAM.retryAttempts,
+    retryDelayMs: options.feedRetryDelayMs ?? 200,
+  });
   const sweepConfig = loadSweepConfig(functionEnv());
   const sweep = createSweepHandler(sweepConfig);
   const sweeper = startSchedule('sweep', sweep, options.sweepIntervalMs ?? 60_000);
@@ -239,6 +270,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     deadLetterQueue,
     faceQueue,
     faceDeadLetterQueue,
+    stream,
     ...(isolated && { processorProcess: isolated }),
     stop: async () => {
       await sweeper.stop();
@@ -247,6 +279,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await consumer.stop();
       if (faces) await faces.stop();
       await isolated?.stop();
+      // Every acknowledged write is in the stream already; what is left is consumed at the next start.
+      await feed.stop();
+      await stream.flushed();
+      await streamProxy.close();
       await Promise.all([queue, deadLetterQueue, faceQueue, faceDeadLetterQueue].map((q) => q.flushed()));
       await gate.close();
       await s3.close();
@@ -256,6 +292,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     },
   };
 };
+
+/** The feed writer's timeout, as the CDK function's. */
+const FEED_TIMEOUT_MS = 60_000;
 
 /** A log's JSON lines to `onEntry`; anything else (a crash's stack trace) still reaches stdout. */
 const logLines = (onEntry: (entry: Record<string, unknown>) => void) => (line: string) => {

@@ -44,6 +44,7 @@ export const ROUTES = {
   listAlbumAssetLinks: { method: 'GET', path: '/api/album-assets', auth: true },
   getAlbumAssetLink: { method: 'GET', path: '/api/album-assets/{id}', auth: true },
   assetTasks: { method: 'GET', path: '/api/tasks/asset/{id}', auth: true },
+  listEvents: { method: 'GET', path: '/api/events', auth: true },
   // Upstream routes the Gumnut SDK calls that Darkroom does not offer: a clean 404 that says so
   // (NOT_OFFERED), not API Gateway's bare "Not Found"; behind the key like every route but health.
   stacksNotOffered: { method: 'ANY', path: '/api/stacks', auth: true },

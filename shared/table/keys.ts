@@ -111,3 +111,11 @@ export const albumAssetsPartition = (albumId: string) => `ALBUMASSETS#${albumId}
 export const assetAlbumsPartition = (assetId: string) => `ASSETALBUMS#${assetId}`;
 /** gsi4: a library's album-asset links by link id; a link's own id is a key of it. */
 export const libraryAlbumLinksPartition = (libraryId: string) => `ALBUMLINKS#${libraryId}`;
+// The change feed (feed-kinds.ts, dynamo-feed.ts): an owner's entries under one partition, at
+// gapless ordinals; and per changed item, the last stream record written to it (its claim).
+export const feedPartition = (owner: string) => `FEED#${owner}`;
+/** Ordinals are zero-padded, so the sort key orders as the numbers do and the cursor is the sort key. */
+export const FEED_ORDINAL_DIGITS = 16;
+export const feedOrdinal = (n: number) => String(n).padStart(FEED_ORDINAL_DIGITS, '0');
+export const feedEntry = (owner: string, ordinal: number) => ({ pk: feedPartition(owner), sk: feedOrdinal(ordinal) });
+export const feedClaim = (pk: string, sk: string) => ({ pk: `FEEDCLAIM#${pk}#${sk}`, sk: 'FEEDCLAIM' });

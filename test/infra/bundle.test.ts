@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '#shared/aws/clients.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
+import { DynamoFeed } from '#shared/table/dynamo-feed.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { directUpload, newKey, SAMPLES_DIR } from '#test/helpers/uploads.ts';
 
@@ -168,6 +169,33 @@ describe('the synthesized bundles', () => {
     expect(await readFile(join(assets.ProcessorFunction ?? '', 'index.mjs'), 'utf8')).toMatch(MEDIA_MODULES);
     expect(bundle).toContain('SendMessageBatch');
     await expect(stat(join(dir, 'node_modules'))).rejects.toThrow();
+  });
+
+  it('run the feed writer as Lambda does, free of media code: a stream record becomes its entry', async () => {
+    const dir = assets.FeedFunction ?? '';
+    const bundle = await readFile(join(dir, 'index.mjs'), 'utf8');
+    expect(bundle).not.toMatch(MEDIA_MODULES);
+    await expect(stat(join(dir, 'node_modules'))).rejects.toThrow();
+    const image = { pk: { S: 'PERSON#bundle' }, sk: { S: 'PERSON' }, id: { S: 'bundle' }, owner: { S: 'user_bundle' } };
+    const event = {
+      Records: [
+        {
+          eventName: 'INSERT',
+          dynamodb: { Keys: { pk: image.pk, sk: image.sk }, NewImage: image, SequenceNumber: '7' },
+        },
+      ],
+    };
+    const probe = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
+      const result = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000, functionName: 'feed', awsRequestId: 'r1' });
+      console.log(JSON.stringify(result));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...process.env, ...stack().env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({ batchItemFailures: [] });
+    const { dynamo } = createClients(stack().config);
+    const page = await new DynamoFeed(dynamo, stack().config.TABLE_NAME).page('user_bundle', { limit: 10 });
+    expect(page.entries).toMatchObject([{ entityType: 'person', entityId: 'bundle', eventType: 'person_created' }]);
   });
 
   it('keep the authorizer free of media code', async () => {

@@ -196,7 +196,7 @@ describe('events', () => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with JSON logs kept a month, never allowed to loop recursively', () => {
     const fns = resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotifications'));
-    expect(fns).toHaveLength(5);
+    expect(fns).toHaveLength(6);
     for (const [, fn] of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -338,6 +338,68 @@ describe('the geo index', () => {
         { AttributeName: 'gsi5sk', AttributeType: 'S' },
       ]),
     );
+  });
+});
+
+describe('the change feed', () => {
+  it("streams the table's changes with the item before and after", () => {
+    const table = only(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  });
+
+  it('feeds the writer only entity items, in order per shard, resuming at the failed record, halving poison batches, then sending them to a queue', () => {
+    const mapping = only(template, 'AWS::Lambda::EventSourceMapping', 'FeedFunction');
+    const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'FeedFunction') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 20,
+      ParallelizationFactor: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'FeedFailures'), 'Arn'] } },
+      },
+    });
+    expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([
+      ...['ASSET', 'FACE', 'PERSON', 'ALBUM'].map((kind) => ({
+        dynamodb: { Keys: { pk: { S: [{ prefix: `${kind}#` }] }, sk: { S: [kind] } } },
+      })),
+      // An album's memberships: one item per asset, ALBUM#{album} / ASSET#{asset}.
+      { dynamodb: { Keys: { pk: { S: [{ prefix: 'ALBUM#' }] }, sk: { S: [{ prefix: 'ASSET#' }] } } } },
+    ]);
+  });
+
+  it('may read and conditionally put claims and entries and read the stream, nothing more', () => {
+    const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
+    const statements = policyOf('FeedFunctionServiceRole');
+    expect(statements).toContainEqual({
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+    });
+    expect(
+      actions(statements)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(
+      [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ].sort(),
+    );
+    expect(functionNamed('FeedFunction').Properties).toMatchObject({ MemorySize: 512, Timeout: 60 });
+  });
+
+  it('serves GET /api/events', () => {
+    expect(ROUTES.listEvents).toEqual({ method: 'GET', path: '/api/events', auth: true });
   });
 });
 
@@ -483,6 +545,8 @@ describe('the HTTP API', () => {
         'ProcessorFunction',
         'QueueUrl',
         'SweeperFunction',
+        'FeedWriterFunction',
+        'FeedFailureQueueUrl',
         'TableName',
       ].sort(),
     );

@@ -272,6 +272,10 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'get', path: `/api/tasks/asset/${a.asset.id}` }),
     missing: () => ({ method: 'get', path: `/api/tasks/asset/${MISSING_ASSET}` }),
   },
+  listEvents: {
+    foreign: () => ({ method: 'get', path: `/api/events?library_id=${a.library}` }),
+    missing: () => ({ method: 'get', path: `/api/events?library_id=${MISSING_LIBRARY}` }),
+  },
 };
 const box = { x: 0, y: 0, w: 2, h: 2 };
 // Routes that name nothing of anyone else's: covered by the listing checks below.
@@ -363,6 +367,15 @@ describe('another user’s things', () => {
       not_found_assets: [a.asset.id],
     });
     expect((await mine.get(`/api/albums/${a.album}`)).body).toMatchObject({ name: 'Mine', asset_count: 1 });
+    // The change feed: a's changes are all in a's feed and none in b's.
+    await stack().stream.drained();
+    const ids = [a.asset.id, a.placed, a.face, a.person];
+    const feedOf = async (key: string) =>
+      (await api(stack().apiUrl, key).get('/api/events?limit=200')).body.data.map(
+        (e: { entity_id: string }) => e.entity_id,
+      );
+    expect(await feedOf(a.key)).toEqual(expect.arrayContaining(ids));
+    expect((await feedOf(bKey)).filter((id: string) => ids.includes(id))).toEqual([]);
   });
 });
 
