@@ -12,6 +12,7 @@ import { type AlbumMember, albumPosition } from '#shared/domain/albums.ts';
 import type { Page } from '#shared/domain/face-ports.ts';
 import { memberFromItem, memberToItem } from './album-item.ts';
 import { isConditionFailure } from './conditions.ts';
+import { indexPage } from './index-page.ts';
 import {
   ALBUM_MEMBER_SK_PREFIX,
   albumAssetsPartition,
@@ -178,20 +179,15 @@ export class DynamoAlbumMembers implements AlbumMembers {
   }
 
   async linksOfLibrary(libraryId: string, limit: number, startAfter?: string): Promise<Page<AlbumMember>> {
-    const index = INDEXES.libraryMediaTimeline;
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index.name,
-        KeyConditionExpression: `${index.partitionKey} = :pk${startAfter ? ` AND ${index.sortKey} > :after` : ''}`,
-        ExpressionAttributeValues: {
-          ':pk': libraryAlbumLinksPartition(libraryId),
-          ...(startAfter && { ':after': startAfter }),
-        },
-        Limit: limit + 1,
-      }),
+    const page = await indexPage(
+      this.db,
+      this.table,
+      INDEXES.libraryMediaTimeline,
+      libraryAlbumLinksPartition(libraryId),
+      limit,
+      startAfter,
     );
-    return { items: Items.slice(0, limit).map(memberFromItem), hasMore: Items.length > limit };
+    return { items: page.items.map(memberFromItem), hasMore: page.hasMore };
   }
 
   private membersInput(albumId: string): QueryCommandInput {

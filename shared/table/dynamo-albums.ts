@@ -13,6 +13,7 @@ import { albumFromItem, albumListingKey, albumToItem } from './album-item.ts';
 import { isConditionFailure } from './conditions.ts';
 import { albumItem, libraryAlbumsPartition } from './keys.ts';
 import { INDEXES } from './schema.ts';
+import { updateFields } from './update-fields.ts';
 
 type Changes = Parameters<AlbumRepository['updateAlbum']>[1];
 
@@ -58,30 +59,8 @@ export class DynamoAlbums implements AlbumRepository {
   }
 
   async updateAlbum(id: string, changes: Changes): Promise<Album | undefined> {
-    const entries = Object.entries(changes);
-    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
-    const set = entries.flatMap(([, v], i) => (v === undefined ? [] : [`#f${i} = :v${i}`]));
-    const remove = entries.flatMap(([, v], i) => (v === undefined ? [`#f${i}`] : []));
-    const values = Object.fromEntries(entries.flatMap(([, v], i) => (v === undefined ? [] : [[`:v${i}`, v]])));
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: albumItem(id),
-          UpdateExpression: [set.length && `SET ${set.join(', ')}`, remove.length && `REMOVE ${remove.join(', ')}`]
-            .filter(Boolean)
-            .join(' '),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ...(set.length > 0 && { ExpressionAttributeValues: values }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes && albumFromItem(Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const after = await updateFields(this.db, this.table, albumItem(id), changes);
+    return after && albumFromItem(after);
   }
 
   async clearCover(albumId: string, assetId: string): Promise<void> {

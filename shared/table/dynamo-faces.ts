@@ -20,6 +20,7 @@ import {
   taskFromItem,
   taskToItem,
 } from './face-item.ts';
+import { indexPage } from './index-page.ts';
 import {
   assetFacesPartition,
   clusteringLease,
@@ -34,6 +35,7 @@ import {
 } from './keys.ts';
 import { queryAll } from './query-all.ts';
 import { INDEXES } from './schema.ts';
+import { updateFields } from './update-fields.ts';
 
 type Item = Record<string, unknown>;
 type PersonChanges = Parameters<FaceRepository['updatePerson']>[1];
@@ -66,20 +68,15 @@ export class DynamoFaces implements FaceRepository {
   }
 
   async facesOfLibrary(libraryId: string, limit: number, startAfter?: string): Promise<Page<Face>> {
-    const index = INDEXES.libraryMediaTimeline;
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index.name,
-        KeyConditionExpression: `${index.partitionKey} = :pk${startAfter ? ` AND ${index.sortKey} > :after` : ''}`,
-        ExpressionAttributeValues: {
-          ':pk': libraryFacesPartition(libraryId),
-          ...(startAfter && { ':after': startAfter }),
-        },
-        Limit: limit + 1,
-      }),
+    const page = await indexPage(
+      this.db,
+      this.table,
+      INDEXES.libraryMediaTimeline,
+      libraryFacesPartition(libraryId),
+      limit,
+      startAfter,
     );
-    return { items: Items.slice(0, limit).map(faceFromItem), hasMore: Items.length > limit };
+    return { items: page.items.map(faceFromItem), hasMore: page.hasMore };
   }
 
   async putFace(face: Face): Promise<void> {
@@ -179,32 +176,12 @@ export class DynamoFaces implements FaceRepository {
   }
 
   async updatePerson(id: string, changes: PersonChanges): Promise<Person | undefined> {
-    const entries = Object.entries(changes);
-    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
-    const set = entries.flatMap(([, v], i) => (v === undefined ? [] : [`#f${i} = :v${i}`]));
-    const remove = entries.flatMap(([, v], i) => (v === undefined ? [`#f${i}`] : []));
-    const values = Object.fromEntries(
-      entries.flatMap(([, v], i) => (v === undefined ? [] : [[`:v${i}`, v instanceof Float32Array ? bytesOf(v) : v]])),
+    // A centroid is stored as its bytes, as faceToItem stores a descriptor.
+    const encoded = Object.fromEntries(
+      Object.entries(changes).map(([k, v]) => [k, v instanceof Float32Array ? bytesOf(v) : v]),
     );
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: personItem(id),
-          UpdateExpression: [set.length && `SET ${set.join(', ')}`, remove.length && `REMOVE ${remove.join(', ')}`]
-            .filter(Boolean)
-            .join(' '),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ...(set.length > 0 && { ExpressionAttributeValues: values }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes && personFromItem(Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const after = await updateFields(this.db, this.table, personItem(id), encoded);
+    return after && personFromItem(after);
   }
 
   async deletePerson(person: Person): Promise<void> {
