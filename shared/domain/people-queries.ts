@@ -181,16 +181,24 @@ export class PeopleQueries {
       sources.push(source);
     }
     let moved = 0;
-    for (const source of sources) {
-      for (const face of await faces.facesOfPerson(source.id)) {
-        if (!(await faces.assign(face, target.id, source.id, true)))
-          throw new Conflict('a face of the merged people changed meanwhile; retry');
-        moved++;
+    try {
+      for (const source of sources) {
+        for (const face of await faces.facesOfPerson(source.id)) {
+          if (await faces.assign(face, target.id, source.id, true)) {
+            moved++;
+            continue;
+          }
+          // The index a moment behind, or the face moved meanwhile: only one still on the source conflicts.
+          if ((await faces.getFace(face.id))?.personId === source.id)
+            throw new Conflict('a face of the merged people changed meanwhile; retry');
+        }
+        await faces.deletePerson(source);
       }
-      await faces.deletePerson(source);
+    } finally {
+      // Also after a merge that stopped midway: the target's numbers count what it has.
+      // A refresh removes a person with no face: a target made by hand and still empty stays.
+      if (moved > 0) await clustering.refresh([target.id]);
     }
-    // A refresh removes a person with no face: a target made by hand and still empty stays.
-    if (moved > 0) await clustering.refresh([target.id]);
     return this.get(owner, target.id);
   }
 
