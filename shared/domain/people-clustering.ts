@@ -33,8 +33,10 @@ export type ClusterRebuilder = (
   createdPersons: string[];
 };
 
-/** How long one library's clustering may hold its lease before another run may take over. */
+/** How long one photo's clustering may hold its library's lease before another run may take over. */
 const LEASE_MS = 60_000;
+/** A whole library's re-cluster holds it as long as the face function may run (5 minutes), and a little more. */
+const RECLUSTER_LEASE_MS = 6 * 60_000;
 
 export interface PeopleClusteringDeps {
   faces: FaceRepository;
@@ -53,7 +55,7 @@ export class PeopleClustering {
 
   /** Places the library's unplaced faces; 'busy' when another run holds the library. */
   async cluster(libraryId: string, owner: string, fresh: Face[] = []): Promise<'done' | 'busy'> {
-    return this.leased(libraryId, async () => {
+    return this.leased(libraryId, LEASE_MS, async () => {
       const { faces } = this.deps;
       // The index is eventually consistent: the faces just written are added by hand.
       const unplaced = new Map((await faces.unassigned(libraryId)).map((f) => [f.id, f]));
@@ -78,7 +80,7 @@ export class PeopleClustering {
    * keep their names even if none do.
    */
   async recluster(libraryId: string, owner: string): Promise<'done' | 'busy'> {
-    return this.leased(libraryId, async () => {
+    return this.leased(libraryId, RECLUSTER_LEASE_MS, async () => {
       const { faces, clock, rebuild } = this.deps;
       const all = (await this.facesOfLibrary(libraryId)).filter((f) => f.descriptor);
       const people = await faces.people(libraryId);
@@ -195,11 +197,11 @@ export class PeopleClustering {
     }
   }
 
-  private async leased(libraryId: string, work: () => Promise<void>): Promise<'done' | 'busy'> {
+  private async leased(libraryId: string, leaseMs: number, work: () => Promise<void>): Promise<'done' | 'busy'> {
     const { faces, clock } = this.deps;
     const holder = randomUUID();
     const now = clock.now().getTime();
-    if (!(await faces.lease(libraryId, holder, now + LEASE_MS, now))) return 'busy';
+    if (!(await faces.lease(libraryId, holder, now + leaseMs, now))) return 'busy';
     try {
       await work();
       return 'done';
