@@ -281,8 +281,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await isolated?.stop();
       // Every acknowledged write is in the stream already; what is left is consumed at the next start.
       await feed.stop();
-      await stream.flushed();
+      // No write reaches the stream once its proxy is closed; then its last snapshot is awaited.
       await streamProxy.close();
+      await stream.flushed();
       await Promise.all([queue, deadLetterQueue, faceQueue, faceDeadLetterQueue].map((q) => q.flushed()));
       await gate.close();
       await s3.close();

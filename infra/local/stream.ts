@@ -122,9 +122,16 @@ export class LocalStream {
     this.changes.emit('change');
   }
 
-  /** Resolves once every change made before the call is on disk. */
-  flushed(): Promise<void> {
-    return this.saving;
+  /**
+   * Resolves once every change made before the call is on disk, and any snapshot begun while it
+   * waited too: a stopping stack leaves no half-written snapshot behind.
+   */
+  async flushed(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.saving;
+      await current;
+    } while (current !== this.saving);
   }
 
   private changed() {
