@@ -10,6 +10,7 @@ import { AssetAlbums } from '#shared/domain/asset-albums.ts';
 import { AssetEdits } from '#shared/domain/asset-edits.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
+import { AssetTrash } from '#shared/domain/asset-trash.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { FaceQueries } from '#shared/domain/face-queries.ts';
@@ -89,6 +90,29 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
   };
   const ledger = new StorageLedger({ usage, defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES });
   const assetAlbums = new AssetAlbums(albums, members);
+  const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
+  const tasks = new DynamoTasks(clients.dynamo, config.TABLE_NAME);
+  const clustering = new PeopleClustering({
+    faces,
+    planner: centroidPlanner(),
+    rebuild: libraryRebuilder(),
+    clock: systemClock,
+  });
+  const deleteAsset = new DeleteAsset({
+    assets,
+    storage,
+    ledger,
+    faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
+    albums: assetAlbums,
+  });
+  const trash = new AssetTrash({
+    accounts,
+    assets,
+    clock: systemClock,
+    deleteAsset,
+    albums: assetAlbums,
+    retentionDays: config.DARKROOM_TRASH_RETENTION_DAYS,
+  });
   const processor = new AssetProcessor({
     assets,
     storage,
@@ -97,15 +121,8 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
     ledger,
     clock: systemClock,
     albums: assetAlbums,
+    trash,
     ...(faceQueue && { faces: faceQueue }),
-  });
-  const faces = new DynamoFaces(clients.dynamo, config.TABLE_NAME);
-  const tasks = new DynamoTasks(clients.dynamo, config.TABLE_NAME);
-  const clustering = new PeopleClustering({
-    faces,
-    planner: centroidPlanner(),
-    rebuild: libraryRebuilder(),
-    clock: systemClock,
   });
   const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
@@ -130,6 +147,7 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       multipart,
       media,
       processor,
+      trash,
       ledger,
       clock: systemClock,
       multipartThreshold: config.DARKROOM_MULTIPART_THRESHOLD_BYTES,
@@ -144,13 +162,8 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       albums: new AlbumAssetPages({ assets, albums, members }),
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
     }),
-    deleteAsset: new DeleteAsset({
-      assets,
-      storage,
-      ledger,
-      faces: new AssetFaces({ faces, tasks, storage, people: clustering }),
-      albums: assetAlbums,
-    }),
+    deleteAsset,
+    trash,
     // Idempotency records share the table: pk IDEMPOTENCY, sk the hashed key.
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.TABLE_NAME,

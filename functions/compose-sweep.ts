@@ -1,37 +1,75 @@
 import { createClients, createSqsClient } from '#shared/aws/clients.ts';
 import type { SweepConfig } from '#shared/config.ts';
+import { Accounts } from '#shared/domain/accounts.ts';
+import { AssetAlbums } from '#shared/domain/asset-albums.ts';
+import { AssetFaces } from '#shared/domain/asset-faces.ts';
+import { AssetTrash } from '#shared/domain/asset-trash.ts';
+import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { StorageLedger } from '#shared/domain/storage-ledger.ts';
 import { PendingSweep } from '#shared/domain/sweep-pending.ts';
+import { centroidPlanner, libraryRebuilder } from '#shared/faces/cluster-planner.ts';
 import { SqsProcessingQueue } from '#shared/queue/sqs-processing-queue.ts';
 import { S3Storage } from '#shared/storage/s3-storage.ts';
+import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
+import { DynamoAlbumMembers } from '#shared/table/dynamo-album-members.ts';
+import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
-// The sweep's composition root: no media code, since it only finds work and queues it.
+// The sweep's composition root: no media code, since it only finds work and queues it, and
+// purges what has been in the trash longer than its retention window.
 
 export const composeSweep = (config: SweepConfig) => {
   const clients = createClients(config);
+  const table = config.TABLE_NAME;
   const storage = new S3Storage(
     clients.s3,
     { originals: config.ORIGINALS_BUCKET, derived: config.DERIVED_BUCKET },
     config.DARKROOM_DISK_LIMIT_BYTES,
   );
-  return new PendingSweep({
-    assets: new DynamoAssets(clients.dynamo, config.TABLE_NAME),
-    storage,
-    queue: new SqsProcessingQueue(createSqsClient(config), config.PROCESSING_QUEUE_URL),
-    ledger: new StorageLedger({
-      usage: new DynamoUsage(
-        clients.dynamo,
-        config.TABLE_NAME,
-        systemClock,
-        config.DARKROOM_TRANSITION_HORIZON_SECONDS * 1000,
-      ),
-      defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES,
-    }),
-    clock: systemClock,
-    originalsBucket: config.ORIGINALS_BUCKET,
-    graceMs: config.DARKROOM_SWEEP_GRACE_SECONDS * 1000,
+  const assets = new DynamoAssets(clients.dynamo, table);
+  const ledger = new StorageLedger({
+    usage: new DynamoUsage(clients.dynamo, table, systemClock, config.DARKROOM_TRANSITION_HORIZON_SECONDS * 1000),
+    defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES,
   });
+  const faces = new DynamoFaces(clients.dynamo, table);
+  const people = new PeopleClustering({
+    faces,
+    planner: centroidPlanner(),
+    rebuild: libraryRebuilder(),
+    clock: systemClock,
+  });
+  const albums = new AssetAlbums(
+    new DynamoAlbums(clients.dynamo, table),
+    new DynamoAlbumMembers(clients.dynamo, table),
+  );
+  const deleteAsset = new DeleteAsset({
+    assets,
+    storage,
+    ledger,
+    faces: new AssetFaces({ faces, tasks: new DynamoTasks(clients.dynamo, table), storage, people }),
+    albums,
+  });
+  return {
+    pending: new PendingSweep({
+      assets,
+      storage,
+      queue: new SqsProcessingQueue(createSqsClient(config), config.PROCESSING_QUEUE_URL),
+      ledger,
+      clock: systemClock,
+      originalsBucket: config.ORIGINALS_BUCKET,
+      graceMs: config.DARKROOM_SWEEP_GRACE_SECONDS * 1000,
+    }),
+    trash: new AssetTrash({
+      accounts: new Accounts(new DynamoAccounts(clients.dynamo, table), systemClock),
+      assets,
+      clock: systemClock,
+      deleteAsset,
+      albums,
+      retentionDays: config.DARKROOM_TRASH_RETENTION_DAYS,
+    }),
+  };
 };

@@ -56,6 +56,7 @@ export class DarkroomStack extends Stack {
       queue: events.queue,
       table,
       originals: media.originals,
+      derived: media.derived,
       environment,
     });
     const feed = new FeedWriter(this, 'Feed', { table, environment });

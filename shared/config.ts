@@ -52,6 +52,8 @@ const schema = z.object({
   /** The compiled GeoNames places that name where a photo was taken. */
   DARKROOM_PLACE_INDEX: z.string().min(1).default(DEFAULT_PLACE_INDEX),
   DARKROOM_GEOCODER_MODULE: z.string().min(1).default(DEFAULT_GEOCODER_MODULE),
+  /** Days a trashed asset waits before the sweep purges it (0: at its next run). */
+  DARKROOM_TRASH_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Where the processor sends each asset it made ready for the face stage; unset, no faces are looked for. */
   FACE_QUEUE_URL: z.url().optional(),
   /** Set by the local stack only: endpoints of the embedded S3, DynamoDB and SQS servers. */

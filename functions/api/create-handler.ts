@@ -5,6 +5,7 @@ import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { albumRoutes } from './routes/albums.ts';
 import { assetEditRoutes } from './routes/asset-edits.ts';
+import { assetTrashRoutes } from './routes/asset-trash.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes } from './routes/events.ts';
 import { faceRoutes } from './routes/faces.ts';
@@ -26,6 +27,7 @@ export const createApiHandler = (config: Config) => {
       ...userRoutes(services.users),
       ...assetRoutes(services),
       ...assetEditRoutes(services),
+      ...assetTrashRoutes(services),
       ...uploadRoutes(services),
       ...faceRoutes(services),
       ...peopleRoutes(services),

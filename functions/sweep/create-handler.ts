@@ -8,12 +8,16 @@ export const createSweepHandler = (config: SweepConfig) => {
 
   /**
    * Run by EventBridge Scheduler (and by the local stack's timer); the schedule's payload carries
-   * nothing the sweep needs. A throw fails the invocation, and the next run starts over.
+   * nothing the sweep needs. A throw fails the invocation, and the next run starts over (both
+   * halves are safe to repeat).
    */
   return async (_event?: unknown) => {
     const started = Date.now();
-    const report = await sweep.run();
+    const report = await sweep.pending.run();
     logger.info('swept pending uploads', { ...report, ms: Date.now() - started });
-    return report;
+    const purgeStarted = Date.now();
+    const purge = await sweep.trash.purgeExpired();
+    logger.info('purged expired trash', { ...purge, ms: Date.now() - purgeStarted });
+    return { ...report, ...purge };
   };
 };

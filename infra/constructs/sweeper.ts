@@ -8,9 +8,8 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INDEXES } from '#shared/table/schema.ts';
 import { darkroomFunction } from './function-defaults.ts';
-import { allowOriginals, allowTable } from './grants.ts';
+import { allowDerived, allowOriginals, allowTable } from './grants.ts';
 
 /** How often the sweep looks for pending uploads whose event never led to processing. */
 export const SWEEP_RATE = Duration.minutes(5);
@@ -19,6 +18,7 @@ export interface SweeperProps {
   queue: IQueue;
   table: ITableV2;
   originals: IBucket;
+  derived: IBucket;
   environment: Record<string, string>;
 }
 
@@ -42,23 +42,20 @@ export class Sweeper extends Construct {
     });
     this.schedule = new Schedule(this, 'Schedule', {
       schedule: ScheduleExpression.rate(SWEEP_RATE),
-      description: 'Queue pending uploads whose original is in S3 but was never processed',
+      description: 'Queue pending uploads whose original is in S3 but was never processed; purge expired trash',
       // A missed run is made up by the next one; retrying an old one would only overlap it.
       target: new LambdaInvoke(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(5) }),
     });
 
     const fn = this.function;
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${props.table.tableArn}/index/${INDEXES.pendingUploads.name}`],
-      }),
-    );
     // Reads the record before marking an expired upload failed, with a condition on its state.
     // UpdateItem: an upload that never arrived gives its storage reservation back (DynamoUsage).
-    allowTable(fn, props.table, ['GetItem', 'PutItem', 'UpdateItem']);
+    // The purge deletes as DeleteAsset does: the asset's faces, people, album links (queried on
+    // their indexes), claims and record.
+    allowTable(fn, props.table, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], true);
     // HeadObject is authorised as GetObject.
-    allowOriginals(fn, props.originals, ['GetObject']);
+    allowOriginals(fn, props.originals, ['GetObject', 'DeleteObject']);
+    allowDerived(fn, props.derived, ['DeleteObject']);
     // Without ListBucket S3 answers a HEAD of a missing key with 403, not 404.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.originals.bucketArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }));

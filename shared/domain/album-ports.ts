@@ -1,6 +1,6 @@
 // The interfaces the album use cases, the album filter of the asset list and asset deletion depend
 // on: the albums themselves, and their members (one link per asset in an album).
-import type { Album, AlbumMember } from './albums.ts';
+import type { Album, AlbumMember, MemberPlace } from './albums.ts';
 import type { Page } from './face-ports.ts';
 
 export interface AlbumTimelineQuery {
@@ -34,11 +34,11 @@ export interface AlbumMembers {
   addMember(member: AlbumMember): Promise<boolean>;
   /** Removes the member if it is there; answers whether this call removed it. */
   removeMember(albumId: string, assetId: string): Promise<boolean>;
-  /** Moves a member to the asset's capture time (its position follows), if it is still there. */
-  moveMember(member: AlbumMember, localDatetime: string): Promise<void>;
+  /** Moves a member to the asset's capture time and trash state (its position follows), if it is still there. */
+  moveMember(member: AlbumMember, place: MemberPlace): Promise<void>;
   getMember(albumId: string, assetId: string): Promise<AlbumMember | undefined>;
   getLink(linkId: string, libraryId: string): Promise<AlbumMember | undefined>;
-  /** Exact: counts the album's member items (strongly consistent). */
+  /** Exact: counts the album's member items whose asset is not in the trash (strongly consistent). */
   countMembers(albumId: string): Promise<number>;
   /** A page of the album's members in timeline order (capture time, then asset id). */
   timeline(query: AlbumTimelineQuery): Promise<Page<AlbumMember>>;

@@ -1,6 +1,7 @@
 import type { Accounts } from './accounts.ts';
 import type { AlbumMembers, AlbumRepository } from './album-ports.ts';
 import type { Album, AlbumMember, AlbumSummary } from './albums.ts';
+import { placeOf } from './asset-albums.ts';
 import { ownedAsset } from './asset-queries.ts';
 import { Conflict, Invalid, NotFound } from './errors.ts';
 import { newId, stableId } from './ids.ts';
@@ -156,7 +157,7 @@ export class AlbumQueries {
           assetId: asset.id,
           libraryId: album.libraryId,
           owner,
-          localDatetime: asset.localDatetime,
+          ...placeOf(asset),
           createdAt: now,
           updatedAt: now,
         };

@@ -24,9 +24,14 @@ export interface AlbumMember {
   owner: string;
   /** The asset's capture time when it was placed; what its timeline position is derived from. */
   localDatetime: string;
+  /** The asset is in the trash: the link stays (a restore brings it back) but leaves the album's timeline and count. */
+  trashed?: true;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Where a link stands: its asset's capture time, and whether the asset is in the trash. */
+export type MemberPlace = Pick<AlbumMember, 'localDatetime' | 'trashed'>;
 
 /** What an album's response carries beyond the item: derived from its members when read. */
 export interface AlbumSummary {

@@ -1,4 +1,5 @@
 import type { AlbumMembers, AlbumRepository } from './album-ports.ts';
+import type { MemberPlace } from './albums.ts';
 import type { Asset } from './asset.ts';
 
 /** What of an asset's albums goes with it: its links, and any cover it was. */
@@ -12,13 +13,14 @@ export class AssetAlbums {
    * Brings the asset's links in line with its record: a capture time learnt from its bytes (or
    * edited) moves it in each album's timeline; an upload found to duplicate another leaves them.
    */
-  async follow(asset: Pick<Asset, 'id' | 'state' | 'localDatetime'>): Promise<void> {
+  async follow(asset: Pick<Asset, 'id' | 'state' | 'localDatetime' | 'trashedAt'>): Promise<void> {
     if (asset.state === 'duplicate') return this.forget(asset);
     const links = await this.members.albumsOfAsset(asset.id);
+    const place = placeOf(asset);
     await Promise.all(
       links
-        .filter((link) => link.localDatetime !== asset.localDatetime)
-        .map((link) => this.members.moveMember(link, asset.localDatetime)),
+        .filter((link) => link.localDatetime !== place.localDatetime || link.trashed !== place.trashed)
+        .map((link) => this.members.moveMember(link, place)),
     );
   }
 
@@ -33,3 +35,9 @@ export class AssetAlbums {
     );
   }
 }
+
+/** Where an asset's links belong: at its capture time, and out of the album while it is trashed. */
+export const placeOf = (asset: Pick<Asset, 'localDatetime' | 'trashedAt'>): MemberPlace => ({
+  localDatetime: asset.localDatetime,
+  ...(asset.trashedAt !== undefined && { trashed: true as const }),
+});

@@ -1,6 +1,6 @@
 import type { Accounts } from './accounts.ts';
 import type { AlbumAssetPages } from './album-asset-pages.ts';
-import { type Asset, isListed } from './asset.ts';
+import { type Asset, isListed, type ListedState, listedStateOf } from './asset.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
 import type { FaceRepository } from './face-ports.ts';
@@ -27,7 +27,13 @@ export interface ListQuery {
   albumId?: string;
   /** Membership of any album: `in_album` or `not_in_album` filter each page of the other paths. */
   albumFilter?: 'all' | 'in_album' | 'not_in_album';
+  /** `live` (default), `trashed` (by trash time), or `all` (both, by capture time). */
+  state?: 'live' | 'trashed' | 'all';
 }
+
+type AssetPage = { assets: Asset[]; hasMore: boolean };
+/** What byIds keeps and orders by: live or trashed assets, by capture or by trash time. */
+type Selection = { state: ListedState; by: 'capture' | 'trash'; mediaType?: MediaClass; area?: GeoArea };
 
 export interface ClusterQuery {
   libraryId?: string;
@@ -83,9 +89,78 @@ export class AssetQueries {
     };
     if (query.albumId && query.albumFilter === 'not_in_album')
       throw new Invalid('album_filter: not_in_album contradicts album_id');
+    const state = query.state ?? 'live';
+    const pageOf = (t: TimelineQuery): Promise<AssetPage> =>
+      state === 'live'
+        ? this.page(owner, query, t)
+        : state === 'trashed'
+          ? this.trashed(owner, query, t, 'trash')
+          : this.both(owner, query, t);
     const filter = query.albumFilter ?? 'all';
-    if (filter === 'all' || (filter === 'in_album' && query.albumId)) return this.page(owner, query, timeline);
-    return this.albumsPort().filtered(timeline, (t) => this.page(owner, query, t), filter === 'in_album');
+    if (filter === 'all' || (filter === 'in_album' && query.albumId)) return pageOf(timeline);
+    return this.albumsPort().filtered(timeline, pageOf, filter === 'in_album');
+  }
+
+  /** Live and trashed assets by capture time: the first page of each, merged. */
+  private async both(owner: string, query: ListQuery, timeline: TimelineQuery): Promise<AssetPage> {
+    const [live, trashed] = await Promise.all([
+      this.page(owner, query, timeline),
+      this.trashed(owner, query, timeline, 'capture'),
+    ]);
+    const sign = timeline.order === 'asc' ? 1 : -1;
+    const merged = [...live.assets, ...trashed.assets].sort(
+      (a, b) => sign * (capturePosition(a) < capturePosition(b) ? -1 : 1),
+    );
+    return {
+      assets: merged.slice(0, timeline.limit),
+      hasMore: live.hasMore || trashed.hasMore || merged.length > timeline.limit,
+    };
+  }
+
+  /**
+   * The trash: by trash time straight from its index when nothing else filters it, else the
+   * libraries' trashed ids (the trash holds at most a retention window's deletions) narrowed by
+   * the other filters, then read, filtered and ordered like any set of ids.
+   */
+  private async trashed(owner: string, query: ListQuery, timeline: TimelineQuery, by: 'capture' | 'trash') {
+    const libraryIds = await this.libraryIds(owner, query.libraryId);
+    const unfiltered =
+      !query.ids &&
+      !query.personIds &&
+      !query.albumId &&
+      !query.area &&
+      !query.mediaType &&
+      !query.after &&
+      !query.before;
+    if (unfiltered && by === 'trash') {
+      const { startAfter } = timeline;
+      // A cursor that is not (or no longer) in the trash has no trash position to resume from.
+      if (startAfter && startAfter.trashedAt === undefined) throw new Invalid('starting_after_id: not in the trash');
+      return this.deps.assets.trashPage({
+        libraryIds,
+        limit: timeline.limit,
+        order: timeline.order,
+        ...(startAfter && { startAfter }),
+      });
+    }
+    let ids = (await Promise.all(libraryIds.map((id) => this.deps.assets.trashedIds(id)))).flat();
+    if (query.ids) {
+      const named = new Set(query.ids);
+      ids = ids.filter((id) => named.has(id));
+    }
+    if (query.personIds) ids = await this.assetsOfPeople(owner, query.personIds, ids);
+    if (query.albumId) {
+      const album = await this.albumsPort().owned(owner, query.albumId);
+      const members = await this.albumsPort().memberIds(album.id);
+      ids = ids.filter((id) => members.has(id));
+    }
+    const selection: Selection = {
+      state: 'trashed',
+      by,
+      ...(query.mediaType && { mediaType: query.mediaType }),
+      ...(query.area && { area: query.area }),
+    };
+    return ids.length ? this.byIds(ids, timeline, selection) : { assets: [], hasMore: false };
   }
 
   /** One page of the path the filters choose. */
@@ -98,8 +173,15 @@ export class AssetQueries {
       const members = await this.albumsPort().memberIds(album.id);
       ids = ids.filter((id) => members.has(id));
     }
-    if (ids)
-      return ids.length ? this.byIds(ids, timeline, query.mediaType, query.area) : { assets: [], hasMore: false };
+    if (ids) {
+      const selection: Selection = {
+        state: 'live',
+        by: 'capture',
+        ...(query.mediaType && { mediaType: query.mediaType }),
+        ...(query.area && { area: query.area }),
+      };
+      return ids.length ? this.byIds(ids, timeline, selection) : { assets: [], hasMore: false };
+    }
     if (album) {
       const { mediaType, area } = query;
       return this.albumsPort().page(
@@ -172,9 +254,10 @@ export class AssetQueries {
     return [...(common ?? [])];
   }
 
-  /** The named assets that the timeline would list, filtered, ordered and paged like it. */
-  private async byIds(ids: string[], query: TimelineQuery, mediaType?: MediaClass, area?: GeoArea) {
-    const position = (a: Asset) => `${sortableInstant(a.localDatetime)}#${a.id}`;
+  /** The named assets that the timeline (or the trash) would list, filtered, ordered and paged like it. */
+  private async byIds(ids: string[], query: TimelineQuery, selection: Selection): Promise<AssetPage> {
+    const { mediaType, area } = selection;
+    const position = selection.by === 'capture' ? capturePosition : (a: Asset) => `${a.trashedAt ?? ''}#${a.id}`;
     const range = {
       lo: query.after && `${sortableInstant(query.after)}#~`,
       hi: query.before && `${sortableInstant(query.before)}#`,
@@ -185,12 +268,12 @@ export class AssetQueries {
       .filter(
         (a) =>
           a.owner === query.owner &&
-          isListed(a) &&
+          listedStateOf(a) === selection.state &&
           (!query.libraryId || a.libraryId === query.libraryId) &&
           (!mediaType || mediaClassOf(a.mimeType) === mediaType) &&
-          (!area || isGeotagged(a, area)) &&
-          (!range.lo || position(a) > range.lo) &&
-          (!range.hi || position(a) < range.hi) &&
+          (!area || (a.state === 'ready' && hasPositionIn(a, area))) &&
+          (!range.lo || capturePosition(a) > range.lo) &&
+          (!range.hi || capturePosition(a) < range.hi) &&
           (!cursor || sign * (position(a) < cursor ? -1 : position(a) > cursor ? 1 : 0) > 0),
       )
       .sort((a, b) => sign * (position(a) < position(b) ? -1 : 1));
@@ -214,16 +297,17 @@ export class AssetQueries {
   }
 }
 
-/** What the geo index holds, checked on the record itself: ready, with a position inside the area. */
-export const isGeotagged = (asset: Asset, area: GeoArea): boolean => {
+/** A timeline position (capture time, then id), as the indexes order assets. */
+const capturePosition = (a: Asset) => `${sortableInstant(a.localDatetime)}#${a.id}`;
+
+const hasPositionIn = (asset: Asset, area: GeoArea): boolean => {
   const { latitude, longitude } = asset.exif ?? {};
-  return (
-    asset.state === 'ready' &&
-    typeof latitude === 'number' &&
-    typeof longitude === 'number' &&
-    inArea(area, latitude, longitude)
-  );
+  return typeof latitude === 'number' && typeof longitude === 'number' && inArea(area, latitude, longitude);
 };
+
+/** What the geo index holds, checked on the record itself: ready, not trashed, with a position inside the area. */
+export const isGeotagged = (asset: Asset, area: GeoArea): boolean =>
+  asset.state === 'ready' && isListed(asset) && hasPositionIn(asset, area);
 
 /** The caller's asset by id; someone else's asset and no asset at all look the same. */
 export const ownedAsset = async (assets: AssetRepository, owner: string, id: string): Promise<Asset> => {

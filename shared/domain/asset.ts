@@ -62,6 +62,8 @@ export interface Asset {
   etag?: string;
   /** S3 sequencer of the event that was processed, for ordering events of the same key. */
   sequencer?: string;
+  /** When the owner moved it to the trash (asset-trash.ts); purged a retention window later. */
+  trashedAt?: string;
 }
 
 /** Bumped whenever processing would produce different output; reprocessing picks older assets. */
@@ -77,5 +79,13 @@ export const compareSequencers = (a: string, b: string): number => {
 /** What a pending upload reads once its target expired with nothing uploaded. */
 export const NEVER_ARRIVED = 'the upload never arrived before its target expired';
 
-/** The timeline shows processed assets; pending uploads and resolved duplicates stay out of it. */
-export const isListed = (asset: Asset): boolean => asset.state === 'ready' || asset.state === 'failed';
+/** Processed: what a timeline can show. Pending uploads and resolved duplicates never are. */
+export const isProcessed = (asset: Asset): boolean => asset.state === 'ready' || asset.state === 'failed';
+
+/** The timeline shows processed assets that are not in the trash. */
+export const isListed = (asset: Asset): boolean => isProcessed(asset) && asset.trashedAt === undefined;
+
+/** Which of the list's states (`state=live|trashed`) an asset belongs to; a pending or duplicate one to neither. */
+export type ListedState = 'live' | 'trashed';
+export const listedStateOf = (asset: Asset): ListedState | undefined =>
+  isProcessed(asset) ? (asset.trashedAt === undefined ? 'live' : 'trashed') : undefined;

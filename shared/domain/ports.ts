@@ -155,6 +155,15 @@ export interface TimelineQuery {
   startAfter?: Asset;
 }
 
+/** A page of some libraries' trash, by trash time. */
+export interface TrashPageQuery {
+  libraryIds: string[];
+  limit: number;
+  order: 'asc' | 'desc';
+  /** A trashed asset: the page starts after its trash position. */
+  startAfter?: Asset;
+}
+
 export interface ExistQuery {
   libraryIds: string[];
   checksums?: string[];
@@ -192,6 +201,11 @@ export interface AssetRepository {
   pendingUploads(createdBefore: string): AsyncIterable<Asset[]>;
   /** Replaces the record only while it is still pending; answers whether it did. */
   saveIfPending(asset: Asset): Promise<boolean>;
+  /** Every trashed asset id of the library. */
+  trashedIds(libraryId: string): Promise<string[]>;
+  trashPage(query: TrashPageQuery): Promise<{ assets: Asset[]; hasMore: boolean }>;
+  /** Pages of assets trashed before the instant (the purge's queue). */
+  trashedBefore(instant: string): AsyncIterable<Asset[]>;
 }
 
 /** What a location filter reads of the geo index: one area of some libraries, with the timeline's date bounds. */

@@ -2,6 +2,7 @@ import { derivedKeys, originalKey, parseOriginalKey } from '#shared/object-keys.
 import { type Asset, compareSequencers, PIPELINE_VERSION } from './asset.ts';
 import type { AssetAlbums } from './asset-albums.ts';
 import { withOverrides } from './asset-edits.ts';
+import type { AssetTrash } from './asset-trash.ts';
 import { localDatetime } from './datetime.ts';
 import { MediaRejected } from './errors.ts';
 import type { FaceQueue } from './face-ports.ts';
@@ -70,6 +71,8 @@ export interface ProcessorDeps {
   faces?: FaceQueue;
   /** An asset added to albums while pending moves in their timelines to the capture time found. */
   albums?: Pick<AssetAlbums, 'follow'>;
+  /** Uploading a trashed asset's bytes again brings it back from the trash. */
+  trash?: Pick<AssetTrash, 'revive'>;
 }
 
 /** How long the S3 event leaves a direct upload to finish its own processing. */
@@ -199,6 +202,9 @@ export class AssetProcessor {
         const duplicate = await this.finish({ ...base, state: 'duplicate', duplicateOf: holder }, () =>
           storage.deleteOriginal(originalKey(base.owner, base.id)),
         );
+        // A new upload only: replaying an old duplicate's event must not undo a later trash.
+        const held = asset.state === 'pending' && duplicate.outcome === 'duplicate' && (await assets.get(holder));
+        if (held && this.deps.trash) await this.deps.trash.revive(held);
         return { ...duplicate, timings };
       });
     }

@@ -1,6 +1,7 @@
 import { originalKey } from '#shared/object-keys.ts';
 import type { Accounts } from './accounts.ts';
 import type { Asset } from './asset.ts';
+import type { AssetTrash } from './asset-trash.ts';
 import { Invalid, TooLarge, Unsupported } from './errors.ts';
 import { newId } from './ids.ts';
 import { isMediaType, maxBytesFor } from './media-types.ts';
@@ -73,6 +74,7 @@ export class Uploads {
       multipart: MultipartStorage;
       media: MediaProcessor;
       processor: AssetProcessor;
+      trash?: Pick<AssetTrash, 'revive'>;
       ledger: StorageLedger;
       clock: Clock;
       /** Uploads above this many bytes go to S3 in parts. */
@@ -250,7 +252,9 @@ export class Uploads {
   private async existing(libraryId: string, checksum: string): Promise<Asset | undefined> {
     const holder = await this.deps.assets.findChecksum(libraryId, checksum);
     const asset = holder ? await this.deps.processor.settled(holder) : undefined;
-    return asset && asset.state !== 'failed' ? asset : undefined;
+    if (!asset || asset.state === 'failed') return undefined;
+    // The same bytes again are the owner asking for that asset back: out of the trash it comes.
+    return this.deps.trash ? this.deps.trash.revive(asset) : asset;
   }
 
   private newAsset(

@@ -86,10 +86,10 @@ export const assetResponse = async (
       original: downloadUrl ? { url: downloadUrl, mimetype: served } : null,
       thumbnail: thumbnailUrl,
     }),
-    // Neither captions, stacks nor trash exist yet: null is their documented "none".
+    // Neither AI captions nor stacks exist: null is their documented "none".
     description: null,
     stack_id: null,
-    trashed_at: null,
+    trashed_at: asset.trashedAt ? instant(asset.trashedAt) : null,
     metadata: include.has('metadata') && exif ? { ...exif, ...placeFields(asset, exif) } : null,
     // Every field real or nothing: before processing there is no checksum, so no file_data.
     file_data:

@@ -39,14 +39,20 @@ const memberSchema = z.object({
   libraryId: z.string(),
   owner: z.string(),
   localDatetime: z.string(),
+  trashed: z.literal(true).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-/** Where a membership sits: its album's timeline, its asset's albums, its library's links. */
-export const memberIndexKeys = (member: AlbumMember) => ({
+/** A link's place on its album's timeline, which a trashed asset's link leaves. */
+export const memberTimelineKeys = (member: AlbumMember) => ({
   gsi1pk: albumAssetsPartition(member.albumId),
   gsi1sk: albumPosition(member),
+});
+
+/** Where a membership sits: its album's timeline, its asset's albums, its library's links. */
+export const memberIndexKeys = (member: AlbumMember) => ({
+  ...(!member.trashed && memberTimelineKeys(member)),
   gsi2pk: assetAlbumsPartition(member.assetId),
   gsi2sk: member.albumId,
   gsi4pk: libraryAlbumLinksPartition(member.libraryId),

@@ -6,7 +6,7 @@ import { exifShape } from '#shared/domain/exif.ts';
 import { encodeGeohash } from '#shared/domain/geohash.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
 import { METRIC_NAMES, type Metrics } from '#shared/domain/metrics.ts';
-import { assetItem, geoKeys, pendingUploadKeys, timelineKeys } from './keys.ts';
+import { assetItem, geoKeys, pendingUploadKeys, timelineKeys, trashKeys } from './keys.ts';
 import { GEO_ATTRIBUTES } from './schema.ts';
 
 const text = z.string().nullable();
@@ -68,6 +68,7 @@ const assetSchema = z.object({
   pipelineVersion: z.number().optional(),
   etag: z.string().optional(),
   sequencer: z.string().optional(),
+  trashedAt: z.string().optional(),
 });
 
 /** Sequencers compare as right-zero-padded text; stored padded so a condition can compare them. */
@@ -92,6 +93,11 @@ export const toItem = (asset: Asset): Record<string, unknown> => ({
   ...assetItem(asset.id),
   ...asset,
   ...(asset.sequencer && { sequencerKey: sequencerKey(asset.sequencer) }),
+  ...(asset.trashedAt === undefined ? listedKeys(asset) : trashKeys(asset.libraryId, asset.trashedAt, asset.id)),
+});
+
+/** Where a live (untrashed) asset is indexed: its timelines, the pending index, the geo index. */
+const listedKeys = (asset: Asset): Record<string, unknown> => ({
   // Only processed assets take a place on the timelines.
   ...(isListed(asset) &&
     timelineKeys(

@@ -8,9 +8,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlbumMembers, AlbumTimelineQuery } from '#shared/domain/album-ports.ts';
-import { type AlbumMember, albumPosition } from '#shared/domain/albums.ts';
+import type { AlbumMember, MemberPlace } from '#shared/domain/albums.ts';
 import type { Page } from '#shared/domain/face-ports.ts';
-import { memberFromItem, memberToItem } from './album-item.ts';
+import { memberFromItem, memberTimelineKeys, memberToItem } from './album-item.ts';
 import { isConditionFailure } from './conditions.ts';
 import { indexPage } from './index-page.ts';
 import {
@@ -69,15 +69,21 @@ export class DynamoAlbumMembers implements AlbumMembers {
     }
   }
 
-  async moveMember(member: AlbumMember, localDatetime: string): Promise<void> {
+  async moveMember(member: AlbumMember, place: MemberPlace): Promise<void> {
+    const timeline = memberTimelineKeys({ ...member, ...place });
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: albumMemberItem(member.albumId, member.assetId),
-          UpdateExpression: 'SET localDatetime = :at, gsi1sk = :position',
+          UpdateExpression: place.trashed
+            ? 'SET localDatetime = :at, trashed = :trashed REMOVE gsi1pk, gsi1sk'
+            : 'SET localDatetime = :at, gsi1pk = :partition, gsi1sk = :position REMOVE trashed',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': localDatetime, ':position': albumPosition({ ...member, localDatetime }) },
+          ExpressionAttributeValues: {
+            ':at': place.localDatetime,
+            ...(place.trashed ? { ':trashed': true } : { ':partition': timeline.gsi1pk, ':position': timeline.gsi1sk }),
+          },
         }),
       );
     } catch (error) {
@@ -110,7 +116,12 @@ export class DynamoAlbumMembers implements AlbumMembers {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
-        new QueryCommand({ ...this.membersInput(albumId), Select: 'COUNT', ExclusiveStartKey }),
+        new QueryCommand({
+          ...this.membersInput(albumId),
+          Select: 'COUNT',
+          FilterExpression: 'attribute_not_exists(trashed)',
+          ExclusiveStartKey,
+        }),
       );
       count += page.Count ?? 0;
       ExclusiveStartKey = page.LastEvaluatedKey;

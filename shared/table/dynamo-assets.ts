@@ -6,10 +6,11 @@ import {
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '#shared/domain/asset.ts';
-import type { AssetRepository, ExistMatch, ExistQuery, TimelineQuery } from '#shared/domain/ports.ts';
+import type { AssetRepository, ExistMatch, ExistQuery, TimelineQuery, TrashPageQuery } from '#shared/domain/ports.ts';
 import { fromItem, sequencerKey, toItem } from './asset-item.ts';
 import { isConditionFailure } from './conditions.ts';
 import { DynamoAssetReads } from './dynamo-asset-reads.ts';
+import { DynamoTrashReads } from './dynamo-trash-reads.ts';
 import { assetItem, checksumClaim, deviceEntry, sha1Entry } from './keys.ts';
 
 type Key = { pk: string; sk: string };
@@ -26,12 +27,14 @@ const matchOf = (asset: Asset): ExistMatch & { assetId: string } => ({
 
 export class DynamoAssets implements AssetRepository {
   private readonly reads: DynamoAssetReads;
+  private readonly trash: DynamoTrashReads;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {
     this.reads = new DynamoAssetReads(db, table);
+    this.trash = new DynamoTrashReads(db, table);
   }
 
   async create(asset: Asset): Promise<void> {
@@ -146,6 +149,18 @@ export class DynamoAssets implements AssetRepository {
 
   pendingUploads(createdBefore: string): AsyncIterable<Asset[]> {
     return this.reads.pendingUploads(createdBefore);
+  }
+
+  trashedIds(libraryId: string): Promise<string[]> {
+    return this.trash.trashedIds(libraryId);
+  }
+
+  trashPage(query: TrashPageQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    return this.trash.trashPage(query);
+  }
+
+  trashedBefore(instant: string): AsyncIterable<Asset[]> {
+    return this.trash.trashedBefore(instant);
   }
 
   saveIfPending(asset: Asset): Promise<boolean> {

@@ -1,18 +1,21 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { Asset } from '#shared/domain/asset.ts';
 import type { FeedChange } from '#shared/domain/feed.ts';
 import { itemKindOf } from './feed-kinds.ts';
 
 type Image = Record<string, AttributeValue>;
+/** The attribute whose arrival or departure is a trash or a restore (assets' `trashedAt`). */
+const TRASHED_AT = 'trashedAt' satisfies keyof Asset;
 
 const text = (item: Record<string, unknown> | undefined, name: string) =>
   typeof item?.[name] === 'string' ? (item[name] as string) : undefined;
 
 /**
  * The feed change a stream record stands for, or undefined for an item that is no entity (claims,
- * usage, tasks, the feed's own entries) or an entity without an owner. INSERT is created, MODIFY
- * updated, REMOVE deleted (trash and restore will read the state fields when those exist).
+ * usage, tasks, the feed's own entries) or an entity without an owner. INSERT is created, REMOVE
+ * deleted, MODIFY updated, or trashed and restored where the change is the item's trash time.
  */
 export const changeOfRecord = (record: DynamoDBRecord): FeedChange | undefined => {
   const stream = record.dynamodb;
@@ -29,12 +32,14 @@ export const changeOfRecord = (record: DynamoDBRecord): FeedChange | undefined =
   const entityId = text(image, 'id');
   if (!owner || !entityId) return undefined;
   const verb = record.eventName === 'INSERT' ? 'created' : record.eventName === 'REMOVE' ? 'deleted' : 'updated';
+  const [was, is] = [text(prior, TRASHED_AT), text(next, TRASHED_AT)];
+  const trash = verb === 'updated' && (was === undefined) !== (is === undefined) && (is ? 'trashed' : 'restored');
   return {
     owner,
     libraryId: text(image, 'libraryId') ?? '',
     entityType: kind.entityType,
     entityId,
-    eventType: `${kind.entityType}_${kind.verbs[verb]}`,
+    eventType: `${kind.entityType}_${trash || kind.verbs[verb]}`,
     source: { pk, sk, sequence: stream.SequenceNumber },
   };
 };

@@ -74,6 +74,19 @@ export const pendingUploadKeys = (createdAt: string, id: string) => ({
   gsi3sk: `${createdAt}#${id}`,
 });
 
+// The trash (asset-trash.ts): a trashed asset leaves every timeline, geo and pending partition
+// and takes these instead, on the same indexes: its library's trash by trash time (gsi1), and
+// the purge's queue by trash time, sharded like the pending index (gsi3).
+export const libraryTrashPartition = (libraryId: string) => `TRASH#${libraryId}`;
+export const trashPosition = (trashedAt: string, id: string) => `${trashedAt}#${id}`;
+export const purgePartition = (shard: number) => `PURGE#${shard}`;
+export const trashKeys = (libraryId: string, trashedAt: string, id: string) => ({
+  gsi1pk: libraryTrashPartition(libraryId),
+  gsi1sk: trashPosition(trashedAt, id),
+  gsi3pk: purgePartition(shardOf(id)),
+  gsi3sk: trashPosition(trashedAt, id),
+});
+
 // Faces and people (the faces issue) live in their own items and reuse the generic indexes
 // under partitions of their own, so no query of assets ever meets them.
 export const faceItem = (id: string) => ({ pk: `FACE#${id}`, sk: 'FACE' });

@@ -1,5 +1,5 @@
 import type { AlbumMembers, AlbumRepository, AlbumTimelineQuery } from '#shared/domain/album-ports.ts';
-import { type Album, type AlbumMember, albumPosition } from '#shared/domain/albums.ts';
+import { type Album, type AlbumMember, albumPosition, type MemberPlace } from '#shared/domain/albums.ts';
 
 /** In-memory albums, for unit tests of the album use cases. */
 export class MemoryAlbums implements AlbumRepository {
@@ -57,10 +57,12 @@ export class MemoryAlbumMembers implements AlbumMembers {
   async removeMember(albumId: string, assetId: string) {
     return this.items.delete(this.key(albumId, assetId));
   }
-  async moveMember(member: AlbumMember, localDatetime: string) {
+  async moveMember(member: AlbumMember, place: MemberPlace) {
     const key = this.key(member.albumId, member.assetId);
     const current = this.items.get(key);
-    if (current) this.items.set(key, { ...current, localDatetime });
+    if (!current) return;
+    const { trashed: _t, ...rest } = current;
+    this.items.set(key, { ...rest, ...place });
   }
   async getMember(albumId: string, assetId: string) {
     return this.items.get(this.key(albumId, assetId));
@@ -69,12 +71,13 @@ export class MemoryAlbumMembers implements AlbumMembers {
     return [...this.items.values()].find((m) => m.id === linkId && m.libraryId === libraryId);
   }
   async countMembers(albumId: string) {
-    return (await this.membersOfAlbum(albumId)).length;
+    return (await this.membersOfAlbum(albumId)).filter((m) => !m.trashed).length;
   }
   async timeline(query: AlbumTimelineQuery) {
     const sign = query.order === 'asc' ? 1 : -1;
     const all = (await this.membersOfAlbum(query.albumId))
       .filter((m) => {
+        if (m.trashed) return false;
         const at = albumPosition(m);
         const cursor = query.startAfter;
         return (

@@ -19,6 +19,7 @@ import type {
   ProcessingQueue,
   SignedPart,
   TimelineQuery,
+  TrashPageQuery,
   UploadedPart,
 } from '#shared/domain/ports.ts';
 import {
@@ -132,7 +133,7 @@ export class MemoryAssets implements AssetRepository {
   /** Like the sparse index: only pending assets, oldest first, in pages of `pageSize`. */
   async *pendingUploads(createdBefore: string) {
     const pending = [...this.assets.values()]
-      .filter((a) => a.state === 'pending' && a.createdAt < createdBefore)
+      .filter((a) => a.state === 'pending' && a.trashedAt === undefined && a.createdAt < createdBefore)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     this.pendingReads++;
     for (let i = 0; i < pending.length; i += this.pageSize)
@@ -144,6 +145,26 @@ export class MemoryAssets implements AssetRepository {
     if (this.assets.get(asset.id)?.state !== 'pending') return false;
     this.assets.set(asset.id, structuredClone(asset));
     return true;
+  }
+  private trashed(libraryIds: string[]) {
+    return [...this.assets.values()].filter((a) => a.trashedAt !== undefined && libraryIds.includes(a.libraryId));
+  }
+  async trashedIds(libraryId: string) {
+    return this.trashed([libraryId]).map((a) => a.id);
+  }
+  async trashPage(query: TrashPageQuery) {
+    const position = (a: Asset) => `${a.trashedAt}#${a.id}`;
+    const sign = query.order === 'asc' ? 1 : -1;
+    const cursor = query.startAfter && position(query.startAfter);
+    const page = this.trashed(query.libraryIds)
+      .filter((a) => !cursor || sign * position(a).localeCompare(cursor) > 0)
+      .sort((a, b) => sign * position(a).localeCompare(position(b)));
+    return { assets: page.slice(0, query.limit).map((a) => structuredClone(a)), hasMore: page.length > query.limit };
+  }
+  async *trashedBefore(instant: string) {
+    const due = [...this.assets.values()].filter((a) => a.trashedAt !== undefined && a.trashedAt < instant);
+    for (let i = 0; i < due.length; i += this.pageSize)
+      yield due.slice(i, i + this.pageSize).map((a) => structuredClone(a));
   }
 }
 

@@ -459,20 +459,19 @@ describe('the sweeper', () => {
     });
   });
 
-  it('may query the pending index, read and conditionally rewrite records and usage counters, HEAD originals and send to the queue, nothing more', () => {
+  it('may read and rewrite the table, HEAD and delete originals, delete derived files and send to the queue, nothing more', () => {
     const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
     expect(policyOf('SweeperFunctionServiceRole')).toEqual([
       {
-        Action: 'dynamodb:Query',
+        Action: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].map((a) => `dynamodb:${a}`),
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/gsi3']] },
+        Resource: [
+          { 'Fn::GetAtt': [table, 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] },
+        ],
       },
-      {
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
-      },
-      { Action: 's3:GetObject', Effect: 'Allow', Resource: prefixOf(originals(), 'originals/*') },
+      { Action: ['s3:GetObject', 's3:DeleteObject'], Effect: 'Allow', Resource: prefixOf(originals(), 'originals/*') },
+      { Action: 's3:DeleteObject', Effect: 'Allow', Resource: prefixOf(derived(), 'derived/*') },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [originals(), 'Arn'] } },
       {
         Action: 'sqs:SendMessage',

@@ -71,6 +71,26 @@ describe('the change feed', () => {
     expect(deleted.filter((t) => t === 'asset_deleted')).toHaveLength(1);
   });
 
+  it('a trash, a restore and an empty trash appear as asset_trashed, asset_restored and asset_deleted', async () => {
+    const key = await newKey();
+    const client = api(stack().apiUrl, key);
+    const uploaded = await directUpload(stack().apiUrl, key, await jpeg({ color: '#654321' }), 't.jpg');
+    const id: string = uploaded.body.id;
+    await settled(stack().apiUrl, key, id);
+    const before = of(await settledFeed(key), id).length;
+    await client.post('/api/assets/trash', { ids: [id] });
+    await client.post('/api/assets/trash', { ids: [id] });
+    await client.post('/api/assets/restore', { ids: [id] });
+    await client.post('/api/assets/trash', { ids: [id] });
+    await client.post('/api/assets/empty-trash');
+    expect(of(await settledFeed(key), id).slice(before)).toEqual([
+      'asset_trashed',
+      'asset_restored',
+      'asset_trashed',
+      'asset_deleted',
+    ]);
+  });
+
   it('faces and people made through the routes appear as their events, in order', async () => {
     const key = await newKey();
     const client = api(stack().apiUrl, key);

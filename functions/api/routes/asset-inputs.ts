@@ -57,11 +57,8 @@ export const UNSUPPORTED_CLUSTER_PARAMS: Record<string, string> = {
   person_ids: 'no face recognition',
 };
 
-// Upstream's state is trash state: nothing is trashed before the trash arrives, so live = all.
-const state = z
-  .enum(['live', 'all', 'trashed'])
-  .refine((s) => s !== 'trashed', 'trashed is not offered yet (no trash)')
-  .default('live');
+/** Upstream's trash state: live (default), trashed, or both. */
+export const listState = z.enum(['live', 'trashed', 'all']).default('live');
 /** The location texts are parsed by the domain (geo-area.ts), which knows the antimeridian and the limits. */
 const geoText = z.string().max(200);
 
@@ -77,7 +74,7 @@ export const listQuery = z.strictObject({
   album_id: z.string().regex(idPattern('album'), 'must be an album id (album_…)').optional(),
   album_filter: z.enum(['all', 'in_album', 'not_in_album']).default('all'),
   media_type: z.enum(['image', 'video']).optional(),
-  state,
+  state: listState,
   include,
   bbox: geoText.optional(),
   center: geoText.optional(),
@@ -90,7 +87,8 @@ export const geoClustersQuery = z.strictObject({
   library_id: libraryId.optional(),
   local_datetime_after: instant.optional(),
   local_datetime_before: instant.optional(),
-  state,
+  // The geo index holds live assets only (a trashed one leaves it).
+  state: listState.refine((s) => s === 'live', 'clusters cover live assets only'),
 });
 
 /** `exist` takes its library from the query, as the SDK sends it (the body's is still read). */

@@ -95,7 +95,7 @@ export const assetResponse = z.strictObject({
   asset_urls: z.partialRecord(z.enum(RUNGS), assetVariant),
   description: z.null(),
   stack_id: z.null(),
-  trashed_at: z.null(),
+  trashed_at: instant.nullable(),
   // On request (`include`), else null.
   metadata: metadataResponse.nullable(),
   file_data: fileDataResponse.nullable(),

@@ -159,6 +159,7 @@ export const assetRoutes = (deps: AssetRouteDeps): Record<AssetRoute, RouteHandl
         ...(query.person_ids && { personIds: query.person_ids }),
         ...(query.album_id && { albumId: query.album_id }),
         albumFilter: query.album_filter,
+        state: query.state,
         ...(query.media_type && { mediaType: query.media_type }),
         ...withArea(query),
       });

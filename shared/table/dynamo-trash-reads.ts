@@ -1,0 +1,88 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Asset } from '#shared/domain/asset.ts';
+import type { TrashPageQuery } from '#shared/domain/ports.ts';
+import { fromItem } from './asset-item.ts';
+import { libraryTrashPartition, PENDING_UPLOAD_SHARDS, purgePartition, trashPosition } from './keys.ts';
+import { queryAll } from './query-all.ts';
+import { INDEXES } from './schema.ts';
+
+type Item = Record<string, unknown>;
+const PURGE_PAGE = 100;
+
+/** The trash's reads: a library's trash by trash time (gsi1), and the purge's queue (gsi3). */
+export class DynamoTrashReads {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Every trashed asset id of the library: a key-only walk of its trash partition. */
+  async trashedIds(libraryId: string): Promise<string[]> {
+    const index = INDEXES.libraryTimeline;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': libraryTrashPartition(libraryId) },
+      ProjectionExpression: 'id',
+    });
+    return items.map((item) => String(item.id));
+  }
+
+  /**
+   * A page of the libraries' trash, by trash time: one query per library, merged (an owner has a
+   * few). Each reads one more than the page, so the union's first `limit + 1` are among them.
+   */
+  async trashPage(query: TrashPageQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
+    const index = INDEXES.libraryTimeline;
+    const cursor = query.startAfter?.trashedAt && trashPosition(query.startAfter.trashedAt, query.startAfter.id);
+    const asc = query.order === 'asc';
+    const parts = await Promise.all(
+      query.libraryIds.map(async (libraryId) => {
+        const { Items = [] } = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index.name,
+            KeyConditionExpression: `${index.partitionKey} = :pk${cursor ? ` AND ${index.sortKey} ${asc ? '>' : '<'} :cursor` : ''}`,
+            ExpressionAttributeValues: {
+              ':pk': libraryTrashPartition(libraryId),
+              ...(cursor && { ':cursor': cursor }),
+            },
+            ScanIndexForward: asc,
+            Limit: query.limit + 1,
+          }),
+        );
+        return Items;
+      }),
+    );
+    const sign = asc ? 1 : -1;
+    const merged = parts
+      .flat()
+      .sort((a, b) => sign * (String(a[index.sortKey]) < String(b[index.sortKey]) ? -1 : 1))
+      .map(fromItem);
+    return { assets: merged.slice(0, query.limit), hasMore: merged.length > query.limit };
+  }
+
+  /** Pages of assets trashed before the instant, from each shard of the purge's queue in turn. */
+  async *trashedBefore(instant: string): AsyncIterable<Asset[]> {
+    const index = INDEXES.pendingUploads;
+    for (let shard = 0; shard < PENDING_UPLOAD_SHARDS; shard++) {
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index.name,
+            KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :before`,
+            ExpressionAttributeValues: { ':pk': purgePartition(shard), ':before': instant },
+            Limit: PURGE_PAGE,
+            ExclusiveStartKey,
+          }),
+        );
+        const assets = (page.Items ?? []).map(fromItem);
+        if (assets.length > 0) yield assets;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+  }
+}
