@@ -15,6 +15,7 @@ import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { FaceQueries } from '#shared/domain/face-queries.ts';
 import { FeedQueries } from '#shared/domain/feed.ts';
+import { LibraryTrash } from '#shared/domain/library-trash.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { PeopleQueries } from '#shared/domain/people-queries.ts';
@@ -83,7 +84,8 @@ export const assetAdapters = (config: Config, clients = createClients(config)): 
 
 export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> = {}) => {
   const clients = createClients(config);
-  const accounts = new Accounts(new DynamoAccounts(clients.dynamo, config.TABLE_NAME), systemClock);
+  const accountRepository = new DynamoAccounts(clients.dynamo, config.TABLE_NAME);
+  const accounts = new Accounts(accountRepository, systemClock);
   const { assets, storage, multipart, media, places, usage, albums, members, faceQueue } = {
     ...assetAdapters(config, clients),
     ...overrides,
@@ -127,6 +129,12 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
   const faceDeps = { accounts, assets, faces, clustering, clock: systemClock };
   return {
     accounts,
+    libraryTrash: new LibraryTrash({
+      accounts,
+      repository: accountRepository,
+      clock: systemClock,
+      retentionDays: config.DARKROOM_LIBRARY_RETENTION_DAYS,
+    }),
     assets,
     faces,
     tasks,

@@ -5,6 +5,7 @@ import { AssetAlbums } from '#shared/domain/asset-albums.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetTrash } from '#shared/domain/asset-trash.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
+import { LibraryPurge } from '#shared/domain/library-purge.ts';
 import { PeopleClustering } from '#shared/domain/people-clustering.ts';
 import { systemClock } from '#shared/domain/ports.ts';
 import { StorageLedger } from '#shared/domain/storage-ledger.ts';
@@ -20,7 +21,7 @@ import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoUsage } from '#shared/table/dynamo-usage.ts';
 
 // The sweep's composition root: no media code, since it only finds work and queues it, and
-// purges what has been in the trash longer than its retention window.
+// purges what has been in the trash longer than its retention window: assets, and libraries.
 
 export const composeSweep = (config: SweepConfig) => {
   const clients = createClients(config);
@@ -36,16 +37,17 @@ export const composeSweep = (config: SweepConfig) => {
     defaultLimitBytes: config.DARKROOM_STORAGE_LIMIT_BYTES,
   });
   const faces = new DynamoFaces(clients.dynamo, table);
+  const accountRepository = new DynamoAccounts(clients.dynamo, table);
+  const accounts = new Accounts(accountRepository, systemClock);
   const people = new PeopleClustering({
     faces,
     planner: centroidPlanner(),
     rebuild: libraryRebuilder(),
     clock: systemClock,
   });
-  const albums = new AssetAlbums(
-    new DynamoAlbums(clients.dynamo, table),
-    new DynamoAlbumMembers(clients.dynamo, table),
-  );
+  const albumRepository = new DynamoAlbums(clients.dynamo, table);
+  const members = new DynamoAlbumMembers(clients.dynamo, table);
+  const albums = new AssetAlbums(albumRepository, members);
   const deleteAsset = new DeleteAsset({
     assets,
     storage,
@@ -64,12 +66,23 @@ export const composeSweep = (config: SweepConfig) => {
       graceMs: config.DARKROOM_SWEEP_GRACE_SECONDS * 1000,
     }),
     trash: new AssetTrash({
-      accounts: new Accounts(new DynamoAccounts(clients.dynamo, table), systemClock),
+      accounts,
       assets,
       clock: systemClock,
       deleteAsset,
       albums,
       retentionDays: config.DARKROOM_TRASH_RETENTION_DAYS,
+    }),
+    libraries: new LibraryPurge({
+      accounts,
+      repository: accountRepository,
+      assets,
+      deleteAsset,
+      albums: albumRepository,
+      members,
+      faces,
+      clock: systemClock,
+      batch: config.DARKROOM_LIBRARY_PURGE_BATCH,
     }),
   };
 };

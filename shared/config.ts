@@ -54,6 +54,8 @@ const schema = z.object({
   DARKROOM_GEOCODER_MODULE: z.string().min(1).default(DEFAULT_GEOCODER_MODULE),
   /** Days a trashed asset waits before the sweep purges it (0: at its next run). */
   DARKROOM_TRASH_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** Days a trashed library can be restored whole before the sweep starts purging it (upstream's 90). */
+  DARKROOM_LIBRARY_RETENTION_DAYS: z.coerce.number().min(0).default(90),
   /** Where the processor sends each asset it made ready for the face stage; unset, no faces are looked for. */
   FACE_QUEUE_URL: z.url().optional(),
   /** Set by the local stack only: endpoints of the embedded S3, DynamoDB and SQS servers. */
@@ -69,6 +71,8 @@ const sweepSchema = schema.extend({
   PROCESSING_QUEUE_URL: z.url(),
   /** Pending uploads younger than this are left to their own S3 event. */
   DARKROOM_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** Assets of trashed libraries one sweep run purges at most; the next run goes on (library-purge.ts). */
+  DARKROOM_LIBRARY_PURGE_BATCH: z.coerce.number().int().min(1).default(1000),
 });
 
 export type SweepConfig = z.infer<typeof sweepSchema>;

@@ -23,7 +23,7 @@ export const createApiHandler = (config: Config) => {
   return lambdaHandler(
     router({
       health: async () => json(200, { status: 'ok' }),
-      ...libraryRoutes(services.accounts),
+      ...libraryRoutes(services),
       ...userRoutes(services.users),
       ...assetRoutes(services),
       ...assetEditRoutes(services),

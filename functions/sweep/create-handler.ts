@@ -9,7 +9,7 @@ export const createSweepHandler = (config: SweepConfig) => {
   /**
    * Run by EventBridge Scheduler (and by the local stack's timer); the schedule's payload carries
    * nothing the sweep needs. A throw fails the invocation, and the next run starts over (both
-   * halves are safe to repeat).
+   * parts are safe to repeat).
    */
   return async (_event?: unknown) => {
     const started = Date.now();
@@ -18,6 +18,9 @@ export const createSweepHandler = (config: SweepConfig) => {
     const purgeStarted = Date.now();
     const purge = await sweep.trash.purgeExpired();
     logger.info('purged expired trash', { ...purge, ms: Date.now() - purgeStarted });
-    return { ...report, ...purge };
+    const librariesStarted = Date.now();
+    const libraries = await sweep.libraries.run();
+    logger.info('purged trashed libraries', { ...libraries, ms: Date.now() - librariesStarted });
+    return { ...report, ...purge, libraryAssetsPurged: libraries.assets, librariesPurged: libraries.libraries };
   };
 };

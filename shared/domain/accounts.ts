@@ -1,5 +1,5 @@
 import { bearerKey, generateApiKey, hashApiKey } from './api-key.ts';
-import { Invalid, NotFound, NotTrashed, Unauthenticated } from './errors.ts';
+import { Invalid, NotFound, Unauthenticated } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Clock } from './ports.ts';
 
@@ -20,6 +20,19 @@ export interface Library {
   /** Stored counters (StorageLedger): assets whose original is kept, and those originals' bytes. */
   assetCount: number;
   storageUsedBytes: number;
+  /** In the trash since (library-trash.ts); absent for a live library. */
+  trashedAt?: string;
+  /** When a trashed library's purge may begin: its undo window's end, or sooner once deleted. */
+  purgeAfter?: string;
+}
+
+/** Which libraries a listing holds (the SDK's `state`). */
+export type LibraryState = 'live' | 'trashed' | 'all';
+
+/** What a trashed library carries; null takes it out of the trash. */
+export interface LibraryTrashMark {
+  trashedAt: string;
+  purgeAfter: string;
 }
 
 export interface LibraryChanges {
@@ -56,6 +69,21 @@ export interface AccountRepository {
   getLibrary(owner: string, id: string): Promise<Library | undefined>;
   getUser(owner: string): Promise<User | undefined>;
   listLibraries(owner: string): Promise<Library[]>;
+  /**
+   * Sets or clears the library's trash mark; undefined when there is no such library, or (with
+   * `whileTrashed`) when it is no longer in the trash.
+   */
+  markLibrary(
+    owner: string,
+    id: string,
+    mark: LibraryTrashMark | null,
+    at: string,
+    whileTrashed?: boolean,
+  ): Promise<Library | undefined>;
+  /** Trashed libraries whose purge may begin at the instant, soonest first. */
+  purgeableLibraries(at: string): Promise<Library[]>;
+  /** Removes a library still in the trash, and what is left in its own partition; answers whether it did. */
+  removeLibrary(library: Library): Promise<boolean>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   /** The key as the authorizer sees it: by digest, one read. */
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
@@ -119,8 +147,17 @@ export class Accounts {
     return { userId: record.owner, keyId: record.id };
   }
 
-  listLibraries(owner: string): Promise<Library[]> {
-    return this.repository.listLibraries(owner);
+  /**
+   * Live libraries by default: a trashed library leaves every listing that does not name it.
+   * Trashed ones come most recently trashed first, as the SDK's trash drawer lists them.
+   */
+  async listLibraries(owner: string, state: LibraryState = 'live'): Promise<Library[]> {
+    const all = await this.repository.listLibraries(owner);
+    if (state === 'all') return all;
+    if (state === 'live') return all.filter((l) => l.trashedAt === undefined);
+    return all
+      .filter((l) => l.trashedAt !== undefined)
+      .sort((a, b) => (b.trashedAt ?? '').localeCompare(a.trashedAt ?? ''));
   }
 
   async getLibrary(owner: string, id: string): Promise<Library> {
@@ -135,6 +172,18 @@ export class Accounts {
     const user = await this.repository.getUser(owner);
     if (!user) throw new NotFound('library not found');
     return user.defaultLibraryId;
+  }
+
+  /**
+   * The library new things go into (uploads, albums, people): the named one, which must not be in
+   * the trash, else the caller's default library (which cannot be trashed).
+   */
+  async writableLibrary(owner: string, libraryId?: string): Promise<string> {
+    if (!libraryId) return this.resolveLibrary(owner);
+    const library = await this.getLibrary(owner, libraryId);
+    if (library.trashedAt !== undefined)
+      throw new Invalid(`library_id: library ${library.id} is in the trash; restore it first`);
+    return library.id;
   }
 
   async createLibrary(owner: string, name: string, description?: string): Promise<Library> {
@@ -158,14 +207,6 @@ export class Accounts {
     const library = await this.repository.updateLibrary(owner, id, changes, this.clock.now().toISOString());
     if (!library) throw new NotFound('library not found');
     return library;
-  }
-
-  /** Upstream deletes only a trashed library; trash and restore come with the library management issue. */
-  async deleteLibrary(owner: string, id: string): Promise<never> {
-    const library = await this.getLibrary(owner, id);
-    throw new NotTrashed(
-      `library ${library.id} is not in the trash: only a trashed library can be deleted, and trashing libraries is not offered yet`,
-    );
   }
 
   async findUser(name: string): Promise<User> {

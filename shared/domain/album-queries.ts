@@ -91,7 +91,7 @@ export class AlbumQueries {
   }
 
   async create(owner: string, fields: { name?: string; description?: string; libraryId?: string }): Promise<Album> {
-    const libraryId = await this.deps.accounts.resolveLibrary(owner, fields.libraryId);
+    const libraryId = await this.deps.accounts.writableLibrary(owner, fields.libraryId);
     const now = this.deps.clock.now().toISOString();
     const album: Album = {
       id: newId('album'),

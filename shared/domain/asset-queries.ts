@@ -193,9 +193,15 @@ export class AssetQueries {
     if (query.area) return this.inArea(timeline, query.area, query.mediaType);
     if (query.mediaType) {
       const libraryIds = await this.libraryIds(owner, query.libraryId);
-      return this.deps.assets.timeline({ ...timeline, media: { type: query.mediaType, libraryIds } });
+      return this.deps.assets.timeline({ ...timeline, libraries: { ids: libraryIds, media: query.mediaType } });
     }
-    return this.deps.assets.timeline(timeline);
+    if (query.libraryId) return this.deps.assets.timeline(timeline);
+    // The owner's timeline holds every library's assets; with one in the trash, the live ones' are merged instead.
+    const libraries = await this.deps.accounts.listLibraries(owner, 'all');
+    const live = libraries.filter((l) => l.trashedAt === undefined).map((l) => l.id);
+    return this.deps.assets.timeline(
+      live.length < libraries.length ? { ...timeline, libraries: { ids: live } } : timeline,
+    );
   }
 
   private albumsPort(): AlbumAssetPages {

@@ -113,7 +113,7 @@ export class PeopleQueries {
   }
 
   async create(owner: string, fields: PersonFields & { libraryId?: string }): Promise<Person> {
-    const libraryId = await this.deps.accounts.resolveLibrary(owner, fields.libraryId);
+    const libraryId = await this.deps.accounts.writableLibrary(owner, fields.libraryId);
     if (fields.thumbnailFaceId) await this.faceOfLibrary(owner, fields.thumbnailFaceId, libraryId);
     const now = this.deps.clock.now().toISOString();
     const person: Person = {

@@ -146,8 +146,11 @@ export interface MultipartStorage {
 export interface TimelineQuery {
   owner: string;
   libraryId?: string;
-  /** One media class only: then `libraryIds` names the libraries (one, or all of the owner's). */
-  media?: { type: MediaClass; libraryIds: string[] };
+  /**
+   * These libraries' timelines merged (of one media class, when named), rather than the one
+   * library's or the owner's whole timeline.
+   */
+  libraries?: { ids: string[]; media?: MediaClass };
   limit: number;
   order: 'asc' | 'desc';
   after?: string;
@@ -206,6 +209,11 @@ export interface AssetRepository {
   trashPage(query: TrashPageQuery): Promise<{ assets: Asset[]; hasMore: boolean }>;
   /** Pages of assets trashed before the instant (the purge's queue). */
   trashedBefore(instant: string): AsyncIterable<Asset[]>;
+  /**
+   * Up to `limit` of the library's assets that hold anything (processed, trashed or pending;
+   * not uploads resolved as duplicates): what purging a library deletes, a batch at a time.
+   */
+  someOfLibrary(libraryId: string, limit: number): Promise<Asset[]>;
 }
 
 /** What a location filter reads of the geo index: one area of some libraries, with the timeline's date bounds. */

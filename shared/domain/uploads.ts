@@ -87,7 +87,7 @@ export class Uploads {
    * time, or for a large file a resumable upload in parts, each part URL pinned to its length.
    */
   async createUpload(owner: string, request: UploadRequest): Promise<UploadResult> {
-    const libraryId = await this.deps.accounts.resolveLibrary(owner, request.libraryId);
+    const libraryId = await this.deps.accounts.writableLibrary(owner, request.libraryId);
     if (request.checksum) {
       const existing = await this.existing(libraryId, request.checksum);
       if (existing) return { status: 'duplicate', asset: existing };
@@ -156,7 +156,7 @@ export class Uploads {
 
   /** The small-file path: the bytes arrive with the request and are processed before answering. */
   async directUpload(owner: string, metadata: DeviceMetadata, file: Original, fileName: string): Promise<DirectResult> {
-    const libraryId = await this.deps.accounts.resolveLibrary(owner, metadata.libraryId);
+    const libraryId = await this.deps.accounts.writableLibrary(owner, metadata.libraryId);
     if (file.size === 0) throw new Invalid('asset_data: the file is empty');
     const mimeType = await this.deps.media.sniff(file);
     if (!mimeType || !isMediaType(mimeType)) {

@@ -10,6 +10,8 @@ export const ROUTES = {
   getLibrary: { method: 'GET', path: '/api/libraries/{id}', auth: true },
   updateLibrary: { method: 'PATCH', path: '/api/libraries/{id}', auth: true },
   deleteLibrary: { method: 'DELETE', path: '/api/libraries/{id}', auth: true },
+  trashLibrary: { method: 'POST', path: '/api/libraries/{id}/trash', auth: true },
+  restoreLibrary: { method: 'POST', path: '/api/libraries/{id}/restore', auth: true },
   uploadAsset: { method: 'POST', path: '/api/assets', auth: true },
   createUpload: { method: 'POST', path: '/api/assets/uploads', auth: true },
   getUpload: { method: 'GET', path: '/api/assets/uploads/{id}', auth: true },

@@ -1,16 +1,27 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } from '#shared/domain/accounts.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  AccountRepository,
+  ApiKeyRecord,
+  Library,
+  LibraryChanges,
+  LibraryTrashMark,
+  User,
+} from '#shared/domain/accounts.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
   KEY_LISTING_PK,
   keyItem,
   keyListing,
+  LIBRARY_PURGE_PARTITION,
   LIBRARY_SK_PREFIX,
   libraryItem,
+  libraryPartition,
+  libraryPurgeKeys,
   userItem,
   userNameClaim,
 } from './keys.ts';
+import { INDEXES } from './schema.ts';
 
 type Item = Record<string, unknown>;
 const NEW_ITEM = 'attribute_not_exists(pk)';
@@ -25,6 +36,8 @@ const toLibrary = (item: Item): Library => ({
   // Kept by DynamoUsage on this item; absent until the library's first stored asset.
   assetCount: Number(item.asset_count ?? 0),
   storageUsedBytes: Number(item.storage_used_bytes ?? 0),
+  ...(typeof item.trashed_at === 'string' && { trashedAt: item.trashed_at }),
+  ...(typeof item.purge_after === 'string' && { purgeAfter: item.purge_after }),
 });
 
 const toApiKey = (item: Item): ApiKeyRecord => ({
@@ -107,6 +120,80 @@ export class DynamoAccounts implements AccountRepository {
       return Attributes && toLibrary(Attributes);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async markLibrary(
+    owner: string,
+    id: string,
+    mark: LibraryTrashMark | null,
+    at: string,
+    whileTrashed = false,
+  ): Promise<Library | undefined> {
+    const queue = mark && libraryPurgeKeys(mark.purgeAfter, id);
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: libraryItem(owner, id),
+          UpdateExpression: queue
+            ? 'SET updated_at = :at, trashed_at = :trashed, purge_after = :purge, gsi3pk = :qpk, gsi3sk = :qsk'
+            : 'SET updated_at = :at REMOVE trashed_at, purge_after, gsi3pk, gsi3sk',
+          ConditionExpression: whileTrashed ? 'attribute_exists(trashed_at)' : 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':at': at,
+            ...(mark &&
+              queue && {
+                ':trashed': mark.trashedAt,
+                ':purge': mark.purgeAfter,
+                ':qpk': queue.gsi3pk,
+                ':qsk': queue.gsi3sk,
+              }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes && toLibrary(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async purgeableLibraries(at: string): Promise<Library[]> {
+    const index = INDEXES.pendingUploads;
+    const items = await this.queryAll({
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} <= :at`,
+      ExpressionAttributeValues: { ':pk': LIBRARY_PURGE_PARTITION, ':at': `${at}#~` },
+    });
+    return items.map(toLibrary);
+  }
+
+  async removeLibrary(library: Library): Promise<boolean> {
+    // What the library's assets left behind in its partition (the clustering lease, say) first:
+    // the library item goes last, so a crash between leaves a library whose removal is retried.
+    const leftovers = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': libraryPartition(library.id) },
+    });
+    await Promise.all(
+      leftovers.map((item) =>
+        this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } })),
+      ),
+    );
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: libraryItem(library.owner, library.id),
+          ConditionExpression: 'attribute_exists(trashed_at)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -217,7 +304,10 @@ export class DynamoAccounts implements AccountRepository {
   }
 
   private async queryAll(
-    input: Pick<ConstructorParameters<typeof QueryCommand>[0], 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+    input: Pick<
+      ConstructorParameters<typeof QueryCommand>[0],
+      'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'
+    >,
   ): Promise<Item[]> {
     const items: Item[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -3,7 +3,7 @@ import type { Asset } from '#shared/domain/asset.ts';
 import { sortableInstant } from '#shared/domain/datetime.ts';
 import type { ExistMatch, ExistQuery, TimelineQuery } from '#shared/domain/ports.ts';
 import { fromItem } from './asset-item.ts';
-import { mediaTimeline } from './dynamo-media-timeline.ts';
+import { libraryTimelines } from './dynamo-library-timelines.ts';
 import {
   ASSET_SK,
   assetItem,
@@ -83,7 +83,7 @@ export class DynamoAssetReads {
   }
 
   async timeline(query: TimelineQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
-    if (query.media) return mediaTimeline(this.db, this.table, { ...query, media: query.media });
+    if (query.libraries) return libraryTimelines(this.db, this.table, { ...query, libraries: query.libraries });
     // Exclusive bounds that meet or cross hold nothing; DynamoDB would refuse the reversed BETWEEN.
     if (query.after && query.before && sortableInstant(query.after) >= sortableInstant(query.before)) {
       return { assets: [], hasMore: false };

@@ -14,6 +14,8 @@ import { DynamoTrashReads } from './dynamo-trash-reads.ts';
 import { assetItem, checksumClaim, deviceEntry, sha1Entry } from './keys.ts';
 
 type Key = { pk: string; sk: string };
+/** Sorts after every ISO instant. */
+const AFTER_EVERY_INSTANT = '~';
 
 /** The index entries for `exist` carry what its answer shows, so it reads nothing else. */
 const matchOf = (asset: Asset): ExistMatch & { assetId: string } => ({
@@ -157,6 +159,16 @@ export class DynamoAssets implements AssetRepository {
 
   trashPage(query: TrashPageQuery): Promise<{ assets: Asset[]; hasMore: boolean }> {
     return this.trash.trashPage(query);
+  }
+
+  async someOfLibrary(libraryId: string, limit: number): Promise<Asset[]> {
+    const found = await this.trash.processedOfLibrary(libraryId, limit);
+    // The pending index is every owner's uploads in flight: few, so filtering it is cheap.
+    for await (const page of this.reads.pendingUploads(AFTER_EVERY_INSTANT)) {
+      if (found.length >= limit) break;
+      found.push(...page.filter((a) => a.libraryId === libraryId));
+    }
+    return found.slice(0, limit);
   }
 
   trashedBefore(instant: string): AsyncIterable<Asset[]> {

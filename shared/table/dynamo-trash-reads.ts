@@ -2,7 +2,13 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Asset } from '#shared/domain/asset.ts';
 import type { TrashPageQuery } from '#shared/domain/ports.ts';
 import { fromItem } from './asset-item.ts';
-import { libraryTrashPartition, PENDING_UPLOAD_SHARDS, purgePartition, trashPosition } from './keys.ts';
+import {
+  libraryTimelinePartition,
+  libraryTrashPartition,
+  PENDING_UPLOAD_SHARDS,
+  purgePartition,
+  trashPosition,
+} from './keys.ts';
 import { queryAll } from './query-all.ts';
 import { INDEXES } from './schema.ts';
 
@@ -61,6 +67,26 @@ export class DynamoTrashReads {
       .sort((a, b) => sign * (String(a[index.sortKey]) < String(b[index.sortKey]) ? -1 : 1))
       .map(fromItem);
     return { assets: merged.slice(0, query.limit), hasMore: merged.length > query.limit };
+  }
+
+  /** Up to `limit` of the library's processed assets, live ones first, then trashed ones. */
+  async processedOfLibrary(libraryId: string, limit: number): Promise<Asset[]> {
+    const index = INDEXES.libraryTimeline;
+    const found: Asset[] = [];
+    for (const partition of [libraryTimelinePartition(libraryId), libraryTrashPartition(libraryId)]) {
+      if (found.length >= limit) break;
+      const { Items = [] } = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
+          Limit: limit - found.length,
+        }),
+      );
+      found.push(...Items.map(fromItem));
+    }
+    return found;
   }
 
   /** Pages of assets trashed before the instant, from each shard of the purge's queue in turn. */

@@ -87,6 +87,18 @@ export const trashKeys = (libraryId: string, trashedAt: string, id: string) => (
   gsi3sk: trashPosition(trashedAt, id),
 });
 
+/**
+ * A trashed library's place in the library purge's queue (library-trash.ts), on the pending
+ * index too (gsi3): one partition, since an owner trashes a library rarely, by purge time.
+ */
+export const LIBRARY_PURGE_PARTITION = 'LIBPURGE';
+export const libraryPurgeKeys = (purgeAfter: string, libraryId: string) => ({
+  gsi3pk: LIBRARY_PURGE_PARTITION,
+  gsi3sk: `${purgeAfter}#${libraryId}`,
+});
+/** A library's own partition: its checksum claims, `exist` entries and clustering lease. */
+export const libraryPartition = (libraryId: string) => `LIB#${libraryId}`;
+
 // Faces and people (the faces issue) live in their own items and reuse the generic indexes
 // under partitions of their own, so no query of assets ever meets them.
 export const faceItem = (id: string) => ({ pk: `FACE#${id}`, sk: 'FACE' });

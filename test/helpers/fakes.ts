@@ -1,4 +1,11 @@
-import type { AccountRepository, ApiKeyRecord, Library, LibraryChanges, User } from '#shared/domain/accounts.ts';
+import type {
+  AccountRepository,
+  ApiKeyRecord,
+  Library,
+  LibraryChanges,
+  LibraryTrashMark,
+  User,
+} from '#shared/domain/accounts.ts';
 import type { Asset } from '#shared/domain/asset.ts';
 import { compareSequencers, isListed } from '#shared/domain/asset.ts';
 import { mediaClassOf } from '#shared/domain/media-types.ts';
@@ -97,8 +104,9 @@ export class MemoryAssets implements AssetRepository {
       .filter((a) => isListed(a) && (query.libraryId ? a.libraryId === query.libraryId : a.owner === query.owner))
       .filter(
         (a) =>
-          !query.media ||
-          (query.media.libraryIds.includes(a.libraryId) && mediaClassOf(a.mimeType) === query.media.type),
+          !query.libraries ||
+          (query.libraries.ids.includes(a.libraryId) &&
+            (!query.libraries.media || mediaClassOf(a.mimeType) === query.libraries.media)),
       )
       .sort((a, b) => sign * a.localDatetime.localeCompare(b.localDatetime));
     return {
@@ -160,6 +168,12 @@ export class MemoryAssets implements AssetRepository {
       .filter((a) => !cursor || sign * position(a).localeCompare(cursor) > 0)
       .sort((a, b) => sign * position(a).localeCompare(position(b)));
     return { assets: page.slice(0, query.limit).map((a) => structuredClone(a)), hasMore: page.length > query.limit };
+  }
+  async someOfLibrary(libraryId: string, limit: number) {
+    return [...this.assets.values()]
+      .filter((a) => a.libraryId === libraryId && a.state !== 'duplicate')
+      .slice(0, limit)
+      .map((a) => structuredClone(a));
   }
   async *trashedBefore(instant: string) {
     const due = [...this.assets.values()].filter((a) => a.trashedAt !== undefined && a.trashedAt < instant);
@@ -317,6 +331,25 @@ export class MemoryAccounts implements AccountRepository {
     else if (changes.description !== undefined) library.description = changes.description;
     library.updatedAt = at;
     return structuredClone(library);
+  }
+  async markLibrary(owner: string, id: string, mark: LibraryTrashMark | null, at: string, whileTrashed = false) {
+    const library = this.libraries.get(`${owner}#${id}`);
+    if (!library || (whileTrashed && library.trashedAt === undefined)) return undefined;
+    delete library.trashedAt;
+    delete library.purgeAfter;
+    Object.assign(library, mark, { updatedAt: at });
+    return structuredClone(library);
+  }
+  async purgeableLibraries(at: string) {
+    return [...this.libraries.values()]
+      .filter((l) => l.purgeAfter !== undefined && l.purgeAfter <= at)
+      .sort((a, b) => (a.purgeAfter ?? '').localeCompare(b.purgeAfter ?? ''))
+      .map((l) => structuredClone(l));
+  }
+  async removeLibrary(library: Library) {
+    const key = `${library.owner}#${library.id}`;
+    if (this.libraries.get(key)?.trashedAt === undefined) return false;
+    return this.libraries.delete(key);
   }
   async findUserByName(name: string) {
     const claim = this.userNames.get(name);

@@ -83,6 +83,38 @@ emit({
     expect(answer.typed).toEqual(['LibraryResponse', 'LibraryResponse']);
   });
 
+  it('trashes a library out of the default list, restores it, and deletes it from the trash', async () => {
+    const { target } = await newUser();
+    const answer = await runSdk(
+      target,
+      `${RAW}
+libs = client.libraries.with_raw_response
+trip = client.libraries.create(name="Trip").id
+names = lambda **kw: [l.name for l in client.libraries.list(**kw)]
+trashed = raw(lambda: libs.trash(trip))
+again = raw(lambda: libs.trash(trip))
+listings = {"live": names(), "trashed": names(state="trashed"), "all": names(state="all")}
+restored = raw(lambda: libs.restore(trip))
+after_restore = names()
+client.libraries.trash(trip)
+deleted = raw(lambda: libs.delete(trip))
+emit({
+    "trashed": trashed, "again": again, "listings": listings, "restored": restored,
+    "after_restore": after_restore, "deleted": deleted,
+    "types": [type(client.libraries.trash(trip)).__name__, type(client.libraries.delete(trip)).__name__],
+    "still": client.libraries.retrieve(trip).name,
+})`,
+    );
+    for (const name of ['trashed', 'again', 'deleted']) expect(answer[name], name).toEqual({ status: 200, json: {} });
+    expect(answer.listings).toEqual({ live: ['Library'], trashed: ['Trip'], all: ['Library', 'Trip'] });
+    expect(answer.restored.status).toBe(200);
+    expect(libraryResponseSchema.parse(answer.restored.json)).toMatchObject({ name: 'Trip', asset_count: 0 });
+    expect(answer.after_restore).toEqual(['Library', 'Trip']);
+    expect(answer.types).toEqual(['LibraryTrashResponse', 'LibraryDeleteResponse']);
+    // Deleting waives the undo window; the library stays until the sweep purges it.
+    expect(answer.still).toBe('Trip');
+  });
+
   it('refuses bad library input with a detail and the right status', async () => {
     const { target } = await newUser();
     const other = await newUser();
@@ -101,6 +133,9 @@ emit({
     "bad_state": api_error(lambda: client.libraries.list(extra_query={"state": "gone"})),
     "delete": api_error(lambda: client.libraries.delete(mine)),
     "delete_foreign": api_error(lambda: client.libraries.delete(ARGS["theirs"])),
+    "trash_default": api_error(lambda: client.libraries.trash(mine)),
+    "trash_foreign": api_error(lambda: client.libraries.trash(ARGS["theirs"])),
+    "restore_foreign": api_error(lambda: client.libraries.restore(ARGS["theirs"])),
 })`,
       { theirs },
     );
@@ -112,8 +147,11 @@ emit({
       ['foreign_update', 404, /^library not found$/],
       ['bad_id', 422, /^id: must be a library id/],
       ['bad_state', 422, /^state:/],
-      // Upstream deletes only a trashed library (409 otherwise), and nothing can be trashed yet.
+      // Upstream deletes only a trashed library (409 otherwise); the default one cannot be trashed.
       ['delete', 409, /is not in the trash/],
+      ['trash_default', 422, /is your default library/],
+      ['trash_foreign', 404, /^library not found$/],
+      ['restore_foreign', 404, /^library not found$/],
       ['delete_foreign', 404, /^library not found$/],
     ];
     for (const [name, status, detail] of expectations) {

@@ -96,6 +96,14 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'delete', path: `/api/libraries/${a.library}` }),
     missing: () => ({ method: 'delete', path: `/api/libraries/${MISSING_LIBRARY}` }),
   },
+  trashLibrary: {
+    foreign: () => ({ method: 'post', path: `/api/libraries/${a.library}/trash` }),
+    missing: () => ({ method: 'post', path: `/api/libraries/${MISSING_LIBRARY}/trash` }),
+  },
+  restoreLibrary: {
+    foreign: () => ({ method: 'post', path: `/api/libraries/${a.library}/restore` }),
+    missing: () => ({ method: 'post', path: `/api/libraries/${MISSING_LIBRARY}/restore` }),
+  },
   getAsset: {
     foreign: () => ({ method: 'get', path: `/api/assets/${a.asset.id}` }),
     missing: () => ({ method: 'get', path: `/api/assets/${MISSING_ASSET}` }),
@@ -369,6 +377,7 @@ describe('another user’s things', () => {
     ).toEqual([a.placed]);
     expect((await mine.get(`/api/assets/uploads/${a.upload}`)).status).toBe(200);
     expect((await mine.get(`/api/libraries/${a.library}`)).status).toBe(200);
+    expect((await mine.get('/api/libraries')).body.map((l: { id: string }) => l.id)).toContain(a.library);
     expect((await mine.get(`/api/faces/${a.face}`)).body.person_id).toBe(a.person);
     expect((await mine.get(`/api/people/${a.person}`)).body.name).toBe('Ada');
     expect((await b.get('/api/people?name_filter=all')).body.data).toEqual([]);

@@ -97,14 +97,30 @@ describe('the pending sweep on the local stack', () => {
     // The sparse index holds the pending upload and nothing else: none of the settled assets.
     expect(await pendingIndex()).toEqual([lostId]);
 
-    expect(await sweep()).toEqual({ examined: 1, enqueued: 1, abandoned: 0, waiting: 0, purged: 0 });
+    expect(await sweep()).toEqual({
+      examined: 1,
+      enqueued: 1,
+      abandoned: 0,
+      waiting: 0,
+      purged: 0,
+      libraryAssetsPurged: 0,
+      librariesPurged: 0,
+    });
     const ready = await settled(stack().apiUrl, key, lostId);
     expect(ready).toMatchObject({ state: 'ready', error: null, width: 8, height: 8 });
     await drained();
 
     // Leaving pending took it off the index, so the next sweep reads nothing at all.
     expect(await pendingIndex()).toEqual([]);
-    expect(await sweep()).toEqual({ examined: 0, enqueued: 0, abandoned: 0, waiting: 0, purged: 0 });
+    expect(await sweep()).toEqual({
+      examined: 0,
+      enqueued: 0,
+      abandoned: 0,
+      waiting: 0,
+      purged: 0,
+      libraryAssetsPurged: 0,
+      librariesPurged: 0,
+    });
     expect((await client.get(`/api/assets/${lostId}`)).body.updated_at).toBe(ready.updated_at);
   });
 
@@ -120,7 +136,15 @@ describe('the pending sweep on the local stack', () => {
       file_size_bytes: 100,
     });
     expect(created.status).toBe(201);
-    expect(await sweep()).toEqual({ examined: 1, enqueued: 0, abandoned: 0, waiting: 1, purged: 0 });
+    expect(await sweep()).toEqual({
+      examined: 1,
+      enqueued: 0,
+      abandoned: 0,
+      waiting: 1,
+      purged: 0,
+      libraryAssetsPurged: 0,
+      librariesPurged: 0,
+    });
     expect(await pendingIndex()).toEqual([created.body.asset_id]);
   });
 });

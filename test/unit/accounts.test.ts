@@ -4,6 +4,7 @@ import { libraryRoutes } from '#functions/api/routes/libraries.ts';
 import { Accounts, DEFAULT_LIBRARY_NAME } from '#shared/domain/accounts.ts';
 import { hashApiKey } from '#shared/domain/api-key.ts';
 import { idPattern } from '#shared/domain/ids.ts';
+import { LibraryTrash } from '#shared/domain/library-trash.ts';
 import { FakeClock, MemoryAccounts } from '#test/helpers/fakes.ts';
 
 const setup = () => {
@@ -174,10 +175,11 @@ describe('libraries', () => {
 describe('library names', () => {
   // The rule is the API's request schema; the use case stores the name it is given.
   const create = async (name: unknown) => {
-    const { accounts } = setup();
+    const { accounts, store, clock } = setup();
     const owner = (await accounts.createApiKey('alice')).record.owner;
     const event = { body: JSON.stringify({ name }), isBase64Encoded: false } as unknown as ApiEvent;
-    return libraryRoutes(accounts).createLibrary(event, owner, {} as never);
+    const libraryTrash = new LibraryTrash({ accounts, repository: store, clock, retentionDays: 90 });
+    return libraryRoutes({ accounts, libraryTrash }).createLibrary(event, owner, {} as never);
   };
 
   it('are trimmed and kept up to 100 characters', async () => {

@@ -58,7 +58,7 @@ const setup = (
         throw new Error('not reached');
       },
     } as unknown as MediaProcessor);
-  const accounts = { resolveLibrary: async () => 'lib_1' } as unknown as Accounts;
+  const accounts = { writableLibrary: async () => 'lib_1' } as unknown as Accounts;
   const { ledger, usage } = memoryLedger();
   const processor = new AssetProcessor({ assets, storage, media, places: NOWHERE, ledger, clock: systemClock });
   const uploads = new Uploads({

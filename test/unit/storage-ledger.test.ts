@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Accounts } from '#shared/domain/accounts.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
-import { MediaRejected, NotTrashed, QuotaExceeded } from '#shared/domain/errors.ts';
+import { MediaRejected, QuotaExceeded } from '#shared/domain/errors.ts';
 import { normaliseExif } from '#shared/domain/exif.ts';
 import { MultipartUploads } from '#shared/domain/multipart.ts';
 import type { MediaProcessor, OriginalOnDisk } from '#shared/domain/ports.ts';
@@ -381,13 +381,5 @@ describe('deleting', () => {
     await uploads.directUpload(owner, { ...device, libraryId: other.id }, bytes(900), 'a.jpg');
     expect(await library(other.id)).toEqual({ assetCount: 1, storageUsedBytes: 900 });
     expect(await library(libraryId)).toEqual({ assetCount: 0, storageUsedBytes: 0 });
-  });
-
-  it('a library is refused with 409 until it can be trashed; someone else’s is a 404', async () => {
-    const { accounts, owner, libraryId } = await setup();
-    const refused = await accounts.deleteLibrary(owner, libraryId).catch((e) => e);
-    expect(refused).toBeInstanceOf(NotTrashed);
-    expect(errorResponse(refused).response).toMatchObject({ statusCode: 409, headers: { 'x-should-retry': 'false' } });
-    await expect(accounts.deleteLibrary('user_other', libraryId)).rejects.toThrow('library not found');
   });
 });

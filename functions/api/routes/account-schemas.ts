@@ -16,7 +16,7 @@ export const libraryIdParam = z.strictObject({
 });
 
 export const listLibrariesQuery = z.strictObject({
-  /** Nothing is trashed yet (library trash comes with the library management issue). */
+  /** `live`: every library not in the trash; `trashed`: the trash drawer, most recently trashed first. */
   state: z.enum(['live', 'trashed', 'all']).default('live'),
 });
 

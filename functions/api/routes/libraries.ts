@@ -1,5 +1,6 @@
 import type { RouteHandler } from '#functions/api/router.ts';
 import type { Accounts, Library } from '#shared/domain/accounts.ts';
+import type { LibraryTrash } from '#shared/domain/library-trash.ts';
 import { jsonBody, parseInput } from '#shared/http/request.ts';
 import { json } from '#shared/http/response.ts';
 import {
@@ -22,16 +23,27 @@ export const libraryResponse = (library: Library): LibraryResponse => ({
   updated_at: library.updatedAt,
 });
 
-type LibraryRoute = 'listLibraries' | 'createLibrary' | 'getLibrary' | 'updateLibrary' | 'deleteLibrary';
+type LibraryRoute =
+  | 'listLibraries'
+  | 'createLibrary'
+  | 'getLibrary'
+  | 'updateLibrary'
+  | 'deleteLibrary'
+  | 'trashLibrary'
+  | 'restoreLibrary';
 
-export const libraryRoutes = (accounts: Accounts): Record<LibraryRoute, RouteHandler> => {
+export const libraryRoutes = ({
+  accounts,
+  libraryTrash,
+}: {
+  accounts: Accounts;
+  libraryTrash: LibraryTrash;
+}): Record<LibraryRoute, RouteHandler> => {
   const idOf = (event: Parameters<RouteHandler>[0]) => parseInput(libraryIdParam, event.pathParameters ?? {}).id;
   return {
     listLibraries: async (event, userId) => {
       const { state } = parseInput(listLibrariesQuery, event.queryStringParameters ?? {});
-      // No library is ever trashed yet: `trashed` is empty, `live` and `all` are every library.
-      const libraries = state === 'trashed' ? [] : await accounts.listLibraries(userId);
-      return json(200, libraries.map(libraryResponse));
+      return json(200, (await accounts.listLibraries(userId, state)).map(libraryResponse));
     },
     createLibrary: async (event, userId) => {
       const { name, description } = jsonBody(event, createLibraryRequest);
@@ -47,6 +59,16 @@ export const libraryRoutes = (accounts: Accounts): Record<LibraryRoute, RouteHan
       });
       return json(200, libraryResponse(library));
     },
-    deleteLibrary: async (event, userId) => accounts.deleteLibrary(userId, idOf(event)),
+    // Each answers the SDK's empty acknowledgment, but restore, which answers the library.
+    trashLibrary: async (event, userId) => {
+      await libraryTrash.trash(userId, idOf(event));
+      return json(200, {});
+    },
+    restoreLibrary: async (event, userId) =>
+      json(200, libraryResponse(await libraryTrash.restore(userId, idOf(event)))),
+    deleteLibrary: async (event, userId) => {
+      await libraryTrash.expedite(userId, idOf(event));
+      return json(200, {});
+    },
   };
 };

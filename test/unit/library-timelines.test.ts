@@ -52,7 +52,7 @@ describe('the media-class timeline', () => {
       limit: 3,
       order: 'desc',
       before: '2020-01-30T00:00:00Z',
-      media: { type: 'video', libraryIds: ['lib_one', 'lib_two'] },
+      libraries: { ids: ['lib_one', 'lib_two'], media: 'video' },
     });
     expect(page.assets.map((a) => a.localDatetime.slice(8, 10))).toEqual(['05', '04', '03']);
     expect(page.hasMore).toBe(true);
@@ -76,7 +76,7 @@ describe('the media-class timeline', () => {
       order: 'asc',
       startAfter: items[1],
       before: '2020-02-01T00:00:00Z',
-      media: { type: 'image', libraryIds: ['lib_one'] },
+      libraries: { ids: ['lib_one'], media: 'image' },
     });
     // The stub ignores the key condition, so what is left out was left out by the adapter.
     expect(page.assets.map((a) => a.id)).toEqual([items[2]?.id]);
