@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedChange, FeedEntry, FeedPageQuery, FeedRepository } from '#shared/domain/feed.ts';
 import { isConditionFailure } from './conditions.ts';
+import { moveAttributes } from './count-item.ts';
 import { feedClaim, feedEntry, feedOrdinal, feedPartition } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -192,6 +193,7 @@ const entryAttributes = (change: FeedChange, ordinal: number, createdAt: string,
   eventType: change.eventType,
   source,
   ...(change.payload && { payload: change.payload }),
+  ...moveAttributes(change.counts),
 });
 
 const entryOf = (item: Item): FeedEntry => ({

@@ -186,7 +186,7 @@ describe('the local stream', () => {
 describe('the feed writer', () => {
   it('racing writers, each record delivered twice at once, fill gapless ordinals with every change once', async () => {
     const feed = new DynamoFeed(db, table);
-    const write = feedWriter(feed);
+    const write = feedWriter({ feed });
     const records: DynamoDBRecord[] = Array.from({ length: 40 }, (_, i) => ({
       eventName: 'INSERT',
       dynamodb: {
