@@ -4,7 +4,7 @@ import { ownedAlbum } from './album-queries.ts';
 import type { Album } from './albums.ts';
 import { type Asset, type ListedState, listedStateOf } from './asset.ts';
 import { assetsOfPeople } from './asset-queries.ts';
-import { type CountLedger, monthOf, parseBucket } from './count-ledger.ts';
+import { type Counters, type CountLedger, monthOf, parseBucket } from './count-ledger.ts';
 import { sortableInstant } from './datetime.ts';
 import { Invalid, NotFound } from './errors.ts';
 import type { FaceRepository } from './face-ports.ts';
@@ -78,15 +78,12 @@ export class AssetCounts {
     const filter = query.albumFilter ?? 'all';
     if (query.albumId && filter === 'not_in_album')
       throw new Invalid('album_filter: not_in_album contradicts album_id');
-    const { accounts, albums } = this.deps;
-    const named = query.libraryId && (await accounts.getLibrary(owner, query.libraryId)).id;
-    const album = query.albumId ? await ownedAlbum(albums, owner, query.albumId) : undefined;
-    const people = query.personIds && (await assetsOfPeople(this.deps.faces, owner, query.personIds));
-    // Without a library: the album's, else the people's, else the default (as people-queries.ts).
-    const libraryId =
-      named ||
-      album?.libraryId ||
-      (query.personIds ? await this.personLibrary(query.personIds) : await accounts.resolveLibrary(owner));
+    // Unfiltered counts read the owner's counters, whatever the library: beside the checks, not after them.
+    const fromSets = Boolean(query.albumId || query.personIds || filter === 'in_album');
+    const [{ libraryId, album, people }, counters] = await Promise.all([
+      this.subjects(owner, query),
+      fromSets ? undefined : this.deps.ledger.advance(owner),
+    ]);
     const scope: Scope = {
       owner,
       libraryId,
@@ -98,7 +95,7 @@ export class AssetCounts {
     };
     const { after, before } = scope.window;
     const empty = (after && before && after >= before) || (album && album.libraryId !== scope.libraryId);
-    const months = empty ? new Map<string, number>() : await this.count(scope, filter, album, people);
+    const months = empty ? new Map<string, number>() : await this.count(scope, filter, { album, people, counters });
     const counts = [...months]
       .filter(([, count]) => count > 0)
       .sort(([a], [b]) => (a < b ? 1 : -1))
@@ -106,14 +103,32 @@ export class AssetCounts {
     return { counts: counts.slice(0, query.limit), hasMore: counts.length > query.limit };
   }
 
+  /** The checked library (named, else the album's, else the people's, else the default, as people-queries.ts), album and people. */
+  private async subjects(
+    owner: string,
+    query: CountsQuery,
+  ): Promise<{ libraryId: string; album?: Album; people?: string[] }> {
+    const { accounts, albums, faces } = this.deps;
+    const [named, album, people] = await Promise.all([
+      query.libraryId ? accounts.getLibrary(owner, query.libraryId) : undefined,
+      query.albumId ? ownedAlbum(albums, owner, query.albumId) : undefined,
+      query.personIds ? assetsOfPeople(faces, owner, query.personIds) : undefined,
+    ]);
+    const libraryId =
+      named?.id ??
+      album?.libraryId ??
+      (query.personIds ? await this.personLibrary(query.personIds) : await accounts.resolveLibrary(owner));
+    return { libraryId, ...(album && { album }), ...(people && { people }) };
+  }
+
   private async count(
     scope: Scope,
     filter: 'all' | 'in_album' | 'not_in_album',
-    album: Album | undefined,
-    people: string[] | undefined,
+    sources: { album?: Album | undefined; people?: string[] | undefined; counters?: Counters | undefined },
   ): Promise<Map<string, number>> {
     const { members } = this.deps;
-    let ids = people;
+    const { album, counters } = sources;
+    let ids = sources.people;
     if (album) {
       const inAlbum = new Set((await members.membersOfAlbum(album.id)).map((m) => m.assetId));
       ids = ids ? ids.filter((id) => inAlbum.has(id)) : [...inAlbum];
@@ -123,8 +138,8 @@ export class AssetCounts {
     } else if (filter === 'in_album') {
       ids = await this.linkedAssets(scope.libraryId);
     }
-    if (ids) return this.countSet(scope, ids);
-    const all = await this.fromCounters(scope);
+    if (ids || !counters) return this.countSet(scope, ids ?? []);
+    const all = await this.fromCounters(scope, counters);
     if (filter !== 'not_in_album') return all;
     // In no album: the counters less the library's linked assets, month by month. The counters
     // trail the table by the feed's lag, the links do not: never below zero meanwhile.
@@ -148,14 +163,13 @@ export class AssetCounts {
   }
 
   /** Whole months from the counters; a month a bound falls inside from the index. */
-  private async fromCounters(scope: Scope): Promise<Map<string, number>> {
+  private async fromCounters(scope: Scope, counters: Counters): Promise<Map<string, number>> {
     const { after, before } = scope.window;
     const first = after && monthOf(after);
     // A bound at the very start of a month leaves that month out whole.
     const last = before && (before === monthStart(monthOf(before)) ? undefined : monthOf(before));
     const end = before && monthOf(before);
     const months = new Map<string, number>();
-    const counters = await this.deps.ledger.advance(scope.owner);
     for (const [key, count] of Object.entries(counters.counts)) {
       const bucket = parseBucket(key);
       if (!bucket || bucket.libraryId !== scope.libraryId || !scope.states.includes(bucket.state)) continue;

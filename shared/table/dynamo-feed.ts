@@ -52,10 +52,7 @@ export class DynamoFeed implements FeedRepository {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              ...feedEntry(change.owner, claimed.slot),
-              ...entryAttributes(change, claimed.slot, claimed.createdAt, source),
-            },
+            Item: feedEntryItem(change, claimed.slot, claimed.createdAt, source),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -184,7 +181,9 @@ const undefinedOnConditionFailure = (error: unknown): undefined => {
   return undefined;
 };
 
-const entryAttributes = (change: FeedChange, ordinal: number, createdAt: string, source: string) => ({
+/** An entry as the table holds it (`source` names the stream record it was written for). */
+export const feedEntryItem = (change: FeedChange, ordinal: number, createdAt: string, source: string) => ({
+  ...feedEntry(change.owner, ordinal),
   ordinal,
   createdAt,
   libraryId: change.libraryId,
