@@ -16,6 +16,7 @@ const BENCHMARKS = [
   'places',
   'faces',
   'feed-lag',
+  'counts',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {

@@ -7,10 +7,12 @@ import { AlbumLinkQueries } from '#shared/domain/album-link-queries.ts';
 import type { AlbumMembers, AlbumRepository } from '#shared/domain/album-ports.ts';
 import { AlbumQueries } from '#shared/domain/album-queries.ts';
 import { AssetAlbums } from '#shared/domain/asset-albums.ts';
+import { AssetCounts } from '#shared/domain/asset-counts.ts';
 import { AssetEdits } from '#shared/domain/asset-edits.ts';
 import { AssetFaces } from '#shared/domain/asset-faces.ts';
 import { AssetQueries } from '#shared/domain/asset-queries.ts';
 import { AssetTrash } from '#shared/domain/asset-trash.ts';
+import { CountLedger } from '#shared/domain/count-ledger.ts';
 import { DeleteAsset } from '#shared/domain/delete-asset.ts';
 import type { FaceQueue } from '#shared/domain/face-ports.ts';
 import { FaceQueries } from '#shared/domain/face-queries.ts';
@@ -41,6 +43,8 @@ import { DynamoAccounts } from '#shared/table/dynamo-accounts.ts';
 import { DynamoAlbumMembers } from '#shared/table/dynamo-album-members.ts';
 import { DynamoAlbums } from '#shared/table/dynamo-albums.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
+import { DynamoCountReads } from '#shared/table/dynamo-count-reads.ts';
+import { DynamoCounters } from '#shared/table/dynamo-counters.ts';
 import { DynamoFaces, DynamoTasks } from '#shared/table/dynamo-faces.ts';
 import { DynamoFeed } from '#shared/table/dynamo-feed.ts';
 import { DynamoGeoIndex } from '#shared/table/dynamo-geo-index.ts';
@@ -169,6 +173,16 @@ export const composeAssets = (config: Config, overrides: Partial<AssetAdapters> 
       faces,
       albums: new AlbumAssetPages({ assets, albums, members }),
       geo: new DynamoGeoIndex(clients.dynamo, config.TABLE_NAME),
+    }),
+    // Month counts: the counters the feed writer keeps, caught up with the feed on each read.
+    counts: new AssetCounts({
+      accounts,
+      ledger: new CountLedger(new DynamoCounters(clients.dynamo, config.TABLE_NAME)),
+      reads: new DynamoCountReads(clients.dynamo, config.TABLE_NAME),
+      assets,
+      albums,
+      members,
+      faces,
     }),
     deleteAsset,
     trash,

@@ -4,6 +4,7 @@ import type { Config } from '#shared/config.ts';
 import { json } from '#shared/http/response.ts';
 import { router } from './router.ts';
 import { albumRoutes } from './routes/albums.ts';
+import { assetCountRoutes } from './routes/asset-counts.ts';
 import { assetEditRoutes } from './routes/asset-edits.ts';
 import { assetTrashRoutes } from './routes/asset-trash.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -26,6 +27,7 @@ export const createApiHandler = (config: Config) => {
       ...libraryRoutes(services),
       ...userRoutes(services.users),
       ...assetRoutes(services),
+      ...assetCountRoutes(services),
       ...assetEditRoutes(services),
       ...assetTrashRoutes(services),
       ...uploadRoutes(services),

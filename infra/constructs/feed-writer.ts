@@ -75,7 +75,8 @@ export class FeedWriter extends Construct {
         ),
       }),
     );
-    // Claims and entries: consistent reads, conditional puts, and the query of an owner's head.
+    // Claims, entries and the owners' asset counters: consistent reads, conditional puts, the query
+    // of an owner's head and of the entries the counters have not applied yet.
     allowTable(this.function, props.table, ['GetItem', 'PutItem', 'Query']);
   }
 }

@@ -247,17 +247,8 @@ export class AssetQueries {
     return libraryId ? [libraryId] : (await this.deps.accounts.listLibraries(owner)).map((l) => l.id);
   }
 
-  /** The assets every one of these (owned) people has a face in, within `only` if given. */
-  private async assetsOfPeople(owner: string, personIds: string[], only?: string[]): Promise<string[]> {
-    let common: Set<string> | undefined = only && new Set(only);
-    for (const id of new Set(personIds)) {
-      const { faces } = this.deps;
-      const person = await faces?.getPerson(id);
-      if (!faces || !person || person.owner !== owner) throw new NotFound('person not found');
-      const mine = new Set((await faces.facesOfPerson(id)).map((f) => f.assetId));
-      common = new Set([...(common ?? mine)].filter((a) => mine.has(a)));
-    }
-    return [...(common ?? [])];
+  private assetsOfPeople(owner: string, personIds: string[], only?: string[]): Promise<string[]> {
+    return assetsOfPeople(this.deps.faces, owner, personIds, only);
   }
 
   /** The named assets that the timeline (or the trash) would list, filtered, ordered and paged like it. */
@@ -314,6 +305,23 @@ const hasPositionIn = (asset: Asset, area: GeoArea): boolean => {
 /** What the geo index holds, checked on the record itself: ready, not trashed, with a position inside the area. */
 export const isGeotagged = (asset: Asset, area: GeoArea): boolean =>
   asset.state === 'ready' && isListed(asset) && hasPositionIn(asset, area);
+
+/** The assets every one of these people (the owner's, else 404) has a face in, within `only` if given. */
+export const assetsOfPeople = async (
+  faces: Pick<FaceRepository, 'getPerson' | 'facesOfPerson'> | undefined,
+  owner: string,
+  personIds: string[],
+  only?: string[],
+): Promise<string[]> => {
+  let common: Set<string> | undefined = only && new Set(only);
+  for (const id of new Set(personIds)) {
+    const person = await faces?.getPerson(id);
+    if (!faces || !person || person.owner !== owner) throw new NotFound('person not found');
+    const mine = new Set((await faces.facesOfPerson(id)).map((f) => f.assetId));
+    common = new Set([...(common ?? mine)].filter((a) => mine.has(a)));
+  }
+  return [...(common ?? [])];
+};
 
 /** The caller's asset by id; someone else's asset and no asset at all look the same. */
 export const ownedAsset = async (assets: AssetRepository, owner: string, id: string): Promise<Asset> => {

@@ -33,7 +33,11 @@ export class AssetTrash {
   /** Idempotent: an asset already in the trash keeps the time it went there. */
   async trash(owner: string, ids: string[], libraryId?: string): Promise<void> {
     const at = this.deps.clock.now().toISOString();
-    for (const asset of await this.owned(owner, ids, libraryId)) await this.mark(asset, at);
+    const assets = await this.owned(owner, ids, libraryId);
+    // Its bytes are still on their way: in the trash it would leave the pending index the sweep reads.
+    const pending = assets.find((a) => a.state === 'pending');
+    if (pending) throw new Conflict(`asset ${pending.id} is still being uploaded; trash it once it is processed`);
+    for (const asset of assets) await this.mark(asset, at);
   }
 
   /** Idempotent: assets already live are skipped. */

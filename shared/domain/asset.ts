@@ -80,12 +80,13 @@ export const compareSequencers = (a: string, b: string): number => {
 export const NEVER_ARRIVED = 'the upload never arrived before its target expired';
 
 /** Processed: what a timeline can show. Pending uploads and resolved duplicates never are. */
-export const isProcessed = (asset: Asset): boolean => asset.state === 'ready' || asset.state === 'failed';
+export const isProcessed = (asset: Pick<Asset, 'state'>): boolean =>
+  asset.state === 'ready' || asset.state === 'failed';
 
 /** The timeline shows processed assets that are not in the trash. */
 export const isListed = (asset: Asset): boolean => isProcessed(asset) && asset.trashedAt === undefined;
 
 /** Which of the list's states (`state=live|trashed`) an asset belongs to; a pending or duplicate one to neither. */
 export type ListedState = 'live' | 'trashed';
-export const listedStateOf = (asset: Asset): ListedState | undefined =>
+export const listedStateOf = (asset: Pick<Asset, 'state' | 'trashedAt'>): ListedState | undefined =>
   isProcessed(asset) ? (asset.trashedAt === undefined ? 'live' : 'trashed') : undefined;

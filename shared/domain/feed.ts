@@ -1,4 +1,5 @@
 import type { Accounts } from './accounts.ts';
+import type { CountMove } from './count-ledger.ts';
 
 // The change feed: one entry per change of an entity, per owner, at gapless ordinals. Entries
 // point at entities (type and id); a client fetches the entity itself when it needs the data.
@@ -13,6 +14,8 @@ export interface FeedChange {
   /** The changed item's key, and the stream's sequence number of this change of it (the dedupe key). */
   source: { pk: string; sk: string; sequence: string };
   payload?: Record<string, unknown>;
+  /** An asset's change of count bucket (count-ledger.ts); kept on the entry, never in the public feed. */
+  counts?: CountMove;
 }
 
 export interface FeedEntry {

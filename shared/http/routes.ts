@@ -20,6 +20,7 @@ export const ROUTES = {
   abortUpload: { method: 'DELETE', path: '/api/assets/uploads/{id}', auth: true },
   listAssets: { method: 'GET', path: '/api/assets', auth: true },
   geoClusters: { method: 'GET', path: '/api/assets/geo-clusters', auth: true },
+  assetCounts: { method: 'GET', path: '/api/assets/counts', auth: true },
   existAssets: { method: 'POST', path: '/api/assets/exist', auth: true },
   bulkUpdateAssets: { method: 'POST', path: '/api/assets/bulk-update', auth: true },
   trashAssets: { method: 'POST', path: '/api/assets/trash', auth: true },
@@ -58,7 +59,6 @@ export const ROUTES = {
   searchNotOffered: { method: 'ANY', path: '/api/search', auth: true },
   versionsNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions', auth: true },
   versionNotOffered: { method: 'ANY', path: '/api/assets/{id}/versions/{proxy+}', auth: true },
-  countsNotOffered: { method: 'GET', path: '/api/assets/counts', auth: true },
 } as const;
 
 /** Why each not-offered route answers 404. */
@@ -68,7 +68,6 @@ export const NOT_OFFERED = {
   searchNotOffered: 'search is not offered by Darkroom',
   versionsNotOffered: 'asset versions are not offered by Darkroom',
   versionNotOffered: 'asset versions are not offered by Darkroom',
-  countsNotOffered: 'asset counts are not offered yet: they come with library management',
 } as const satisfies Partial<Record<keyof typeof ROUTES, string>>;
 
 export type RouteName = keyof typeof ROUTES;

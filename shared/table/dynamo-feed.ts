@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedChange, FeedEntry, FeedPageQuery, FeedRepository } from '#shared/domain/feed.ts';
 import { isConditionFailure } from './conditions.ts';
+import { moveAttributes } from './count-item.ts';
 import { feedClaim, feedEntry, feedOrdinal, feedPartition } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -51,10 +52,7 @@ export class DynamoFeed implements FeedRepository {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              ...feedEntry(change.owner, claimed.slot),
-              ...entryAttributes(change, claimed.slot, claimed.createdAt, source),
-            },
+            Item: feedEntryItem(change, claimed.slot, claimed.createdAt, source),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -183,7 +181,9 @@ const undefinedOnConditionFailure = (error: unknown): undefined => {
   return undefined;
 };
 
-const entryAttributes = (change: FeedChange, ordinal: number, createdAt: string, source: string) => ({
+/** An entry as the table holds it (`source` names the stream record it was written for). */
+export const feedEntryItem = (change: FeedChange, ordinal: number, createdAt: string, source: string) => ({
+  ...feedEntry(change.owner, ordinal),
   ordinal,
   createdAt,
   libraryId: change.libraryId,
@@ -192,6 +192,7 @@ const entryAttributes = (change: FeedChange, ordinal: number, createdAt: string,
   eventType: change.eventType,
   source,
   ...(change.payload && { payload: change.payload }),
+  ...moveAttributes(change.counts),
 });
 
 const entryOf = (item: Item): FeedEntry => ({

@@ -1,7 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { z } from 'zod';
 import type { Asset } from '#shared/domain/asset.ts';
+import { bucketOf, moveOf } from '#shared/domain/count-ledger.ts';
 import type { FeedChange } from '#shared/domain/feed.ts';
 import { itemKindOf } from './feed-kinds.ts';
 
@@ -11,6 +13,18 @@ const TRASHED_AT = 'trashedAt' satisfies keyof Asset;
 
 const text = (item: Record<string, unknown> | undefined, name: string) =>
   typeof item?.[name] === 'string' ? (item[name] as string) : undefined;
+
+/** What an asset image says about where it counts (asset-item.ts writes these as they are). */
+const countedImage = z.object({
+  libraryId: z.string(),
+  state: z.enum(['pending', 'ready', 'failed', 'duplicate']),
+  trashedAt: z.string().optional(),
+  localDatetime: z.string().refine((value) => !Number.isNaN(Date.parse(value))),
+});
+const bucketOfImage = (image: Record<string, unknown> | undefined) => {
+  const parsed = image && countedImage.safeParse(image);
+  return parsed?.success ? bucketOf(parsed.data) : undefined;
+};
 
 /**
  * The feed change a stream record stands for, or undefined for an item that is no entity (claims,
@@ -34,6 +48,8 @@ export const changeOfRecord = (record: DynamoDBRecord): FeedChange | undefined =
   const verb = record.eventName === 'INSERT' ? 'created' : record.eventName === 'REMOVE' ? 'deleted' : 'updated';
   const [was, is] = [text(prior, TRASHED_AT), text(next, TRASHED_AT)];
   const trash = verb === 'updated' && (was === undefined) !== (is === undefined) && (is ? 'trashed' : 'restored');
+  // Where the asset counted before this change and where it counts after (count-ledger.ts).
+  const counts = kind.entityType === 'asset' ? moveOf(bucketOfImage(prior), bucketOfImage(next)) : undefined;
   return {
     owner,
     libraryId: text(image, 'libraryId') ?? '',
@@ -41,5 +57,6 @@ export const changeOfRecord = (record: DynamoDBRecord): FeedChange | undefined =
     entityId,
     eventType: `${kind.entityType}_${trash || kind.verbs[verb]}`,
     source: { pk, sk, sequence: stream.SequenceNumber },
+    ...(counts && { counts }),
   };
 };

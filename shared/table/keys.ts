@@ -144,3 +144,8 @@ export const FEED_ORDINAL_DIGITS = 16;
 export const feedOrdinal = (n: number) => String(n).padStart(FEED_ORDINAL_DIGITS, '0');
 export const feedEntry = (owner: string, ordinal: number) => ({ pk: feedPartition(owner), sk: feedOrdinal(ordinal) });
 export const feedClaim = (pk: string, sk: string) => ({ pk: `FEEDCLAIM#${pk}#${sk}`, sk: 'FEEDCLAIM' });
+/**
+ * An owner's asset counters (count-ledger.ts): buckets and the last feed entry applied. Its own
+ * partition: in FEED#{owner} it would sort after the entries and pass for the feed's head.
+ */
+export const countersItem = (owner: string) => ({ pk: `COUNTS#${owner}`, sk: 'COUNTS' });

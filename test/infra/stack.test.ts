@@ -372,7 +372,7 @@ describe('the change feed', () => {
     ]);
   });
 
-  it('may read and conditionally put claims and entries and read the stream, nothing more', () => {
+  it('may read and conditionally put claims, entries and asset counters and read the stream, nothing more', () => {
     const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'Assets');
     const statements = policyOf('FeedFunctionServiceRole');
     expect(statements).toContainEqual({

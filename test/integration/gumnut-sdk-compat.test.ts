@@ -330,7 +330,7 @@ emit({
   "stack": api_error(lambda: client.stacks.retrieve_stack("asset_stack_x")),
   "versions": api_error(lambda: client.assets.versions.list(ARGS["id"])),
   "search": api_error(lambda: client.search.search(query="dogs")),
-  "counts": api_error(lambda: client.assets.counts()),
+  "counts": api_error(lambda: client.assets.counts(group_by="year")),
 })`,
       { path: uploaded[0]?.path, id: uploaded[0]?.id },
     );
@@ -338,12 +338,14 @@ emit({
     expect(refused.date.body.detail).toMatch(/^file_created_at/);
     expect(refused.limit.status).toBe(422);
     expect(refused.limit.body.detail).toMatch(/^query parameter limit/);
+    // Counts are offered (gumnut-sdk-counts.test.ts); only a month's grouping.
+    expect(refused.counts.status).toBe(422);
+    expect(refused.counts.body.detail).toMatch(/^query parameter group_by/);
     for (const [name, detail] of [
       ['stacks', 'stacks are not offered by Darkroom'],
       ['stack', 'stacks are not offered by Darkroom'],
       ['versions', 'asset versions are not offered by Darkroom'],
       ['search', 'search is not offered by Darkroom'],
-      ['counts', 'asset counts are not offered yet: they come with library management'],
     ] as const) {
       expect(refused[name], name).toEqual({ status: 404, body: { detail }, error: 'NotFoundError' });
     }

@@ -300,6 +300,11 @@ const CASES: Partial<Record<RouteName, Case>> = {
     foreign: () => ({ method: 'get', path: `/api/events?library_id=${a.library}` }),
     missing: () => ({ method: 'get', path: `/api/events?library_id=${MISSING_LIBRARY}` }),
   },
+  // Its album and people filters: the same check below.
+  assetCounts: {
+    foreign: () => ({ method: 'get', path: `/api/assets/counts?library_id=${a.library}` }),
+    missing: () => ({ method: 'get', path: `/api/assets/counts?library_id=${MISSING_LIBRARY}` }),
+  },
 };
 const box = { x: 0, y: 0, w: 2, h: 2 };
 // Routes that name nothing of anyone else's: covered by the listing checks below.
@@ -315,7 +320,6 @@ const NOTHING_TO_NAME: RouteName[] = [
   'searchNotOffered',
   'versionsNotOffered',
   'versionNotOffered',
-  'countsNotOffered',
 ];
 
 const send = async (call: Call) => {
@@ -353,6 +357,25 @@ describe('another user’s things', () => {
     });
   }
 
+  it('assetCounts: a foreign album or person answers exactly as a missing one (404)', async () => {
+    for (const [theirs, missing] of [
+      [`album_id=${a.album}`, `album_id=${MISSING_ALBUM}`],
+      [`person_ids=${a.person}`, `person_ids=${MISSING_PERSON}`],
+      [`person_id=${a.person}`, `person_id=${MISSING_PERSON}`],
+      [`person_ids=${a.person}&album_filter=in_album`, `person_ids=${MISSING_PERSON}&album_filter=in_album`],
+    ]) {
+      const [foreign, nothing] = [
+        await send({ method: 'get', path: `/api/assets/counts?${theirs}` }),
+        await send({ method: 'get', path: `/api/assets/counts?${missing}` }),
+      ];
+      expect(foreign.status, theirs).toBe(404);
+      expect({ status: foreign.status, body: foreign.body }, theirs).toEqual({
+        status: nothing.status,
+        body: nothing.body,
+      });
+    }
+  });
+
   it('are never listed, never found by exist, and stay intact', async () => {
     const b = api(stack().apiUrl, bKey);
     expect((await b.get('/api/assets?limit=200')).body.data.map((x: { id: string }) => x.id)).not.toContain(a.asset.id);
@@ -389,6 +412,7 @@ describe('another user’s things', () => {
     expect((await b.get(`/api/assets?album_id=${a.album}`)).status).toBe(404);
     expect((await b.get(`/api/people?album_id=${a.album}`)).status).toBe(404);
     expect((await b.get('/api/assets?album_filter=in_album')).body.data).toEqual([]);
+    expect((await b.get('/api/assets/counts?state=all')).body).toEqual({ data: [], has_more: false });
     const own = (await b.post('/api/albums', { name: 'b' })).body.id;
     expect((await b.post(`/api/albums/${own}/assets`, { asset_ids: [a.asset.id] })).body).toEqual({
       added_assets: [],

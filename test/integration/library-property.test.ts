@@ -7,7 +7,7 @@ import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
 // Random creates, capture-time edits, trashes, restores, album moves and deletes through the API,
-// against a model kept beside them; then the timeline, the trash, the albums and the change feed
+// against a model kept beside them; then the timeline, the trash, the counts, the albums and the change feed
 // must each agree with the model and so with one another. DARKROOM_PROPERTY_OPS (default 200; 500 for the README's figure) and
 // DARKROOM_PROPERTY_SEED (11) scale and vary it.
 
@@ -42,7 +42,7 @@ const newestFirst = (entries: [string, Modelled][]) =>
   entries.sort(([a, x], [b, y]) => (`${y.local}#${b}` > `${x.local}#${a}` ? 1 : -1)).map(([id]) => id);
 
 describe('a library under random operations', () => {
-  it(`agrees with its model after ${OPS} operations: timeline, trash, albums and feed`, async () => {
+  it(`agrees with its model after ${OPS} operations: timeline, trash, counts, albums and feed`, async () => {
     const random = seeded(SEED);
     const pick = <T>(items: T[]): T | undefined => items[Math.floor(random() * items.length)];
     const some = <T>(items: T[], most: number): T[] => {
@@ -82,6 +82,22 @@ describe('a library under random operations', () => {
           .sort(),
       );
       expect(await listAll(client, '&state=all')).toEqual(newestFirst(entries));
+      // Counts by month, as the model has them, once the feed (which keeps the counters) caught up.
+      await stack().stream.drained();
+      for (const state of ['live', 'trashed', 'all'] as const) {
+        const expected: Record<string, number> = {};
+        for (const [, m] of entries)
+          if (state === 'all' || m.trashed === (state === 'trashed')) {
+            const month = `${m.local.slice(0, 7)}-01T00:00:00Z`;
+            expected[month] = (expected[month] ?? 0) + 1;
+          }
+        const res = await client.get(`/api/assets/counts?group_by=month&limit=200&state=${state}`);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const counted = Object.fromEntries(
+          res.body.data.map((b: { time_bucket: string; count: number }) => [b.time_bucket, b.count]),
+        );
+        expect(counted, state).toEqual(expected);
+      }
       for (const [album, members] of albums) {
         const live = entries.filter(([id, m]) => members.has(id) && !m.trashed);
         expect((await client.get(`/api/albums/${album}`)).body.asset_count).toBe(live.length);

@@ -12,6 +12,8 @@ import { startStreamProxy } from '#infra/local/stream-proxy.ts';
 import { createClients } from '#shared/aws/clients.ts';
 import { loadConfig } from '#shared/config.ts';
 import { LOCAL_NAMES } from '#shared/deployment.ts';
+import { CountLedger } from '#shared/domain/count-ledger.ts';
+import { DynamoCounters } from '#shared/table/dynamo-counters.ts';
 import { DynamoFeed } from '#shared/table/dynamo-feed.ts';
 import { isFeedItem } from '#shared/table/feed-kinds.ts';
 import { feedPartition } from '#shared/table/keys.ts';
@@ -186,7 +188,7 @@ describe('the local stream', () => {
 describe('the feed writer', () => {
   it('racing writers, each record delivered twice at once, fill gapless ordinals with every change once', async () => {
     const feed = new DynamoFeed(db, table);
-    const write = feedWriter(feed);
+    const write = feedWriter({ feed });
     const records: DynamoDBRecord[] = Array.from({ length: 40 }, (_, i) => ({
       eventName: 'INSERT',
       dynamodb: {
@@ -211,5 +213,64 @@ describe('the feed writer', () => {
     expect(new Set(entries.map((e) => e.entityId)).size).toBe(40);
     const times = entries.map((e) => String(e.createdAt));
     expect([...times].sort()).toEqual(times);
+  });
+
+  it('racing writers of asset changes, each record twice at once, leave the counters at each asset’s last bucket', async () => {
+    const counters = new DynamoCounters(db, table);
+    const write = feedWriter({ feed: new DynamoFeed(db, table), counters: new CountLedger(counters) });
+    type Image = { state: string; localDatetime: string; trashedAt?: string } | undefined;
+    // Each asset's life: uploaded (pending), processed, then moved, trashed, restored or deleted.
+    const lives: Image[][] = Array.from({ length: 12 }, (_, i) => [
+      undefined,
+      { state: 'pending', localDatetime: '2024-01-01T00:00:00Z' },
+      { state: 'ready', localDatetime: `2023-0${1 + (i % 3)}-10T00:00:00Z` },
+      i % 4 === 0
+        ? { state: 'ready', localDatetime: `2023-0${1 + (i % 3)}-10T00:00:00Z`, trashedAt: '2024-02-01T00:00:00Z' }
+        : { state: 'ready', localDatetime: '2022-12-31T23:59:59Z' },
+      ...(i % 3 === 0 ? [undefined] : []),
+    ]);
+    let sequence = 5000;
+    const marshall = (id: string, image: NonNullable<Image>) => ({
+      id: { S: id },
+      owner: { S: 'counter' },
+      libraryId: { S: 'lib_c' },
+      state: { S: image.state },
+      localDatetime: { S: image.localDatetime },
+      ...(image.trashedAt && { trashedAt: { S: image.trashedAt } }),
+    });
+    const recordsOf = (i: number): DynamoDBRecord[] =>
+      (lives[i] ?? []).slice(1).map((image, k) => {
+        const before = lives[i]?.[k];
+        const id = `count${i}`;
+        return {
+          eventName: !before ? 'INSERT' : !image ? 'REMOVE' : 'MODIFY',
+          dynamodb: {
+            Keys: { pk: { S: `ASSET#${id}` }, sk: { S: 'ASSET' } },
+            ...(image && { NewImage: marshall(id, image) }),
+            ...(before && { OldImage: marshall(id, before) }),
+            SequenceNumber: String(sequence++),
+          },
+        };
+      });
+    const shards = [0, 1, 2, 3].map((s) => lives.flatMap((_, i) => (i % 4 === s ? recordsOf(i) : [])));
+    await Promise.all(
+      [...shards, ...shards].map(async (batch) => {
+        for (let i = 0; i < batch.length; i += 2) await write({ Records: batch.slice(i, i + 2) });
+      }),
+    );
+    const expected: Record<string, number> = {};
+    for (const life of lives) {
+      const last = life.at(-1);
+      if (!last) continue;
+      const bucket = `lib_c|${last.trashedAt ? 'trashed' : 'live'}|${last.localDatetime.slice(0, 7)}`;
+      expected[bucket] = (expected[bucket] ?? 0) + 1;
+    }
+    const written = await queryAll(direct, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': feedPartition('counter') },
+      ConsistentRead: true,
+    });
+    expect(await counters.read('counter')).toEqual({ counts: expected, appliedOrdinal: written.length });
   });
 });

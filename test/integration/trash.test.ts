@@ -113,6 +113,21 @@ describe('the trash', () => {
     for (const body of [{ ids: [] }, { ids: ['nope'] }, { ids: Array(201).fill(own) }, {}, { ids: [own], x: 1 }])
       expect((await mine.client.post('/api/assets/trash', body)).status).toBe(422);
     expect(await listed(mine.client)).toEqual([own]);
+
+    // An upload still on its way cannot go to the trash (nor, with it, anything asked alongside).
+    const started = await mine.client.post('/api/assets/uploads', {
+      ...deviceMetadata(),
+      file_name: 'x.jpg',
+      mime_type: 'image/jpeg',
+      file_size_bytes: 10,
+    });
+    expect(started.status).toBe(201);
+    const pending = await mine.client.post('/api/assets/trash', { ids: [own, started.body.asset_id] });
+    expect(pending.status).toBe(409);
+    expect(pending.body.detail).toBe(
+      `asset ${started.body.asset_id} is still being uploaded; trash it once it is processed`,
+    );
+    expect(await listed(mine.client)).toEqual([own]);
   });
 
   it('brings a trashed asset back when its bytes are uploaded again, answering 200 with it; exist reports it', async () => {

@@ -62,17 +62,23 @@ export const listState = z.enum(['live', 'trashed', 'all']).default('live');
 /** The location texts are parsed by the domain (geo-area.ts), which knows the antimeridian and the limits. */
 const geoText = z.string().max(200);
 
+const personId = z.string().regex(idPattern('person'), 'must be a person id (person_…)');
+const personIds = listParam(personId, 200);
+const albumId = z.string().regex(idPattern('album'), 'must be an album id (album_…)');
+const albumFilter = z.enum(['all', 'in_album', 'not_in_album']).default('all');
+const limit = z.coerce.number().int().min(1).max(200).default(20);
+
 export const listQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(20),
+  limit,
   starting_after_id: assetId.optional(),
   library_id: libraryId.optional(),
   local_datetime_after: instant.optional(),
   local_datetime_before: instant.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   ids: listParam(assetId, 200).optional(),
-  person_ids: listParam(z.string().regex(idPattern('person'), 'must be a person id (person_…)'), 200).optional(),
-  album_id: z.string().regex(idPattern('album'), 'must be an album id (album_…)').optional(),
-  album_filter: z.enum(['all', 'in_album', 'not_in_album']).default('all'),
+  person_ids: personIds.optional(),
+  album_id: albumId.optional(),
+  album_filter: albumFilter,
   media_type: z.enum(['image', 'video']).optional(),
   state: listState,
   include,
@@ -90,6 +96,25 @@ export const geoClustersQuery = z.strictObject({
   // The geo index holds live assets only (a trashed one leaves it).
   state: listState.refine((s) => s === 'live', 'clusters cover live assets only'),
 });
+
+/** The SDK's `counts`: the list's filters (parsed alike), month buckets, and `person_id`, a deprecated alias. */
+export const countsQuery = z
+  .strictObject({
+    group_by: z.literal('month', 'only month is supported').default('month'),
+    limit,
+    library_id: libraryId.optional(),
+    local_datetime_after: instant.optional(),
+    local_datetime_before: instant.optional(),
+    person_id: personId.optional(),
+    person_ids: personIds.optional(),
+    album_id: albumId.optional(),
+    album_filter: albumFilter,
+    state: listState,
+  })
+  .refine((q) => !(q.person_id && q.person_ids), {
+    path: ['person_id'],
+    message: 'give person_id or person_ids, not both',
+  });
 
 /** `exist` takes its library from the query, as the SDK sends it (the body's is still read). */
 export const existQuery = z.strictObject({ library_id: libraryId.optional() });

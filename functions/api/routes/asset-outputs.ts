@@ -105,6 +105,17 @@ export type AssetResponse = z.infer<typeof assetResponse>;
 
 export const assetListResponse = z.strictObject({ data: z.array(assetResponse), has_more: z.boolean() });
 
+/** The SDK's AssetCountResponse: non-empty months, newest first. */
+export const assetCountsResponse = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      count: z.number().int().min(1),
+      time_bucket: z.string().regex(/^\d{4}-\d{2}-01T00:00:00Z$/),
+    }),
+  ),
+  has_more: z.boolean(),
+});
+
 export const existResponse = z.strictObject({
   assets: z.array(
     z.strictObject({
