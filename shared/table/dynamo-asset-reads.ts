@@ -31,26 +31,8 @@ export class DynamoAssetReads {
   ) {}
 
   /** Each shard of the pending index in turn, a page at a time; the sort key starts with created_at. */
-  async *pendingUploads(createdBefore: string): AsyncIterable<Asset[]> {
-    const index = INDEXES.pendingUploads;
-    for (let shard = 0; shard < PENDING_UPLOAD_SHARDS; shard++) {
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: index.name,
-            KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :before`,
-            ExpressionAttributeValues: { ':pk': pendingUploadPartition(shard), ':before': createdBefore },
-            Limit: PENDING_PAGE,
-            ExclusiveStartKey,
-          }),
-        );
-        const assets = (page.Items ?? []).map(fromItem);
-        if (assets.length > 0) yield assets;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }
+  pendingUploads(createdBefore: string): AsyncIterable<Asset[]> {
+    return shardedBefore(this.db, this.table, pendingUploadPartition, createdBefore, PENDING_PAGE);
   }
 
   /**
@@ -175,5 +157,37 @@ export class DynamoAssetReads {
       if (attempt > 8 && pending.length > 0) throw new Error('DynamoDB kept keys unprocessed');
     }
     return items;
+  }
+}
+
+/**
+ * Pages of the assets in each shard of a sharded gsi3 queue (pending uploads, the purge's queue)
+ * whose sort key, which starts with a time, sorts before `before`: shard by shard, a page at a time.
+ */
+export async function* shardedBefore(
+  db: DynamoDBDocumentClient,
+  table: string,
+  partitionOf: (shard: number) => string,
+  before: string,
+  pageSize: number,
+): AsyncIterable<Asset[]> {
+  const index = INDEXES.pendingUploads;
+  for (let shard = 0; shard < PENDING_UPLOAD_SHARDS; shard++) {
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :before`,
+          ExpressionAttributeValues: { ':pk': partitionOf(shard), ':before': before },
+          Limit: pageSize,
+          ExclusiveStartKey,
+        }),
+      );
+      const assets = (page.Items ?? []).map(fromItem);
+      if (assets.length > 0) yield assets;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 }

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Asset } from '#shared/domain/asset.ts';
 import type { TrashPageQuery } from '#shared/domain/ports.ts';
 import { fromItem } from './asset-item.ts';
+import { shardedBefore } from './dynamo-asset-reads.ts';
 import {
   libraryTimelinePartition,
   libraryTrashPartition,
@@ -90,25 +91,7 @@ export class DynamoTrashReads {
   }
 
   /** Pages of assets trashed before the instant, from each shard of the purge's queue in turn. */
-  async *trashedBefore(instant: string): AsyncIterable<Asset[]> {
-    const index = INDEXES.pendingUploads;
-    for (let shard = 0; shard < PENDING_UPLOAD_SHARDS; shard++) {
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: index.name,
-            KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :before`,
-            ExpressionAttributeValues: { ':pk': purgePartition(shard), ':before': instant },
-            Limit: PURGE_PAGE,
-            ExclusiveStartKey,
-          }),
-        );
-        const assets = (page.Items ?? []).map(fromItem);
-        if (assets.length > 0) yield assets;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }
+  trashedBefore(instant: string): AsyncIterable<Asset[]> {
+    return shardedBefore(this.db, this.table, purgePartition, instant, PURGE_PAGE);
   }
 }

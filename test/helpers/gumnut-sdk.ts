@@ -128,3 +128,14 @@ export const runSdk = async <T = any>(target: SdkTarget, script: string, args: u
   const line = stdout.slice(marker + '\n__SDK_RESULT__'.length).split('\n')[0] ?? '';
   return JSON.parse(line) as T;
 };
+
+/**
+ * A Python helper for scripts: a call through the SDK's raw response, `.parse()`d (strict
+ * validation holds it to the SDK's model), answering the status and the JSON as sent.
+ */
+export const RAW = `
+def raw(call):
+    response = call()
+    response.parse()
+    return {"status": response.status_code, "json": response.json()}
+`;

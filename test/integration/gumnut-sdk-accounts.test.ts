@@ -6,7 +6,7 @@ import {
   userResponseSchema,
 } from '#functions/api/routes/account-schemas.ts';
 import { composeAssets } from '#functions/compose-assets.ts';
-import { describeWithSdk, runSdk } from '#test/helpers/gumnut-sdk.ts';
+import { describeWithSdk, RAW, runSdk } from '#test/helpers/gumnut-sdk.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 
@@ -19,15 +19,6 @@ const newUser = async () => {
   const { key } = await composeAssets(stack().config).accounts.createApiKey(name);
   return { name, target: { baseUrl: stack().apiUrl, apiKey: key } };
 };
-
-// Each call goes through the SDK's raw response: `.parse()` holds it to the SDK's model (strict
-// validation on), and the JSON as sent comes back for Darkroom's own schemas.
-const RAW = `
-def raw(call):
-    response = call()
-    response.parse()
-    return {"status": response.status_code, "json": response.json()}
-`;
 
 describeWithSdk('libraries, users and ping through the Gumnut SDK', () => {
   it('libraries.list answers a bare array; create takes a description; retrieve and update answer the library', async () => {

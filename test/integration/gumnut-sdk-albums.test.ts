@@ -7,7 +7,7 @@ import {
   albumResponse,
 } from '#functions/api/routes/album-outputs.ts';
 import { assetListResponse, errorResponse } from '#functions/api/routes/asset-outputs.ts';
-import { describeWithSdk, runSdk } from '#test/helpers/gumnut-sdk.ts';
+import { describeWithSdk, RAW, runSdk } from '#test/helpers/gumnut-sdk.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
@@ -16,13 +16,6 @@ import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 // stack, strict response validation on; each answer is also held to Darkroom's own schemas.
 
 const stack = useLocalStack();
-
-const RAW = `
-def raw(call):
-    response = call()
-    response.parse()
-    return {"status": response.status_code, "json": response.json()}
-`;
 
 /** A user with three photos taken on days 1, 2 and 3. */
 const userWithPhotos = async () => {

@@ -12,7 +12,7 @@ import type { Face } from '#shared/domain/faces.ts';
 import { stableId } from '#shared/domain/ids.ts';
 import { api } from '#test/helpers/api.ts';
 import { descriptorOf, pairClustering } from '#test/helpers/faces.ts';
-import { describeWithSdk, runSdk } from '#test/helpers/gumnut-sdk.ts';
+import { describeWithSdk, RAW, runSdk } from '#test/helpers/gumnut-sdk.ts';
 import { jpeg } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { directUpload, newKey } from '#test/helpers/uploads.ts';
@@ -22,13 +22,6 @@ import { directUpload, newKey } from '#test/helpers/uploads.ts';
 // into the table (the face stage is not part of this stack) and clustered as the stage would.
 
 const stack = useLocalStack();
-
-const RAW = `
-def raw(call):
-    response = call()
-    response.parse()
-    return {"status": response.status_code, "json": response.json()}
-`;
 
 /** A user with two photos: one person on both, clustered; answers the SDK target and the ids. */
 const userWithPeople = async () => {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { assetListResponse, errorResponse } from '#functions/api/routes/asset-outputs.ts';
-import { describeWithSdk, runSdk } from '#test/helpers/gumnut-sdk.ts';
+import { describeWithSdk, RAW, runSdk } from '#test/helpers/gumnut-sdk.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
@@ -9,13 +9,6 @@ import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 // stack, strict response validation on; the listings are also held to Darkroom's own schema.
 
 const stack = useLocalStack();
-
-const RAW = `
-def raw(call):
-    response = call()
-    response.parse()
-    return {"status": response.status_code, "json": response.json()}
-`;
 
 /** A user with four photos taken on days 1 to 4, oldest first. */
 const userWithPhotos = async () => {
