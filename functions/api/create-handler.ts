@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events.ts';
 import { faceRoutes } from './routes/faces.ts';
 import { libraryRoutes } from './routes/libraries.ts';
 import { notOfferedRoutes } from './routes/not-offered.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { uploadRoutes } from './routes/uploads.ts';
@@ -37,6 +38,7 @@ export const createApiHandler = (config: Config) => {
       ...taskRoutes(services),
       ...eventRoutes(services),
       ...notOfferedRoutes,
+      ...openApiRoutes,
     }),
   );
 };

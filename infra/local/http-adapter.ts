@@ -42,6 +42,14 @@ export interface AdapterOptions {
   authorizer?: Authorizer;
   port: number;
   timeoutMs?: number;
+  /**
+   * Holds each handler's answer to a contract (the tests pass the OpenAPI document's): a drift
+   * answers 500 naming it, so the request that met it fails.
+   */
+  checkResponse?: (
+    route: { method: string; path: string },
+    result: APIGatewayProxyStructuredResultV2,
+  ) => string | undefined;
 }
 
 const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
@@ -110,6 +118,11 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
       return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
     }
     const result = await entry.handler(event, lambdaContext('api', options.timeoutMs ?? 30_000));
+    const drift = options.checkResponse?.(entry.route, structured(result));
+    if (drift) {
+      logger.error('an answer broke the API contract', { drift });
+      return send(res, { statusCode: 500, body: JSON.stringify({ detail: `contract: ${drift}` }) });
+    }
     send(res, result);
   };
 
@@ -238,20 +251,19 @@ const toAuthorizerEvent = (event: APIGatewayProxyEventV2): APIGatewayRequestAuth
 });
 
 /** API Gateway's reading of a v2 result: an object without statusCode is a 200 JSON body. */
+/** A handler's answer as API Gateway reads it: a bare value is a 200 JSON body. */
+const structured = (result: APIGatewayProxyResultV2<unknown>): APIGatewayProxyStructuredResultV2 =>
+  typeof result === 'object' && result !== null && 'statusCode' in result
+    ? (result as APIGatewayProxyStructuredResultV2)
+    : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+
 const send = (res: ServerResponse, result: APIGatewayProxyResultV2<unknown>) => {
-  const structured: APIGatewayProxyStructuredResultV2 =
-    typeof result === 'object' && result !== null && 'statusCode' in result
-      ? (result as APIGatewayProxyStructuredResultV2)
-      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
-  const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
-  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
-  if (structured.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+  const answer = structured(result);
+  const headers: Record<string, string | string[]> = { ...(answer.headers as Record<string, string>) };
+  if (answer.cookies?.length) headers['set-cookie'] = answer.cookies;
+  if (answer.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['content-type'] = 'application/json';
   }
-  res.writeHead(structured.statusCode ?? 200, headers);
-  res.end(
-    structured.body === undefined
-      ? undefined
-      : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8'),
-  );
+  res.writeHead(answer.statusCode ?? 200, headers);
+  res.end(answer.body === undefined ? undefined : Buffer.from(answer.body, answer.isBase64Encoded ? 'base64' : 'utf8'));
 };

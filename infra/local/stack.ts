@@ -25,7 +25,7 @@ import { isFeedItem } from '#shared/table/feed-kinds.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
-import { startHttpAdapter } from './http-adapter.ts';
+import { type AdapterOptions, startHttpAdapter } from './http-adapter.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LambdaProcess } from './lambda-process.ts';
 import { LocalQueue } from './queue.ts';
@@ -76,6 +76,8 @@ export interface LocalStackOptions {
   wrapFeedWriter?: (writer: FeedStreamHandler) => FeedStreamHandler;
   /** The feed writer's first retry delay (default 200 ms; doubling, up to ten times it). */
   feedRetryDelayMs?: number;
+  /** Holds every API answer to a contract (the tests: the OpenAPI document); see the HTTP adapter. */
+  checkResponse?: AdapterOptions['checkResponse'];
 }
 
 export interface LocalStack {
@@ -239,6 +241,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     authorizer,
     routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
     cors: { origins, ...API_CORS },
+    ...(options.checkResponse && { checkResponse: options.checkResponse }),
   });
 
   if (options.dataDir) {

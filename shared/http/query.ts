@@ -20,7 +20,14 @@ export const listParam = <T extends z.ZodType<unknown, string>>(item: T, max: nu
         .map((v) => v.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(item).min(1).max(max));
+    .pipe(z.array(item).min(1).max(max))
+    // Documented as what a client sends: an array (repeated parameters), not the string it arrives as.
+    .meta({ override: { type: 'array', items: itemSchema(item), minItems: 1, maxItems: max } });
+
+const itemSchema = (item: z.ZodType) => {
+  const { $schema: _, ...schema } = z.toJSONSchema(item, { io: 'input' });
+  return schema;
+};
 
 /**
  * Parses a query with a strict zod object. A failure names the parameter as a query parameter,

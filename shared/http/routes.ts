@@ -4,6 +4,7 @@
 export const ROUTES = {
   health: { method: 'GET', path: '/api/health', auth: false },
   ping: { method: 'GET', path: '/api/server/ping', auth: false },
+  openApi: { method: 'GET', path: '/api/openapi.json', auth: false },
   me: { method: 'GET', path: '/api/users/me', auth: true },
   listLibraries: { method: 'GET', path: '/api/libraries', auth: true },
   createLibrary: { method: 'POST', path: '/api/libraries', auth: true },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#infra/local/stack.ts';
+import { contractViolation } from './contract.ts';
 
 /** The suite's stack, for helpers that need its configuration (each test file runs in its own module graph). */
 let running: LocalStack | undefined;
@@ -11,13 +12,22 @@ let running: LocalStack | undefined;
  */
 export const useLocalStack = (options: LocalStackOptions = {}): (() => LocalStack) => {
   let stack: LocalStack | undefined;
+  // Every answer is held to the OpenAPI document; a drift answers 500 and fails the suite here too,
+  // even where the test that met it only polled.
+  const drifts: string[] = [];
+  const checkResponse: LocalStackOptions['checkResponse'] = (route, result) => {
+    const drift = contractViolation(route, result.statusCode ?? 200, header(result, 'content-type'), result.body ?? '');
+    if (drift) drifts.push(drift);
+    return drift;
+  };
   beforeAll(async () => {
-    stack = await startLocalStack({ faceStage: false, ...options });
+    stack = await startLocalStack({ faceStage: false, checkResponse, ...options });
     running = stack;
   });
   afterAll(async () => {
     await stack?.stop();
     if (running === stack) running = undefined;
+    if (drifts.length) throw new Error(`answers broke the OpenAPI document:\n${[...new Set(drifts)].join('\n')}`);
   });
   return () => {
     if (!stack) throw new Error('the local stack is not running');
@@ -42,4 +52,9 @@ export const eventually = async <T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+};
+
+const header = (result: { headers?: Record<string, unknown> }, name: string) => {
+  const found = Object.entries(result.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return found === undefined ? undefined : String(found[1]);
 };

@@ -31,38 +31,42 @@ export const updateLibraryRequest = z.strictObject({
   description: description.nullable().optional(),
 });
 
-export const libraryResponseSchema = z.strictObject({
-  id: z.string().regex(idPattern('lib')),
-  name: z.string(),
-  description: z.string().nullable(),
-  user_id: z.string().regex(idPattern('user')),
-  /** Assets whose original is kept in this library (ready, or failed with their bytes). */
-  asset_count: count,
-  /** Bytes of those originals. */
-  storage_used_bytes: count,
-  /** No per-library limit: the quota is the user's. */
-  storage_limit_bytes: count.nullable(),
-  created_at: instant,
-  updated_at: instant,
-});
+export const libraryResponseSchema = z
+  .strictObject({
+    id: z.string().regex(idPattern('lib')),
+    name: z.string(),
+    description: z.string().nullable(),
+    user_id: z.string().regex(idPattern('user')),
+    /** Assets whose original is kept in this library (ready, or failed with their bytes). */
+    asset_count: count,
+    /** Bytes of those originals. */
+    storage_used_bytes: count,
+    /** No per-library limit: the quota is the user's. */
+    storage_limit_bytes: count.nullable(),
+    created_at: instant,
+    updated_at: instant,
+  })
+  .meta({ id: 'LibraryResponse' });
 
 export const libraryListResponseSchema = z.array(libraryResponseSchema);
 
-export const userResponseSchema = z.strictObject({
-  id: z.string().regex(idPattern('user')),
-  email: z.string().nullable(),
-  first_name: z.string().nullable(),
-  last_name: z.string().nullable(),
-  timezone: z.string().nullable(),
-  is_active: z.boolean(),
-  is_superuser: z.boolean(),
-  is_verified: z.boolean(),
-  /** Bytes of originals stored (uploads in flight hold a reservation, not counted here). */
-  storage_used_bytes: count,
-  storage_limit_bytes: count,
-  created_at: instant,
-  updated_at: instant,
-});
+export const userResponseSchema = z
+  .strictObject({
+    id: z.string().regex(idPattern('user')),
+    email: z.string().nullable(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    timezone: z.string().nullable(),
+    is_active: z.boolean(),
+    is_superuser: z.boolean(),
+    is_verified: z.boolean(),
+    /** Bytes of originals stored (uploads in flight hold a reservation, not counted here). */
+    storage_used_bytes: count,
+    storage_limit_bytes: count,
+    created_at: instant,
+    updated_at: instant,
+  })
+  .meta({ id: 'UserResponse' });
 
 /** `GET /api/server/ping` answers text/plain. */
 export const pingResponseSchema = z.literal('pong');

@@ -14,7 +14,11 @@ const deviceString = z.string().trim().min(1).max(512);
  */
 const instant = z.iso
   .datetime({ offset: true, local: true })
-  .transform((value) => formatInstant(new Date(ZONED.test(value) ? value : `${value}Z`)));
+  .transform((value) => formatInstant(new Date(ZONED.test(value) ? value : `${value}Z`)))
+  .meta({
+    description: 'ISO 8601 date and time; one without a zone is read as UTC.',
+    override: { format: 'date-time', pattern: undefined },
+  });
 const assetId = z.string().regex(idPattern('asset'), 'must be an asset id (asset_…)');
 const libraryId = z.string().regex(idPattern('lib'), 'must be a library id (lib_…)');
 const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 (44 characters)');

@@ -10,7 +10,7 @@ import { existQuery } from './asset-inputs.ts';
 // The SDK's `trash`, `restore`, `delete_list` (ids in the body, library in the query) and
 // `empty_trash` (library in the query); each answers an empty acknowledgment.
 
-const idsRequest = z.strictObject({
+export const idsRequest = z.strictObject({
   ids: z
     .array(z.string().regex(idPattern('asset'), 'must be an asset id (asset_…)'))
     .min(1)
