@@ -29,7 +29,7 @@ describe('digesting a file', () => {
     ['exactly one read chunk', MiB],
     ['one byte past a chunk', MiB + 1],
     ['several chunks and a tail', 5 * MiB + 12_345],
-  ])('equals both hashes of the whole buffer: %s', async (name, size) => {
+  ])('equals both hashes of the whole buffer: %s', async (_name, size) => {
     const bytes = randomBytes(size);
     expect(await digestFile(await fileOf(`${size}.bin`, bytes))).toEqual(expected(bytes));
   });
