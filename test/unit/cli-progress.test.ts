@@ -88,19 +88,19 @@ describe('plain progress', () => {
 });
 
 describe('terminal progress', () => {
-  it('draws a bar with files, bytes and rate, with log lines above it', () => {
+  it('draws a bar with files, bytes, rate and ETA, with log lines above it', () => {
     const out = captured(true);
-    const progress = createProgress({ stream: out.stream });
+    const clock = fakeClock();
+    const progress = createProgress({ stream: out.stream, now: clock.now });
     progress.start(10, 10 * MiB);
+    clock.advance(2000);
     progress.advanceBytes(5 * MiB);
     progress.fileDone('uploaded');
     progress.fileDone('failed');
     progress.log('b.mp4: failed (connection reset)');
     progress.stop();
     const text = out.text();
-    expect(text).toContain('2/10 files (1 not uploaded)');
-    expect(text).toContain('5.0 MiB/10.0 MiB');
-    expect(text).toMatch(/MiB\/s|KiB\/s| B\/s/);
+    expect(text).toContain('2/10 files (1 not uploaded) | 5.0 MiB/10.0 MiB | 2.5 MiB/s | eta 2s');
     expect(text).toContain('b.mp4: failed (connection reset)\n');
   });
 

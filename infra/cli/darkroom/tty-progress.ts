@@ -19,7 +19,7 @@ export class TtyProgress implements ProgressReporter {
     this.bars = new MultiBar(
       {
         stream,
-        format: '{bar} {files} files{failed} | {bytes} | {rate} | eta {eta}',
+        format: '{bar} {files} files{failed} | {bytes} | {rate} | eta {timeLeft}',
         barsize: 30,
         fps: 5,
         // A crash must not leave the user's terminal without a cursor.
@@ -59,6 +59,7 @@ export class TtyProgress implements ProgressReporter {
     this.bars.stop();
   }
 
+  // Not `eta`: cli-progress fills that token with its own estimate over the bar's value.
   private payload() {
     const s = this.meter.snapshot();
     return {
@@ -66,7 +67,7 @@ export class TtyProgress implements ProgressReporter {
       failed: this.failed ? ` (${this.failed} not uploaded)` : '',
       bytes: `${formatBytes(s.bytes)}/${formatBytes(s.totalBytes)}`,
       rate: formatRate(s.rate),
-      eta: s.etaMs === undefined ? '?' : formatDuration(s.etaMs),
+      timeLeft: s.etaMs === undefined ? '?' : formatDuration(s.etaMs),
     };
   }
 }
