@@ -29,11 +29,15 @@ export const s3rverUploads = (root: string) => ({
     const owner = await readFile(join(dir, 'key'), 'utf8').catch(() => undefined);
     if (owner !== key) return undefined;
     return {
-      partNumbers: async () =>
-        (await readdir(dir))
-          .filter((f) => /^\d+$/.test(f))
+      // A part is listed once its MD5 is written, after its last byte: a part whose upload was cut
+      // off leaves bytes but no MD5, and S3 does not list a part it did not finish receiving.
+      partNumbers: async () => {
+        const names = new Set(await readdir(dir));
+        return [...names]
+          .filter((f) => /^\d+$/.test(f) && names.has(`${f}.md5`))
           .map(Number)
-          .sort((a, b) => a - b),
+          .sort((a, b) => a - b);
+      },
       part: async (number) => {
         const path = join(dir, String(number));
         const [info, md5] = await Promise.all([stat(path), readFile(`${path}.md5`, 'utf8')]);

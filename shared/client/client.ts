@@ -87,7 +87,8 @@ export const createDarkroomClient = (options: ClientOptions): DarkroomClient => 
 };
 
 /** The data of a success, or the API's error thrown as an ApiError. */
-export const unwrap = async <T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> => {
+type Answer<T> = { data?: T; error?: unknown; response: Response };
+export const unwrap = async <T>(call: Answer<T> | Promise<Answer<T>>): Promise<T> => {
   const { data, error, response } = await call;
   if (response.ok) return data as T;
   const detail = (error as { detail?: unknown } | undefined)?.detail;

@@ -311,6 +311,7 @@ const box = { x: 0, y: 0, w: 2, h: 2 };
 const NOTHING_TO_NAME: RouteName[] = [
   'health',
   'ping',
+  'openApi',
   'me',
   'listLibraries',
   'createLibrary',
