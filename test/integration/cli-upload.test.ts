@@ -11,9 +11,9 @@ import { mediaFolder } from '#test/helpers/media-folder.ts';
 import { newKey } from '#test/helpers/uploads.ts';
 
 // `darkroom upload` against the local stack, as a user runs it: its own process, real files.
-// DARKROOM_CLI_PHOTOS scales the folder (default 1000, the issue's figure).
+// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 200 photos; 1000 is the issue's figure.
 
-const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 1000);
+const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 200);
 const MiB = 1024 * 1024;
 let proxy: Awaited<ReturnType<typeof countingProxy>> | undefined;
 const stack = useLocalStack({
@@ -140,6 +140,11 @@ describe('darkroom upload', () => {
     });
     run.child.kill('SIGKILL');
     await run.done;
+    // Bytes the killed process had already written may still be on their way through the proxy.
+    for (let last = -1; last !== counted.bytes; ) {
+      last = counted.bytes;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const firstRun = counted.bytes - before;
     const held = await api(stack().apiUrl, vars.DARKROOM_API_KEY).get(`/api/assets/uploads/${assetId}`);
     expect(held.status, JSON.stringify(held.body)).toBe(200);

@@ -8,6 +8,16 @@ export class Tally {
   readonly failed: FileProblem[] = [];
   readonly skipped: FileProblem[] = [];
   bytesSent = 0;
+  /** Milliseconds each phase took: crawl, hash, exist, send, settle. */
+  readonly timings: Record<string, number> = {};
+  private phaseStarted = performance.now();
+
+  /** Ends the phase under way, named, and starts the next. */
+  phase(name: 'crawl' | 'hash' | 'exist' | 'send' | 'settle') {
+    const now = performance.now();
+    this.timings[`${name}_ms`] = Math.round(now - this.phaseStarted);
+    this.phaseStarted = now;
+  }
 
   /** Every asset the run leaves the files in: what an album gets. */
   assetIds(): string[] {
@@ -43,6 +53,7 @@ export class Tally {
       skipped: [...this.skipped].sort(byPath),
       bytes_sent: this.bytesSent,
       elapsed_ms: extra.elapsedMs,
+      timings: this.timings,
     };
   }
 }

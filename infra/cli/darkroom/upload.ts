@@ -37,6 +37,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
   const client = createDarkroomClient({ baseUrl: command.url, apiKey: command.key });
   const { files, skipped } = await crawl(command.paths, { ignore: command.ignore });
   const tally = new Tally();
+  tally.phase('crawl');
   for (const s of skipped) tally.skipped.push({ path: s.path, reason: s.reason });
 
   await unwrap(client.GET('/api/users/me')).catch(refusedKey);
@@ -93,6 +94,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
       }
     });
     io.signal.throwIfAborted();
+    tally.phase('hash');
 
     // 2. What is settled already (an earlier run), what the server has, what must go.
     const todo: CrawledFile[] = [];
@@ -132,6 +134,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
         toSend.push(f);
       }
     }
+    tally.phase('exist');
     if (command.dryRun) {
       say(`dry run: would upload ${toSend.length} files; nothing was sent`);
       return finish(EXIT.ok, false, toSend);
@@ -199,6 +202,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
     );
     if (fatal && !io.signal.aborted) throw fatal;
     io.signal.throwIfAborted();
+    tally.phase('send');
     const unsettled = await settleAll(client, [...sentIds.keys()], {
       idleTimeoutMs: SETTLE_IDLE_MS,
       signal: io.signal,
@@ -209,6 +213,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
       tally.failed.push({ path: f.path, reason: `sent as ${id}, still processing; run again to check` });
     }
     progress.stop();
+    tally.phase('settle');
 
     // Identical files in the run: one was sent, the others are that asset.
     for (const f of copies) {
