@@ -52,9 +52,15 @@ try {
   }
   const bytes = FILES * FILE_MIB * MiB;
   const cli = async () => {
-    const result = await runCli(['upload', dir, '--json', '--concurrency', String(CONCURRENCY)], env(await newKey()));
+    // A new user and a new state each run: nothing is known, nothing is a duplicate.
+    const state = join(stateDir, `send-${Math.random()}.json`);
+    const result = await runCli(
+      ['upload', dir, '--json', '--concurrency', String(CONCURRENCY), '--state', state],
+      env(await newKey()),
+    );
     const report = JSON.parse(result.stdout) as { uploaded: unknown[]; timings: { send_ms: number } };
-    if (report.uploaded.length !== FILES) throw new Error(`the CLI uploaded ${report.uploaded.length} of ${FILES}`);
+    if (report.uploaded.length !== FILES)
+      throw new Error(`the CLI uploaded ${report.uploaded.length} of ${FILES}: ${result.stderr.slice(-2000)}`);
     return report.timings.send_ms;
   };
   const curl = async () => {

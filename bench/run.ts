@@ -17,6 +17,7 @@ const BENCHMARKS = [
   'faces',
   'feed-lag',
   'counts',
+  'cli-upload',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {

@@ -11,9 +11,9 @@ import { mediaFolder } from '#test/helpers/media-folder.ts';
 import { newKey } from '#test/helpers/uploads.ts';
 
 // `darkroom upload` against the local stack, as a user runs it: its own process, real files.
-// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 200 photos; 1000 is the issue's figure.
+// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 100 photos; 1000 is the issue's figure.
 
-const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 200);
+const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 100);
 const MiB = 1024 * 1024;
 let proxy: Awaited<ReturnType<typeof countingProxy>> | undefined;
 const stack = useLocalStack({

@@ -8,11 +8,11 @@ import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 
 // Random creates, capture-time edits, trashes, restores, album moves and deletes through the API,
 // against a model kept beside them; then the timeline, the trash, the counts, the albums and the change feed
-// must each agree with the model and so with one another. DARKROOM_PROPERTY_OPS (default 200; 500 for the README's figure) and
+// must each agree with the model and so with one another. DARKROOM_PROPERTY_OPS (default 120; 500 for the README's figure) and
 // DARKROOM_PROPERTY_SEED (11) scale and vary it.
 
 const stack = useLocalStack({ sweepIntervalMs: 3_600_000 });
-const OPS = Number(process.env.DARKROOM_PROPERTY_OPS ?? 200);
+const OPS = Number(process.env.DARKROOM_PROPERTY_OPS ?? 120);
 const SEED = Number(process.env.DARKROOM_PROPERTY_SEED ?? 11);
 const CHECK_EVERY = 100;
 const ALBUMS = 2;
