@@ -146,7 +146,7 @@ try {
       ? [
           {
             ...checksumClaim(libraryId, d.digest.sha256),
-            assetId: `asset_${String(i).padStart(22, '2')}`,
+            assetId: `asset_${String(i).padStart(22, 'Z')}`,
             checksum: d.digest.sha256,
             deviceAssetId: d.file.path,
             deviceId: 'bench',
@@ -170,7 +170,10 @@ try {
     const run = await runCli(['upload', skipDir, '--json', '--state', state], env(key));
     skipTimes.push(performance.now() - started);
     const report = JSON.parse(run.stdout) as { duplicates: unknown[]; uploaded: unknown[] };
-    if (report.duplicates.length !== SKIP || report.uploaded.length) throw new Error('skip: not every file was found');
+    if (report.duplicates.length !== SKIP || report.uploaded.length)
+      throw new Error(
+        `skip: ${report.duplicates.length} of ${SKIP} found, ${report.uploaded.length} uploaded: ${run.stderr.slice(-1500)}`,
+      );
     started = performance.now();
     await runCli(['upload', skipDir, '--json', '--state', state], env(key));
     resumedTimes.push(performance.now() - started);

@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
-import { CHROMIUM_ARGS, ensureChromium } from '#test/helpers/chromium.ts';
+import { servePage, useChromium } from '#test/helpers/browser-page.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { b64, newKey, settled } from '#test/helpers/uploads.ts';
@@ -68,30 +65,14 @@ window.failure = async (base) => {
 </script>`;
 
 type PageApi = Record<'post' | 'again' | 'partsResumed' | 'failure', (base: string, key: string) => Promise<never>>;
-const files = new Map<string, { type: string; body: Buffer | string }>();
-const page = createServer((req, res) => {
-  const file = files.get(req.url ?? '');
-  if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-  else if (file) res.writeHead(200, { 'content-type': file.type }).end(file.body);
-  else res.writeHead(404).end();
-});
-await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-const pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+const { files, origin: pageOrigin } = await servePage(PAGE);
 files.set('/client.js', { type: 'text/javascript', body: bundle.outputFiles[0]?.text ?? '' });
 const stack = useLocalStack({ corsOrigins: [pageOrigin] });
 
-const executablePath = ensureChromium();
-let browser: Browser | undefined;
-beforeAll(async () => {
-  if (executablePath) browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  page.close();
-});
+const { executablePath, browser } = useChromium();
 
 const inPage = async (name: keyof PageApi, key: string) => {
-  const tab = await (browser as Browser).newPage();
+  const tab = await browser().newPage();
   await tab.goto(pageOrigin);
   await tab.waitForFunction(() => 'post' in globalThis);
   return tab.evaluate(({ name, base, key }) => (globalThis as unknown as PageApi)[name](base, key), {

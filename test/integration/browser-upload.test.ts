@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { fileDigests, paddedVideo } from '#test/helpers/big-video.ts';
-import { CHROMIUM_ARGS, ensureChromium } from '#test/helpers/chromium.ts';
+import { servePage, useChromium } from '#test/helpers/browser-page.ts';
 import { uniquePng } from '#test/helpers/images.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { b64, newKey, settled } from '#test/helpers/uploads.ts';
@@ -57,26 +55,10 @@ const inPage = (tab: Awaited<ReturnType<Browser['newPage']>>, name: keyof PageAp
     any
   >;
 
-const files = new Map<string, { type: string; body: Buffer }>();
-const page = createServer((req, res) => {
-  const file = files.get(req.url ?? '');
-  if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-  else if (file) res.writeHead(200, { 'content-type': file.type }).end(file.body);
-  else res.writeHead(404).end();
-});
-await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-const pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+const { files, origin: pageOrigin } = await servePage(PAGE);
 const stack = useLocalStack({ corsOrigins: [pageOrigin] });
 
-const executablePath = ensureChromium();
-let browser: Browser | undefined;
-beforeAll(async () => {
-  if (executablePath) browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  page.close();
-});
+const { executablePath, browser } = useChromium();
 
 describe.skipIf(!executablePath)('uploads from a browser page on another origin', () => {
   it('post a photo to its presigned target and send a video in parts, CORS preflights included', async () => {
@@ -85,7 +67,7 @@ describe.skipIf(!executablePath)('uploads from a browser page on another origin'
     files.set('/photo.png', { type: 'image/png', body: photo });
     files.set('/video.mp4', { type: 'video/mp4', body: await readFile(videoPath) });
     const key = await newKey();
-    const tab = await (browser as Browser).newPage();
+    const tab = await browser().newPage();
     await tab.goto(pageOrigin);
 
     const post = await inPage(tab, 'uploadPost', stack().apiUrl, key);
@@ -102,10 +84,10 @@ describe.skipIf(!executablePath)('uploads from a browser page on another origin'
 
   it('refuse an origin that is not allowed', async () => {
     const key = await newKey();
-    const tab = await (browser as Browser).newPage();
+    const tab = await browser().newPage();
     await tab.goto(pageOrigin);
     expect(await inPage(tab, 'tryFrom', stack().apiUrl, key)).toBe(200);
-    const other = await (browser as Browser).newPage();
+    const other = await browser().newPage();
     await other.goto(pageOrigin.replace('127.0.0.1', 'localhost'));
     await expect(inPage(other, 'tryFrom', stack().apiUrl, key)).rejects.toThrow(/Failed to fetch/);
   });

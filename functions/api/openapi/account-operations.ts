@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { RouteName } from '#shared/http/routes.ts';
 import {
   createLibraryRequest,
   healthResponseSchema,
@@ -10,10 +9,11 @@ import {
   pingResponseSchema,
   updateLibraryRequest,
   userResponseSchema,
-} from '../routes/account-schemas.ts';
-import { deleteResponse } from '../routes/asset-outputs.ts';
-import { eventListResponse } from '../routes/event-outputs.ts';
-import { eventsQuery } from '../routes/events.ts';
+} from '#functions/api/routes/account-schemas.ts';
+import { deleteResponse } from '#functions/api/routes/asset-outputs.ts';
+import { eventListResponse } from '#functions/api/routes/event-outputs.ts';
+import { eventsQuery } from '#functions/api/routes/events.ts';
+import type { RouteName } from '#shared/http/routes.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
 

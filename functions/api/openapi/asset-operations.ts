@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { RouteName } from '#shared/http/routes.ts';
-import { bulkUpdateRequest, updateAssetRequest } from '../routes/asset-edit-inputs.ts';
+import { bulkUpdateRequest, updateAssetRequest } from '#functions/api/routes/asset-edit-inputs.ts';
 import {
   assetIdParam,
   completeRequest,
@@ -13,7 +12,7 @@ import {
   listQuery,
   signPartsRequest,
   uploadRequest,
-} from '../routes/asset-inputs.ts';
+} from '#functions/api/routes/asset-inputs.ts';
 import {
   abortResponse,
   assetCountsResponse,
@@ -25,9 +24,10 @@ import {
   signedPartsResponse,
   uploadStatusResponse,
   uploadTargetResponse,
-} from '../routes/asset-outputs.ts';
-import { idsRequest } from '../routes/asset-trash.ts';
-import { taskResponse } from '../routes/face-outputs.ts';
+} from '#functions/api/routes/asset-outputs.ts';
+import { idsRequest } from '#functions/api/routes/asset-trash.ts';
+import { taskResponse } from '#functions/api/routes/face-outputs.ts';
+import type { RouteName } from '#shared/http/routes.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
 

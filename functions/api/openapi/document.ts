@@ -5,8 +5,8 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
+import { errorResponse } from '#functions/api/routes/asset-outputs.ts';
 import { type NOT_OFFERED, ROUTES, type Route, type RouteName } from '#shared/http/routes.ts';
-import { errorResponse } from '../routes/asset-outputs.ts';
 import { ACCOUNT_OPERATIONS } from './account-operations.ts';
 import { ASSET_OPERATIONS } from './asset-operations.ts';
 import { EXAMPLES } from './examples.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { RouteName } from '#shared/http/routes.ts';
 import {
   albumAssetsRequest,
   albumIdParam,
@@ -9,14 +8,14 @@ import {
   listAlbumsQuery,
   listLinksQuery,
   updateAlbumRequest,
-} from '../routes/album-inputs.ts';
+} from '#functions/api/routes/album-inputs.ts';
 import {
   addAssetsResponse,
   albumAssetListResponse,
   albumAssetResponse,
   albumListResponse,
   albumResponse,
-} from '../routes/album-outputs.ts';
+} from '#functions/api/routes/album-outputs.ts';
 import {
   createFaceRequest,
   createPersonRequest,
@@ -30,8 +29,14 @@ import {
   personQuery,
   updateFaceRequest,
   updatePersonRequest,
-} from '../routes/face-inputs.ts';
-import { faceListResponse, faceResponse, personListResponse, personResponse } from '../routes/face-outputs.ts';
+} from '#functions/api/routes/face-inputs.ts';
+import {
+  faceListResponse,
+  faceResponse,
+  personListResponse,
+  personResponse,
+} from '#functions/api/routes/face-outputs.ts';
+import type { RouteName } from '#shared/http/routes.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
 

@@ -1,6 +1,6 @@
+import { openApiDocument } from '#functions/api/openapi/document.ts';
 import type { RouteHandler } from '#functions/api/router.ts';
 import { json } from '#shared/http/response.ts';
-import { openApiDocument } from '../openapi/document.ts';
 
 /**
  * `GET /api/openapi.json`, without a key: the document with this deployment as its server, so a
