@@ -46,14 +46,11 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
     ? await findOrCreateAlbum(client, command.album, command.library, !command.dryRun)
     : undefined;
 
+  // Not named by the album: what a file's upload came to does not depend on it, so the same
+  // folder with or without --album shares one state (a refused file is not sent again).
   const file =
     command.state ??
-    stateFileFor({
-      url: command.url,
-      paths: command.paths,
-      ...(command.library && { library: command.library }),
-      ...(command.album && { album: command.album }),
-    });
+    stateFileFor({ url: command.url, paths: command.paths, ...(command.library && { library: command.library }) });
   const { state, corrupt } = await RunState.load(file);
   if (corrupt) say(`the state file could not be read (${corrupt.reason}); it was moved to ${corrupt.movedTo}`);
   const finish = async (code: ExitCode, interrupted = false, wouldUpload?: CrawledFile[]) => {
@@ -142,7 +139,7 @@ export const runUpload = async (command: UploadCommand, io: UploadIo): Promise<E
 
     // 3. Send, concurrently; then wait for each verdict.
     const totalBytes = toSend.reduce((sum, f) => sum + f.size, 0);
-    progress.start(toSend.length, totalBytes);
+    if (toSend.length) progress.start(toSend.length, totalBytes);
     const run = new AbortController();
     const stop = () => run.abort(io.signal.reason);
     io.signal.addEventListener('abort', stop, { once: true });
