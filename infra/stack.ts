@@ -91,8 +91,7 @@ export class DarkroomStack extends Stack {
       originals: media.originals,
       derived: media.derived,
       table,
-      healthRoute: api.healthRoute,
-      pingRoute: api.pingRoute,
+      openRoutes: api.openRoutes,
       sweeperFunction: sweeper.function,
       feedFailures: feed.failures,
     });

@@ -16,7 +16,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { API_CORS, ROUTES } from '#shared/http/routes.ts';
+import { API_CORS, ROUTES, type Route, type RouteName } from '#shared/http/routes.ts';
 import { FFMPEG_ENV } from './ffmpeg-layer.ts';
 import { darkroomFunction, MEDIA_MODULES } from './function-defaults.ts';
 import { allowDerived, allowOriginals, allowTable } from './grants.ts';
@@ -36,8 +36,8 @@ export class Api extends Construct {
   readonly handler: NodejsFunction;
   readonly authorizer: NodejsFunction;
   /** The routes without a key: health and the SDK's ping. */
-  readonly healthRoute: IConstruct;
-  readonly pingRoute: IConstruct;
+  /** The routes without the key (health, ping, the OpenAPI document), by route name, for review. */
+  readonly openRoutes: Partial<Record<RouteName, IConstruct>> = {};
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -119,20 +119,14 @@ export class Api extends Construct {
       resultsCacheTtl: Duration.seconds(0),
     });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
-    let health: IConstruct | undefined;
-    let ping: IConstruct | undefined;
-    for (const route of Object.values(ROUTES)) {
+    for (const [name, route] of Object.entries(ROUTES) as [RouteName, Route][]) {
       const [added] = this.httpApi.addRoutes({
         path: route.path,
         methods: [route.method as HttpMethod],
         integration,
         ...(route.auth && { authorizer }),
       });
-      if (route === ROUTES.health) health = added;
-      if (route === ROUTES.ping) ping = added;
+      if (!route.auth && added) this.openRoutes[name] = added;
     }
-    if (!health || !ping) throw new Error('the route table has no health or ping route');
-    this.healthRoute = health;
-    this.pingRoute = ping;
   }
 }

