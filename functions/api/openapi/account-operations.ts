@@ -13,6 +13,7 @@ import {
 import { deleteResponse } from '#functions/api/routes/asset-outputs.ts';
 import { eventListResponse } from '#functions/api/routes/event-outputs.ts';
 import { eventsQuery } from '#functions/api/routes/events.ts';
+import type { LibraryRoute } from '#functions/api/routes/libraries.ts';
 import type { RouteName } from '#shared/http/routes.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
@@ -32,21 +33,7 @@ const openApiObject = z.looseObject({
 });
 const ack = (description: string) => ({ description, schema: deleteResponse });
 
-type AccountRoute = Extract<
-  RouteName,
-  | 'health'
-  | 'ping'
-  | 'openApi'
-  | 'me'
-  | 'listLibraries'
-  | 'createLibrary'
-  | 'getLibrary'
-  | 'updateLibrary'
-  | 'deleteLibrary'
-  | 'trashLibrary'
-  | 'restoreLibrary'
-  | 'listEvents'
->;
+type AccountRoute = LibraryRoute | Extract<RouteName, 'health' | 'ping' | 'openApi' | 'me' | 'listEvents'>;
 
 export const ACCOUNT_OPERATIONS: Record<AccountRoute, Operation> = {
   health: {

@@ -25,8 +25,11 @@ import {
   uploadStatusResponse,
   uploadTargetResponse,
 } from '#functions/api/routes/asset-outputs.ts';
+import type { TrashRoute } from '#functions/api/routes/asset-trash.ts';
 import { idsRequest } from '#functions/api/routes/asset-trash.ts';
+import type { AssetRoute } from '#functions/api/routes/assets.ts';
 import { taskResponse } from '#functions/api/routes/face-outputs.ts';
+import type { UploadRoute } from '#functions/api/routes/uploads.ts';
 import type { RouteName } from '#shared/http/routes.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
@@ -42,30 +45,13 @@ const idempotencyKey = z.object({
     .meta({ description: 'A retry with the same key and body gets the first answer for 24 hours.' }),
 });
 
-type AssetRoute = Extract<
-  RouteName,
-  | 'uploadAsset'
-  | 'createUpload'
-  | 'getUpload'
-  | 'signUploadParts'
-  | 'completeUpload'
-  | 'abortUpload'
-  | 'listAssets'
-  | 'geoClusters'
-  | 'assetCounts'
-  | 'existAssets'
-  | 'bulkUpdateAssets'
-  | 'trashAssets'
-  | 'restoreAssets'
-  | 'emptyTrash'
-  | 'deleteAssets'
-  | 'getAsset'
-  | 'updateAsset'
-  | 'deleteAsset'
-  | 'assetTasks'
->;
+type AssetOperationRoute =
+  | AssetRoute
+  | UploadRoute
+  | TrashRoute
+  | Extract<RouteName, 'assetCounts' | 'bulkUpdateAssets' | 'updateAsset' | 'assetTasks'>;
 
-export const ASSET_OPERATIONS: Record<AssetRoute, Operation> = {
+export const ASSET_OPERATIONS: Record<AssetOperationRoute, Operation> = {
   uploadAsset: {
     tag: 'assets',
     summary: 'Upload a file through the API',

@@ -16,6 +16,7 @@ import {
   albumListResponse,
   albumResponse,
 } from '#functions/api/routes/album-outputs.ts';
+import type { AlbumRoute } from '#functions/api/routes/albums.ts';
 import {
   createFaceRequest,
   createPersonRequest,
@@ -36,7 +37,8 @@ import {
   personListResponse,
   personResponse,
 } from '#functions/api/routes/face-outputs.ts';
-import type { RouteName } from '#shared/http/routes.ts';
+import type { FaceRoute } from '#functions/api/routes/faces.ts';
+import type { PeopleRoute } from '#functions/api/routes/people.ts';
 import { EXAMPLES } from './examples.ts';
 import type { Operation } from './operation.ts';
 
@@ -47,29 +49,7 @@ const album = (description: string) => ({ description, schema: albumResponse });
 const face = (description: string) => ({ description, schema: faceResponse });
 const person = (description: string) => ({ description, schema: personResponse });
 
-type LibraryRoute = Extract<
-  RouteName,
-  | 'listAlbums'
-  | 'createAlbum'
-  | 'getAlbum'
-  | 'updateAlbum'
-  | 'deleteAlbum'
-  | 'addAlbumAssets'
-  | 'removeAlbumAssets'
-  | 'listAlbumAssetLinks'
-  | 'getAlbumAssetLink'
-  | 'createFace'
-  | 'listFaces'
-  | 'getFace'
-  | 'updateFace'
-  | 'deleteFace'
-  | 'listPeople'
-  | 'createPerson'
-  | 'getPerson'
-  | 'updatePerson'
-  | 'deletePerson'
-  | 'mergePeople'
->;
+type LibraryRoute = AlbumRoute | FaceRoute | PeopleRoute;
 
 export const LIBRARY_OPERATIONS: Record<LibraryRoute, Operation> = {
   listAlbums: {

@@ -15,7 +15,7 @@ import {
   updateAlbumRequest,
 } from './album-inputs.ts';
 
-type AlbumRoute =
+export type AlbumRoute =
   | 'listAlbums'
   | 'createAlbum'
   | 'getAlbum'

@@ -17,7 +17,7 @@ export const idsRequest = z.strictObject({
     .max(MAX_TRASH_IDS, `at most ${MAX_TRASH_IDS} ids per request`),
 });
 
-type TrashRoute = 'trashAssets' | 'restoreAssets' | 'deleteAssets' | 'emptyTrash';
+export type TrashRoute = 'trashAssets' | 'restoreAssets' | 'deleteAssets' | 'emptyTrash';
 
 export const assetTrashRoutes = (deps: { trash: AssetTrash }): Record<TrashRoute, RouteHandler> => {
   const withIds =

@@ -53,7 +53,7 @@ const bodyOf = (event: ApiEvent) =>
 
 const idOf = (event: ApiEvent) => parseInput(assetIdParam, event.pathParameters ?? {}).id;
 
-type AssetRoute =
+export type AssetRoute =
   | 'uploadAsset'
   | 'createUpload'
   | 'listAssets'

@@ -20,7 +20,7 @@ export interface FaceRouteDeps {
   storage: ObjectStorage;
 }
 
-type FaceRoute = 'createFace' | 'listFaces' | 'getFace' | 'updateFace' | 'deleteFace';
+export type FaceRoute = 'createFace' | 'listFaces' | 'getFace' | 'updateFace' | 'deleteFace';
 
 const idOf = (event: ApiEvent) => parseInput(faceIdParam, event.pathParameters ?? {}).id;
 

@@ -23,7 +23,7 @@ export const libraryResponse = (library: Library): LibraryResponse => ({
   updated_at: library.updatedAt,
 });
 
-type LibraryRoute =
+export type LibraryRoute =
   | 'listLibraries'
   | 'createLibrary'
   | 'getLibrary'

@@ -22,7 +22,7 @@ export interface PeopleRouteDeps {
   storage: ObjectStorage;
 }
 
-type PeopleRoute = 'listPeople' | 'createPerson' | 'getPerson' | 'updatePerson' | 'deletePerson' | 'mergePeople';
+export type PeopleRoute = 'listPeople' | 'createPerson' | 'getPerson' | 'updatePerson' | 'deletePerson' | 'mergePeople';
 
 const idOf = (event: ApiEvent) => parseInput(personIdParam, event.pathParameters ?? {}).id;
 

@@ -32,7 +32,7 @@ export const uploadTargetResponse = (result: Exclude<UploadResult, { status: 'du
 
 const idOf = (event: ApiEvent) => parseInput(assetIdParam, event.pathParameters ?? {}).id;
 
-type UploadRoute = 'getUpload' | 'signUploadParts' | 'completeUpload' | 'abortUpload';
+export type UploadRoute = 'getUpload' | 'signUploadParts' | 'completeUpload' | 'abortUpload';
 
 /** The resumable (multipart) upload routes. */
 export const uploadRoutes = (deps: {
