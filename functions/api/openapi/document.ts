@@ -118,7 +118,7 @@ const build = () => {
         apiKey: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key (`npm run keys -- create <name>`), sent as `Authorization: Bearer <key>`.',
+          description: 'An API key (`npm run keys -- create --user NAME`), sent as `Authorization: Bearer <key>`.',
         },
       },
     },
