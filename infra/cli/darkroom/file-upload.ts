@@ -77,9 +77,13 @@ const resume = async (
   }
   if (upload?.type === 'post' && Date.parse(upload.expires_at) > Date.now()) {
     // The same bytes to the same key: S3 keeps one object, and the processor is idempotent.
-    await sendToTarget(ctx.client, blob, assetId, upload, sendOptions(ctx)).catch((error) => {
-      if (!(error instanceof TargetExpired)) throw error;
-    });
+    try {
+      await sendToTarget(ctx.client, blob, assetId, upload, sendOptions(ctx));
+    } catch (error) {
+      // It ran out while sending: nothing arrived, so a fresh upload takes the asset's place.
+      if (error instanceof TargetExpired) return undefined;
+      throw error;
+    }
     return sent(ctx, file, assetId);
   }
   // The target expired with the asset still pending: the bytes never arrived, and the sweep

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import { ApiError, type Asset, createDarkroomClient, type DarkroomClient, unwrap } from '#shared/client/index.ts';
 import { maxBytesFor } from '#shared/domain/media-types.ts';
 import { addToAlbum, findOrCreateAlbum } from './album-target.ts';
@@ -19,7 +20,12 @@ import { Tally } from './tally.ts';
 
 const EXIST_BATCH = 5000;
 /** How long to wait for the processor when nothing has settled: a stuck file is reported, not waited on forever. */
-const SETTLE_IDLE_MS = Number(process.env.DARKROOM_CLI_SETTLE_IDLE_MS ?? 5 * 60_000);
+const SETTLE_IDLE_MS = z.coerce
+  .number()
+  .int()
+  .positive()
+  .default(5 * 60_000)
+  .parse(process.env.DARKROOM_CLI_SETTLE_IDLE_MS);
 
 export interface UploadIo {
   stdout: NodeJS.WritableStream;
