@@ -10,6 +10,7 @@ import type {
 } from 'aws-lambda';
 import { logger } from '#shared/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
+import type { SiteFiles } from './site-files.ts';
 
 // AWS's limits: HTTP API accepts 10 MB; a synchronous Lambda invocation takes a 6 MB event.
 export const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -50,6 +51,8 @@ export interface AdapterOptions {
     route: { method: string; path: string },
     result: APIGatewayProxyStructuredResultV2,
   ) => string | undefined;
+  /** The web app's files, served for what no route takes. */
+  site?: SiteFiles;
 }
 
 const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
@@ -102,6 +105,7 @@ export const startHttpAdapter = async (options: AdapterOptions) => {
     if (params === null) {
       return send(res, { statusCode: 400, body: JSON.stringify({ detail: 'the path has a malformed % escape' }) });
     }
+    if (!entry && (await options.site?.serve(req, res, url))) return;
     if (!entry) return send(res, { statusCode: 404, body: JSON.stringify({ detail: 'not found' }) });
     if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify(TOO_LARGE) });
 

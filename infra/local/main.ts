@@ -1,6 +1,7 @@
 import './node20.ts';
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { ensureWebApp } from '#infra/build/web-app.ts';
 import { logger } from '#shared/logger.ts';
 import { devApiKey } from './dev-key.ts';
 import { startLocalStack } from './stack.ts';
@@ -35,12 +36,14 @@ const stack = await startLocalStack({
   port,
   sweepIntervalMs: sweepIntervalSeconds * 1000,
   isolateProcessor: true,
+  webApp: await ensureWebApp(),
   ...(corsOrigins?.length && { corsOrigins }),
 });
 const { composeAccounts } = await import('#functions/compose-accounts.ts');
 const key = await devApiKey(composeAccounts(stack.config), dataDir);
 
 console.log(`Darkroom is running at ${stack.apiUrl}
+  web app:                  ${stack.apiUrl}/ (sign in with the key below)
   S3 (SigV4 gate):          ${stack.s3Url}
   DynamoDB:                 ${stack.dynamoUrl}
   data:                     ${dataDir}

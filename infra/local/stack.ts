@@ -22,6 +22,7 @@ import {
 import type { FaceDetector } from '#shared/domain/face-ports.ts';
 import { API_CORS, ROUTES } from '#shared/http/routes.ts';
 import { isFeedItem } from '#shared/table/feed-kinds.ts';
+import { siteHeaders } from '#shared/web/site-headers.ts';
 import { type SqsHandler, startConsumer } from './consumer.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { createEventBridge } from './event-bridge.ts';
@@ -33,6 +34,7 @@ import { type QueueConfigInput, queueConfig } from './queue-config.ts';
 import { startS3 } from './s3.ts';
 import { startS3Gate } from './s3-gate.ts';
 import { startSchedule } from './schedule.ts';
+import { siteFiles } from './site-files.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 import { LocalStream } from './stream.ts';
@@ -76,6 +78,8 @@ export interface LocalStackOptions {
   wrapFeedWriter?: (writer: FeedStreamHandler) => FeedStreamHandler;
   /** The feed writer's first retry delay (default 200 ms; doubling, up to ten times it). */
   feedRetryDelayMs?: number;
+  /** The built web app's folder (infra/build/web-app.ts), served at `/` beside the API. */
+  webApp?: string;
   /** Holds every API answer to a contract (the tests: the OpenAPI document); see the HTTP adapter. */
   checkResponse?: AdapterOptions['checkResponse'];
 }
@@ -242,6 +246,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     routes: Object.values(ROUTES).map((route) => ({ route, handler: api })),
     cors: { origins, ...API_CORS },
     ...(options.checkResponse && { checkResponse: options.checkResponse }),
+    ...(options.webApp && {
+      site: siteFiles(options.webApp, siteHeaders({ media: [endpoints.s3] }), () => ({ apiUrl: http.url })),
+    }),
   });
 
   if (options.dataDir) {
