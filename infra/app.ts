@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import nag from 'cdk-nag';
+import { ensureWebApp } from './build/web-app.ts';
 import { DarkroomStack } from './stack.ts';
 
 const app = new App();
@@ -14,6 +15,7 @@ if (storageLimit !== undefined && !/^\d+$/.test(String(storageLimit))) {
 new DarkroomStack(app, app.node.tryGetContext('stackName') ?? 'Darkroom', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   corsOrigins,
+  webApp: await ensureWebApp(),
   ...(storageLimit !== undefined && { storageLimitBytes: Number(storageLimit) }),
 });
 // AWS Solutions checks run at every synth; a finding without an acknowledgement fails it.

@@ -10,6 +10,7 @@ import { MediaBuckets } from './constructs/media-buckets.ts';
 import { PROCESSOR_TIMEOUT, Processor } from './constructs/processor.ts';
 import { Sweeper } from './constructs/sweeper.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
+import { SITE_CORS_ORIGIN, WebSite } from './constructs/web-site.ts';
 import { acknowledgeFindings } from './nag-suppressions.ts';
 
 export interface DarkroomStackProps extends StackProps {
@@ -17,16 +18,19 @@ export interface DarkroomStackProps extends StackProps {
   corsOrigins?: string[];
   /** Each user's storage quota in bytes unless set per user; default DEFAULT_STORAGE_LIMIT_BYTES. */
   storageLimitBytes?: number;
+  /** The built web app's folder (infra/build/web-app.ts `ensureWebApp()`), deployed to the site bucket. */
+  webApp: string;
 }
 
 /** Darkroom on AWS: DESIGN.md's diagram, one construct per box. */
 export class DarkroomStack extends Stack {
-  constructor(scope: Construct, id: string, props: DarkroomStackProps = {}) {
+  constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
     // Access logs are delivered under a bucket policy, so every bucket can enforce owner-only ACLs.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const corsOrigins = props.corsOrigins ?? [];
-    const media = new MediaBuckets(this, 'Media', { corsOrigins });
+    // The web app uploads from its CloudFront origin (SITE_CORS_ORIGIN says why not its exact domain).
+    const media = new MediaBuckets(this, 'Media', { corsOrigins: [...corsOrigins, SITE_CORS_ORIGIN] });
     const { table } = new AssetTable(this, 'Assets');
     const { layer: ffmpeg } = new FfmpegLayer(this, 'Ffmpeg');
     const events = new UploadEvents(this, 'UploadEvents', {
@@ -68,9 +72,16 @@ export class DarkroomStack extends Stack {
       environment,
       corsOrigins,
     });
+    const site = new WebSite(this, 'Site', {
+      webApp: props.webApp,
+      httpApi: api.httpApi,
+      media: [media.originals, media.derived],
+      accessLogs: media.accessLogs,
+    });
 
     const outputs: Record<string, string> = {
       ApiUrl: api.httpApi.apiEndpoint,
+      WebAppUrl: site.url,
       OriginalsBucket: media.originals.bucketName,
       DerivedBucket: media.derived.bucketName,
       TableName: table.tableName,
@@ -94,6 +105,9 @@ export class DarkroomStack extends Stack {
       openRoutes: api.openRoutes,
       sweeperFunction: sweeper.function,
       feedFailures: feed.failures,
+      siteBucket: site.bucket,
+      siteDistribution: site.distribution,
+      siteDeploymentRole: site.deploymentRole,
     });
   }
 }
