@@ -87,51 +87,56 @@ export const FilterBar = (props: { choices: Choices; filters: Filters; onChange:
       </select>
     </label>
   );
+  const active = Object.keys(filters).length;
   return (
-    <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-      {choices.libraries.length > 1 &&
-        select(
-          'library',
-          'Library',
-          'All libraries',
-          choices.libraries.map((l) => ({ value: l.id, label: l.name })),
+    // Open on a wide screen; on a phone the filters wait behind their summary, out of the photos' way.
+    <details class="filter-box" open={matchMedia('(min-width: 701px)').matches}>
+      <summary>Filters{active ? ` (${active})` : ''}</summary>
+      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        {choices.libraries.length > 1 &&
+          select(
+            'library',
+            'Library',
+            'All libraries',
+            choices.libraries.map((l) => ({ value: l.id, label: l.name })),
+          )}
+        {select(
+          'album',
+          'Album',
+          'Any album',
+          choices.albums.map((a) => ({ value: a.id, label: a.name })),
         )}
-      {select(
-        'album',
-        'Album',
-        'Any album',
-        choices.albums.map((a) => ({ value: a.id, label: a.name })),
-      )}
-      {select(
-        'person',
-        'Person',
-        'Anyone',
-        choices.people.map((p) => ({ value: p.id, label: p.name ?? 'Unnamed' })),
-      )}
-      {select('place', 'Place', 'Anywhere', choices.places)}
-      {select('type', 'Type', 'Photos and videos', [
-        { value: 'image', label: 'Photos' },
-        { value: 'video', label: 'Videos' },
-      ])}
-      <label>
-        From
-        <input type="date" value={filters.from ?? ''} onChange={set('from')} />
-      </label>
-      <label>
-        To
-        <input type="date" value={filters.to ?? ''} onChange={set('to')} />
-      </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={filters.trash === '1'}
-          onChange={(e) => {
-            const { trash: _, ...rest } = filters;
-            props.onChange((e.currentTarget as HTMLInputElement).checked ? { ...rest, trash: '1' } : rest);
-          }}
-        />
-        Trash
-      </label>
-    </form>
+        {select(
+          'person',
+          'Person',
+          'Anyone',
+          choices.people.map((p) => ({ value: p.id, label: p.name ?? 'Unnamed' })),
+        )}
+        {select('place', 'Place', 'Anywhere', choices.places)}
+        {select('type', 'Type', 'Photos and videos', [
+          { value: 'image', label: 'Photos' },
+          { value: 'video', label: 'Videos' },
+        ])}
+        <label>
+          From
+          <input type="date" value={filters.from ?? ''} onChange={set('from')} />
+        </label>
+        <label>
+          To
+          <input type="date" value={filters.to ?? ''} onChange={set('to')} />
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={filters.trash === '1'}
+            onChange={(e) => {
+              const { trash: _, ...rest } = filters;
+              props.onChange((e.currentTarget as HTMLInputElement).checked ? { ...rest, trash: '1' } : rest);
+            }}
+          />
+          Trash
+        </label>
+      </form>
+    </details>
   );
 };

@@ -114,6 +114,14 @@ export const createUploadQueue = (client: DarkroomClient, onSettled: (asset: Ass
         }
         // The upload is gone (finished, aborted or expired): start again.
         pendingUploads.forget(pending.fingerprint);
+      } else if (pending) {
+        // A single-form upload starts again, unless its bytes landed before the tab went away.
+        const earlier = await client.GET('/api/assets/{id}', { params: { path: { id: pending.assetId } } });
+        if (earlier.data && earlier.data.state !== 'pending') {
+          patch(key, { sent: file.size });
+          return await follow(key, pending.assetId);
+        }
+        pendingUploads.forget(pending.fingerprint);
       }
       patch(key, { status: 'checking', sent: 0 });
       const created = await createUpload(client, file, {
