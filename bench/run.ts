@@ -18,6 +18,7 @@ const BENCHMARKS = [
   'feed-lag',
   'counts',
   'cli-upload',
+  'web-timeline',
 ];
 const only = process.argv.slice(2);
 for (const name of only.length ? only : BENCHMARKS) {

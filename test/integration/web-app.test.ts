@@ -256,6 +256,16 @@ describe.skipIf(!executablePath)('the web app', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe('That API key was not accepted. Check it and try again.');
+    // A key that stops working while the tab holds it (revoked, say) sends the tab back to sign in.
+    const revoked = await browser().newPage({ viewport: DESKTOP });
+    await revoked.addInitScript(`sessionStorage.setItem('darkroom.apiKey', 'dr_revoked')`);
+    await revoked.goto(stack().apiUrl);
+    await expect
+      .poll(() => revoked.getByRole('alert').textContent())
+      .toBe('Your API key is no longer accepted. Sign in again.');
+    expect(await revoked.evaluate('sessionStorage.length')).toBe(0);
+    await revoked.close();
+
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
     await page.getByLabel('API key').fill(await newKey());
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { type Schemas, unwrap } from '#shared/client/index.ts';
 import { PickFiles, UploadPanel, useDropTarget } from './components/upload-panel.tsx';
 import { Albums } from './pages/albums.tsx';
 import { AssetView } from './pages/asset-view.tsx';
@@ -15,26 +16,30 @@ type Boot =
   | { state: 'signed-out'; apiUrl: string; notice?: string }
   | { state: 'in'; session: Session };
 
+const REJECTED = 'Your API key is no longer accepted. Sign in again.';
+
 export const App = () => {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const rejected = useCallback((apiUrl: string) => {
+    signOut();
+    setBoot({ state: 'signed-out', apiUrl, notice: REJECTED });
+  }, []);
   useEffect(() => {
     loadConfig()
-      .then(async ({ apiUrl }) => {
-        try {
-          const session = await resume(apiUrl);
-          setBoot(session ? { state: 'in', session } : { state: 'signed-out', apiUrl });
-        } catch (error) {
-          setBoot({ state: 'signed-out', apiUrl, notice: problem(error, apiUrl) });
-        }
+      .then(({ apiUrl }) => {
+        const session = resume(apiUrl, () => rejected(apiUrl));
+        setBoot(session ? { state: 'in', session } : { state: 'signed-out', apiUrl });
       })
       .catch((error) => setBoot({ state: 'signed-out', apiUrl: location.origin, notice: problem(error) }));
   }, []);
 
   if (boot.state === 'loading') return <p class="loading">Loading…</p>;
   if (boot.state === 'signed-out') {
+    const { apiUrl } = boot;
     return (
       <SignIn
-        apiUrl={boot.apiUrl}
+        apiUrl={apiUrl}
+        onRejected={() => rejected(apiUrl)}
         {...(boot.notice && { notice: boot.notice })}
         onSession={(session) => setBoot({ state: 'in', session })}
       />
@@ -79,7 +84,12 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
     [queue, route.filters.library],
   );
   const dropping = useDropTarget(onFiles);
-  const name = [session.user.first_name, session.user.last_name].filter(Boolean).join(' ') || session.user.email;
+  const [user, setUser] = useState<Schemas['UserResponse']>();
+  useEffect(() => {
+    // Shown once known; the timeline's requests go first.
+    unwrap(session.client.GET('/api/users/me')).then(setUser, () => undefined);
+  }, [session]);
+  const name = user && ([user.first_name, user.last_name].filter(Boolean).join(' ') || user.email);
 
   return (
     <>
@@ -105,7 +115,7 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
           </a>
         </nav>
         <PickFiles onFiles={onFiles} />
-        <span class="user">{name}</span>
+        {name && <span class="user">{name}</span>}
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>

@@ -1,11 +1,4 @@
-import {
-  ApiError,
-  createDarkroomClient,
-  type DarkroomClient,
-  type Schemas,
-  Unreachable,
-  unwrap,
-} from '#shared/client/index.ts';
+import { ApiError, createDarkroomClient, type DarkroomClient, Unreachable, unwrap } from '#shared/client/index.ts';
 import { SITE_CONFIG_FILE, type SiteConfig } from '#shared/web/site-headers.ts';
 
 // Who is signed in, and how to reach the API. The key lives in session storage (gone with the tab,
@@ -16,8 +9,20 @@ const KEY_ITEM = 'darkroom.apiKey';
 export interface Session {
   client: DarkroomClient;
   apiUrl: string;
-  user: Schemas['UserResponse'];
 }
+
+/** Any 401 means the key stopped working (revoked, or another tab signed out): `onRejected` signs out. */
+const clientFor = (apiUrl: string, apiKey: string, onRejected: () => void) =>
+  createDarkroomClient({
+    baseUrl: apiUrl,
+    apiKey,
+    retries: 2,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 401) onRejected();
+      return response;
+    },
+  });
 
 const unreachable = (apiUrl?: string) =>
   `Darkroom cannot be reached${apiUrl ? ` at ${apiUrl}` : ''}. Check that it is running and try again.`;
@@ -42,23 +47,20 @@ export const loadConfig = async (): Promise<SiteConfig> => {
 };
 
 /** Checks the key against the API (its user) and keeps it for this tab. */
-export const signIn = async (apiUrl: string, apiKey: string): Promise<Session> => {
-  const client = createDarkroomClient({ baseUrl: apiUrl, apiKey, retries: 2 });
-  const user = await unwrap(client.GET('/api/users/me'));
+export const signIn = async (apiUrl: string, apiKey: string, onRejected: () => void): Promise<Session> => {
+  const checking = createDarkroomClient({ baseUrl: apiUrl, apiKey, retries: 2 });
+  await unwrap(checking.GET('/api/users/me'));
   sessionStorage.setItem(KEY_ITEM, apiKey);
-  return { client, apiUrl, user };
+  return { client: clientFor(apiUrl, apiKey, onRejected), apiUrl };
 };
 
-/** The session this tab signed in earlier, if its key still works. */
-export const resume = async (apiUrl: string): Promise<Session | undefined> => {
+/**
+ * The session this tab signed in earlier, at once: the key was checked then, and the first answer
+ * that refuses it signs out, so opening the app waits for no round trip before the timeline's.
+ */
+export const resume = (apiUrl: string, onRejected: () => void): Session | undefined => {
   const key = sessionStorage.getItem(KEY_ITEM);
-  if (!key) return undefined;
-  try {
-    return await signIn(apiUrl, key);
-  } catch (error) {
-    if (error instanceof ApiError) sessionStorage.removeItem(KEY_ITEM);
-    throw error;
-  }
+  return key ? { client: clientFor(apiUrl, key, onRejected), apiUrl } : undefined;
 };
 
 export const signOut = () => sessionStorage.removeItem(KEY_ITEM);

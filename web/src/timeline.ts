@@ -47,7 +47,8 @@ export const listQuery = (filters: Filters, month?: string) => ({
 });
 
 export const createTimeline = (client: DarkroomClient) => {
-  const state = store<TimelineState>({ filters: {}, assets: [], hasMore: false, loading: false });
+  // Loading until the first page arrives: what waits for it (the filters' lists, the scrubber) waits from the start.
+  const state = store<TimelineState>({ filters: {}, assets: [], hasMore: false, loading: true });
   let generation = 0;
 
   const page = (filters: Filters, month: string | undefined, limit: number, after?: string) =>

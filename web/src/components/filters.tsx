@@ -38,9 +38,16 @@ const loadPlaces = async (client: DarkroomClient, library?: string) => {
   });
 };
 
-export const useChoices = (client: DarkroomClient, library: string | undefined, version: number): Choices => {
+/** The filters' lists, asked for once `ready` (after the timeline's first page: they must not slow its thumbnails). */
+export const useChoices = (
+  client: DarkroomClient,
+  library: string | undefined,
+  version: number,
+  ready: boolean,
+): Choices => {
   const [choices, setChoices] = useState<Choices>({ libraries: [], albums: [], people: [], places: [] });
   useEffect(() => {
+    if (!ready) return;
     let live = true;
     const scope = library ? { library_id: library } : {};
     Promise.allSettled([
@@ -61,7 +68,7 @@ export const useChoices = (client: DarkroomClient, library: string | undefined, 
     return () => {
       live = false;
     };
-  }, [client, library, version]);
+  }, [client, library, version, ready]);
   return choices;
 };
 

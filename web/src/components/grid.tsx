@@ -7,7 +7,8 @@ import { placeholderUrl } from '../thumbhash.ts';
 // The justified grid: rows of thumbnails at their own aspect ratios (Flickr's justified-layout),
 // only the tiles near the viewport in the DOM, and the next page asked for before the end shows.
 
-const OVERSCAN_PX = 1200;
+/** How far beyond the viewport tiles are kept, in viewport heights: the next screens load ahead of the scroll. */
+const OVERSCAN_SCREENS = 1.5;
 
 interface GridProps {
   assets: Asset[];
@@ -55,7 +56,8 @@ export const Grid = ({ assets, hasMore, onMore, linkOf }: GridProps) => {
     [assets, width],
   );
 
-  const nearEnd = layout.containerHeight - (view.top + view.height) < OVERSCAN_PX;
+  const overscan = Math.max(1200, view.height * OVERSCAN_SCREENS);
+  const nearEnd = layout.containerHeight - (view.top + view.height) < overscan;
   useEffect(() => {
     if (hasMore && nearEnd && width > 0) onMore();
   }, [hasMore, nearEnd, width, assets.length]);
@@ -64,7 +66,7 @@ export const Grid = ({ assets, hasMore, onMore, linkOf }: GridProps) => {
     <div ref={box} class="grid" style={{ height: `${layout.containerHeight}px` }}>
       {layout.boxes.map((b, i) => {
         const asset = assets[i];
-        if (!asset || b.top + b.height < view.top - OVERSCAN_PX || b.top > view.top + view.height + OVERSCAN_PX) {
+        if (!asset || b.top + b.height < view.top - overscan || b.top > view.top + view.height + overscan) {
           return null;
         }
         return (

@@ -17,11 +17,14 @@ export const Scrubber = (props: {
   filters: Filters;
   current?: string;
   version: number;
+  /** Asked for once the timeline's first page is in, as the filters' lists are. */
+  ready: boolean;
   onPick: (month: string | undefined) => void;
 }) => {
   const [months, setMonths] = useState<Month[]>([]);
   const key = JSON.stringify(props.filters);
   useEffect(() => {
+    if (!props.ready) return;
     let live = true;
     unwrap(
       props.client.GET('/api/assets/counts', {
@@ -35,7 +38,7 @@ export const Scrubber = (props: {
     return () => {
       live = false;
     };
-  }, [key, props.version]);
+  }, [key, props.version, props.ready]);
 
   if (!months.length) return null;
   const sorted = [...months].sort((a, b) => b.month.localeCompare(a.month));

@@ -1,15 +1,13 @@
 import { useState } from 'preact/hooks';
 import { problem, type Session, signIn } from '../session.ts';
 
-export const SignIn = ({
-  apiUrl,
-  onSession,
-  notice,
-}: {
+export const SignIn = (props: {
   apiUrl: string;
   onSession: (s: Session) => void;
+  onRejected: () => void;
   notice?: string;
 }) => {
+  const { apiUrl, onSession, notice } = props;
   const [key, setKey] = useState('');
   const [error, setError] = useState(notice);
   const [busy, setBusy] = useState(false);
@@ -18,7 +16,7 @@ export const SignIn = ({
     setBusy(true);
     setError(undefined);
     try {
-      onSession(await signIn(apiUrl, key.trim()));
+      onSession(await signIn(apiUrl, key.trim(), props.onRejected));
     } catch (e) {
       setError(problem(e, apiUrl));
     } finally {

@@ -9,7 +9,8 @@ import type { Timeline as TimelineModel } from '../timeline.ts';
 export const Timeline = (props: { session: Session; timeline: TimelineModel; filters: Filters; version: number }) => {
   const { session, timeline, filters } = props;
   const state = useStore(timeline.state);
-  const choices = useChoices(session.client, filters.library, props.version);
+  const ready = !state.loading || state.assets.length > 0;
+  const choices = useChoices(session.client, filters.library, props.version, ready);
   const title = filters.trash ? 'Trash' : 'Photos';
   return (
     <main class="timeline" aria-labelledby="page-title">
@@ -54,6 +55,7 @@ export const Timeline = (props: { session: Session; timeline: TimelineModel; fil
           client={session.client}
           filters={filters}
           version={props.version}
+          ready={ready}
           {...(state.month && { current: state.month })}
           onPick={(month) => {
             void timeline.show(filters, month);
