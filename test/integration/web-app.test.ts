@@ -132,6 +132,13 @@ describe.skipIf(!executablePath)('the web app', () => {
     await page.getByRole('button', { name: 'Clear finished' }).click();
     await lookAt(page, 'timeline', { text: ['Photos', 'Jun 2024', 'Apr 2024'], tiles: 21 });
 
+    // The same photo again is reported as a duplicate, and the timeline keeps one.
+    await dropFiles(page, [files[0] as DroppedFile]);
+    await expect.poll(() => page.locator('.upload[data-status=duplicate]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('.upload').textContent()).toContain('Duplicate: Already in the library');
+    expect(await page.locator('.tile').count()).toBe(21);
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+
     // The scrubber jumps to a month; the place filter names where photos were taken.
     await page.getByRole('button', { name: /^Apr 2024/ }).click();
     await expect.poll(() => page.locator('.tile').count()).toBe(7 + 2);
@@ -224,6 +231,13 @@ describe.skipIf(!executablePath)('the web app', () => {
     // Keyboard: → and ← step through the timeline, Esc goes back to it.
     await page.getByRole('link', { name: 'Photos', exact: true }).click();
     await page.locator('.tile').first().click();
+    // The newest photo was taken in Tokyo: its place and camera lines read as words.
+    await expect.poll(() => page.locator('.place').textContent()).toMatch(/Tokyo, Japan Photos taken nearby/);
+    expect(await page.locator('.asset-info dl').first().textContent()).toContain('TakenJun 27, 2024, 12:00 PM (UTC+09:00)');
+    const download = await page.getByRole('link', { name: 'Download original' }).getAttribute('href');
+    const original = await fetch(download ?? '');
+    expect(original.status).toBe(200);
+    expect(Buffer.from(await original.arrayBuffer()).equals(files[17]?.bytes as Buffer)).toBe(true);
     const first = await page.getByRole('heading', { level: 1 }).textContent();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).not.toBe(first);
@@ -335,6 +349,40 @@ describe.skipIf(!executablePath)('the web app', () => {
         .map((a) => a.original_file_name)
         .sort(),
     ).toEqual(['big.mp4', `big.mp4.jpg`]);
+    await page.close();
+  });
+  it('pauses and resumes a multipart upload, sending again only what S3 does not hold', async () => {
+    const key = await newKey();
+    const video = await paddedVideo(40 * MiB);
+    const page = await browser().newPage({ viewport: DESKTOP });
+    await signIn(page, stack().apiUrl, key);
+    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+    const puts: string[] = [];
+    const hung: Route[] = [];
+    await page.route(
+      (url) => url.origin !== new URL(stack().apiUrl).origin,
+      (route) => {
+        if (route.request().method() !== 'PUT') return route.continue();
+        puts.push(route.request().url());
+        if (puts.length === 1) return route.continue();
+        hung.push(route);
+      },
+    );
+    await page.locator('input[type=file]').first().setInputFiles(video);
+    await expect.poll(() => hung.length, { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator('.upload progress').evaluate((p) => (p as unknown as { value: number }).value))
+      .toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Pause big.mp4' }).click();
+    await expect.poll(() => page.locator('.upload').getAttribute('data-status')).toBe('paused');
+    for (const route of hung) await route.abort('aborted').catch(() => undefined);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+    const resumed: string[] = [];
+    page.on('request', (r) => r.method() === 'PUT' && resumed.push(r.url()));
+    await page.getByRole('button', { name: 'Resume big.mp4' }).click();
+    await uploadsReady(page, 1, 120_000);
+    expect(resumed).toHaveLength(2);
     await page.close();
   });
 });

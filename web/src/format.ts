@@ -34,6 +34,13 @@ export const placeName = (asset: Pick<Asset, 'exif'>): string | undefined => {
   return parts.length ? [...new Set(parts)].join(', ') : undefined;
 };
 
+/** An EXIF date as the camera's wall clock, with its offset when it recorded one. */
+export const wallClock = (value: string): string => {
+  const offset = value.match(/([+-]\d{2}:\d{2}|Z)$/)?.[1];
+  const clock = localDate(`${value.slice(0, 19)}Z`);
+  return offset && offset !== 'Z' ? `${clock} (UTC${offset})` : clock;
+};
+
 const exposure = (seconds: number) => (seconds >= 1 ? `${seconds} s` : `1/${Math.round(1 / seconds)} s`);
 
 /** The camera's settings, one line each, skipping what it did not record. */
@@ -47,7 +54,7 @@ export const cameraLines = (exif: NonNullable<Asset['exif']>): [string, string][
     ['ISO', exif.iso ? String(exif.iso) : undefined],
     ['Exposure bias', exif.exposure_bias ? `${exif.exposure_bias > 0 ? '+' : ''}${exif.exposure_bias} EV` : undefined],
     ['Frame rate', exif.fps ? `${exif.fps} fps` : undefined],
-    ['Taken', exif.original_datetime ?? undefined],
+    ['Taken', exif.original_datetime ? wallClock(exif.original_datetime) : undefined],
     [
       'Position',
       exif.latitude != null && exif.longitude != null
