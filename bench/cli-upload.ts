@@ -5,7 +5,6 @@ import { copyFile, mkdir, mkdtemp, open, readdir, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import { digestAll } from '#infra/cli/darkroom/digest.ts';
 import { startLocalStack } from '#infra/local/stack.ts';
@@ -15,6 +14,7 @@ import { checksumClaim } from '#shared/table/keys.ts';
 import { paddedVideo } from '#test/helpers/big-video.ts';
 import { runCli } from '#test/helpers/cli.ts';
 import { comparison, record } from './harness.ts';
+import { putAll } from './seed-table.ts';
 
 // The CLI against the local stack, two ways:
 // 1. Upload throughput: `darkroom upload` of FILES videos vs curl posting the same files to the
@@ -154,13 +154,7 @@ try {
         ]
       : [],
   );
-  for (let i = 0; i < claims.length; i += 25) {
-    let pending = claims.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length) {
-      const result = await direct.send(new BatchWriteCommand({ RequestItems: { [stack.config.TABLE_NAME]: pending } }));
-      pending = (result.UnprocessedItems?.[stack.config.TABLE_NAME] as typeof pending | undefined) ?? [];
-    }
-  }
+  await putAll(direct, stack.config.TABLE_NAME, claims);
   const skipTimes: number[] = [];
   const hashTimes: number[] = [];
   const resumedTimes: number[] = [];

@@ -1,5 +1,5 @@
 import './quiet.ts';
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { composeAccounts } from '#functions/compose-accounts.ts';
 import { startLocalStack } from '#infra/local/stack.ts';
 import { createClients } from '#shared/aws/clients.ts';
@@ -11,6 +11,7 @@ import { DynamoCounters } from '#shared/table/dynamo-counters.ts';
 import { feedEntryItem } from '#shared/table/dynamo-feed.ts';
 import { assetItem, countersItem } from '#shared/table/keys.ts';
 import { comparison, interleave, record } from './harness.ts';
+import { putAll, readyPhoto } from './seed-table.ts';
 
 // GET /api/assets/counts for a library of 100 assets and one of 100 000, both spread over the same
 // eight years (96 months): the answer is about the same 96 buckets, read from the owner's counters item,
@@ -38,25 +39,13 @@ try {
     const { key, record: made } = await accounts.createApiKey(`${name}-${Date.now()}`);
     const owner = made.owner;
     const libraryId = await accounts.resolveLibrary(owner);
-    const asset = (i: number): Asset => ({
-      id: `asset_${name.padEnd(6, 'x')}${String(i).padStart(16, '0')}`,
-      owner,
-      libraryId,
-      state: 'ready',
-      deviceAssetId: `d${i}`,
-      deviceId: 'bench',
-      originalFileName: `${i}.jpg`,
-      declaredMimeType: 'image/jpeg',
-      mimeType: 'image/jpeg',
-      fileCreatedAt: '2020-01-01T00:00:00Z',
-      fileModifiedAt: '2020-01-01T00:00:00Z',
-      localDatetime: formatInstant(new Date(START + Math.floor((i * SPAN) / count))),
-      fileSizeBytes: 1000,
-      width: 4000,
-      height: 3000,
-      createdAt: '2024-01-01T00:00:00Z',
-      updatedAt: '2024-01-01T00:00:00Z',
-    });
+    const asset = (i: number): Asset =>
+      readyPhoto(i, {
+        id: `asset_${name.padEnd(6, 'x')}${String(i).padStart(16, '0')}`,
+        owner,
+        libraryId,
+        localDatetime: formatInstant(new Date(START + Math.floor((i * SPAN) / count))),
+      });
     const itemsOf = (i: number) => {
       const a = asset(i);
       const { pk, sk } = assetItem(a.id);
@@ -71,20 +60,7 @@ try {
       };
       return [toItem(a), feedEntryItem(change, i + 1, '2024-01-01T00:00:00.000Z', `${pk}|${sk}|${i + 1}`)];
     };
-    const writers = 8;
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        for (let start = w * 12; start < count; start += writers * 12) {
-          let pending = Array.from({ length: Math.min(12, count - start) }, (_, j) => itemsOf(start + j))
-            .flat()
-            .map((Item) => ({ PutRequest: { Item } }));
-          while (pending.length) {
-            const result = await direct.send(new BatchWriteCommand({ RequestItems: { [config.TABLE_NAME]: pending } }));
-            pending = (result.UnprocessedItems?.[config.TABLE_NAME] as typeof pending | undefined) ?? [];
-          }
-        }
-      }),
-    );
+    await putAll(direct, config.TABLE_NAME, Array.from({ length: count }, (_, i) => itemsOf(i)).flat());
     // The counters from the feed: what the feed writer (or a first read) does, from no counters at all.
     const started = performance.now();
     const counters = await new CountLedger(new DynamoCounters(direct, config.TABLE_NAME)).advance(owner);

@@ -1,5 +1,5 @@
 import './quiet.ts';
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '#infra/local/stack.ts';
 import { createClients } from '#shared/aws/clients.ts';
 import type { Asset } from '#shared/domain/asset.ts';
@@ -8,6 +8,7 @@ import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { libraryTimelinePartition } from '#shared/table/keys.ts';
 import { INDEXES } from '#shared/table/schema.ts';
 import { compare, record } from './harness.ts';
+import { putAll, readyPhoto } from './seed-table.ts';
 
 // 100 000 assets in one library: the first, a middle and the last page of 100 must cost the same,
 // because a page is a key-range query from its cursor, never a scan.
@@ -18,40 +19,20 @@ try {
   const { config } = stack;
   const { dynamo } = createClients(config);
   const repository = new DynamoAssets(dynamo, config.TABLE_NAME);
-  const asset = (i: number): Asset => ({
-    id: `asset_${String(i).padStart(22, '0')}`,
-    owner: 'user_bench',
-    libraryId: 'lib_bench',
-    state: 'ready',
-    deviceAssetId: `d${i}`,
-    deviceId: 'bench',
-    originalFileName: `${i}.jpg`,
-    declaredMimeType: 'image/jpeg',
-    mimeType: 'image/jpeg',
-    fileCreatedAt: '2020-01-01T00:00:00Z',
-    fileModifiedAt: '2020-01-01T00:00:00Z',
-    localDatetime: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().replace('.000Z', 'Z'),
-    fileSizeBytes: 1000,
-    width: 4000,
-    height: 3000,
-    createdAt: '2020-01-01T00:00:00Z',
-    updatedAt: '2020-01-01T00:00:00Z',
-  });
+  const asset = (i: number): Asset =>
+    readyPhoto(i, {
+      id: `asset_${String(i).padStart(22, '0')}`,
+      owner: 'user_bench',
+      libraryId: 'lib_bench',
+      localDatetime: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().replace('.000Z', 'Z'),
+      createdAt: '2020-01-01T00:00:00Z',
+      updatedAt: '2020-01-01T00:00:00Z',
+    });
   const started = performance.now();
-  const writers = 8;
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let start = w * 25; start < COUNT; start += writers * 25) {
-        const items = Array.from({ length: Math.min(25, COUNT - start) }, (_, j) => ({
-          PutRequest: { Item: toItem(asset(start + j)) },
-        }));
-        let pending: typeof items = items;
-        while (pending.length) {
-          const result = await dynamo.send(new BatchWriteCommand({ RequestItems: { [config.TABLE_NAME]: pending } }));
-          pending = (result.UnprocessedItems?.[config.TABLE_NAME] as typeof items | undefined) ?? [];
-        }
-      }
-    }),
+  await putAll(
+    dynamo,
+    config.TABLE_NAME,
+    Array.from({ length: COUNT }, (_, i) => toItem(asset(i))),
   );
   console.log(`wrote ${COUNT} assets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
@@ -18,6 +17,7 @@ import { derivedKeys } from '#shared/object-keys.ts';
 import { toItem } from '#shared/table/asset-item.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '#test/helpers/chromium.ts';
 import { comparison, interleave, record } from './harness.ts';
+import { putAll, readyPhoto } from './seed-table.ts';
 
 // Opening the timeline of a 10 000-asset library in Chromium, until its first 50 thumbnails have
 // painted: the app (sign-in check, config, list page, counts, filters' lists, layout) against the
@@ -77,41 +77,23 @@ try {
     }),
   );
   const start = Date.UTC(2015, 0, 1);
-  const asset = (i: number): Asset => ({
-    id: `asset_web${String(i).padStart(19, '0')}`,
-    owner,
-    libraryId,
-    state: 'ready',
-    deviceAssetId: `d${i}`,
-    deviceId: 'bench',
-    originalFileName: `${i}.jpg`,
-    declaredMimeType: 'image/jpeg',
-    mimeType: 'image/jpeg',
-    fileCreatedAt: '2020-01-01T00:00:00Z',
-    fileModifiedAt: '2020-01-01T00:00:00Z',
-    localDatetime: formatInstant(new Date(start + i * 3_600_000)),
-    fileSizeBytes: 2_000_000,
-    width: i % 3 ? 4000 : 3000,
-    height: i % 3 ? 3000 : 4000,
-    thumbhash: images[i % images.length]?.thumbhash as string,
-    createdAt: '2024-01-01T00:00:00Z',
-    updatedAt: '2024-01-01T00:00:00Z',
-  });
+  const asset = (i: number): Asset =>
+    readyPhoto(i, {
+      id: `asset_web${String(i).padStart(19, '0')}`,
+      owner,
+      libraryId,
+      localDatetime: formatInstant(new Date(start + i * 3_600_000)),
+      fileSizeBytes: 2_000_000,
+      width: i % 3 ? 4000 : 3000,
+      height: i % 3 ? 3000 : 4000,
+      thumbhash: images[i % images.length]?.thumbhash as string,
+    });
   const seeded = performance.now();
-  for (let from = 0; from < ASSETS; from += 25 * 8) {
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        const ids = Array.from({ length: 25 }, (_, j) => from + w * 25 + j).filter((i) => i < ASSETS);
-        let pending = ids.map((i) => ({ PutRequest: { Item: toItem(asset(i)) } }));
-        while (pending.length) {
-          const result = await direct.dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [config.TABLE_NAME]: pending } }),
-          );
-          pending = (result.UnprocessedItems?.[config.TABLE_NAME] as typeof pending | undefined) ?? [];
-        }
-      }),
-    );
-  }
+  await putAll(
+    direct.dynamo,
+    config.TABLE_NAME,
+    Array.from({ length: ASSETS }, (_, i) => toItem(asset(i))),
+  );
   // The newest assets are the ones a first page shows: only they need their files.
   for (let i = ASSETS - WITH_THUMBNAILS; i < ASSETS; i++) {
     const a = asset(i);
