@@ -21,14 +21,18 @@ export interface SiteFiles {
   serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
 }
 
-export const siteFiles = (dir: string, headers: SiteHeaders, config: () => SiteConfig): SiteFiles => {
+export const siteFiles = (
+  dir: string,
+  headers: SiteHeaders,
+  config: (req: IncomingMessage) => SiteConfig,
+): SiteFiles => {
   const lines = headerLines(headers);
   return {
     async serve(req, res, url) {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || url.pathname.startsWith('/api/')) return false;
       const name = url.pathname === '/' ? '/index.html' : url.pathname;
       let body: Buffer | string;
-      if (name === `/${SITE_CONFIG_FILE}`) body = JSON.stringify(config());
+      if (name === `/${SITE_CONFIG_FILE}`) body = JSON.stringify(config(req));
       else {
         let decoded: string;
         try {

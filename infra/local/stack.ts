@@ -247,7 +247,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     cors: { origins, ...API_CORS },
     ...(options.checkResponse && { checkResponse: options.checkResponse }),
     ...(options.webApp && {
-      site: siteFiles(options.webApp, siteHeaders({ media: [endpoints.s3] }), () => ({ apiUrl: http.url })),
+      // The API is wherever the page was loaded from (127.0.0.1 or localhost): the CSP allows only 'self'.
+      site: siteFiles(options.webApp, siteHeaders({ media: [endpoints.s3] }), (req) => ({
+        apiUrl: req.headers.host ? `http://${req.headers.host}` : http.url,
+      })),
     }),
   });
 

@@ -85,8 +85,11 @@ describe.skipIf(!executablePath)('the web app', () => {
     expect(await response.text()).toContain('<div id="app">');
     const expected = headerLines(siteHeaders({ media: [stack().env.DARKROOM_S3_ENDPOINT as string] }));
     for (const [name, value] of Object.entries(expected)) expect(response.headers.get(name), name).toBe(value);
-    expect((await fetch(`${stack().apiUrl}/config.json`).then((r) => r.json())) as unknown).toEqual({
-      apiUrl: stack().apiUrl,
+    expect(await (await fetch(`${stack().apiUrl}/config.json`)).json()).toEqual({ apiUrl: stack().apiUrl });
+    // Opened as localhost, the app calls the API as localhost: its CSP allows only its own origin.
+    const port = new URL(stack().apiUrl).port;
+    expect(await (await fetch(`http://localhost:${port}/config.json`)).json()).toEqual({
+      apiUrl: `http://localhost:${port}`,
     });
     for (const path of ['/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/%ZZ']) {
       expect((await fetch(`${stack().apiUrl}${path}`)).status, path).toBe(404);
@@ -233,7 +236,9 @@ describe.skipIf(!executablePath)('the web app', () => {
     await page.locator('.tile').first().click();
     // The newest photo was taken in Tokyo: its place and camera lines read as words.
     await expect.poll(() => page.locator('.place').textContent()).toMatch(/Tokyo, Japan Photos taken nearby/);
-    expect(await page.locator('.asset-info dl').first().textContent()).toContain('TakenJun 27, 2024, 12:00 PM (UTC+09:00)');
+    expect(await page.locator('.asset-info dl').first().textContent()).toContain(
+      'TakenJun 27, 2024, 12:00 PM (UTC+09:00)',
+    );
     const download = await page.getByRole('link', { name: 'Download original' }).getAttribute('href');
     const original = await fetch(download ?? '');
     expect(original.status).toBe(200);
