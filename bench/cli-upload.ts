@@ -13,8 +13,8 @@ import { createDarkroomClient, unwrap } from '#shared/client/index.ts';
 import { checksumClaim } from '#shared/table/keys.ts';
 import { paddedVideo } from '#test/helpers/big-video.ts';
 import { runCli } from '#test/helpers/cli.ts';
+import { putAll } from '#test/helpers/seed-table.ts';
 import { comparison, record } from './harness.ts';
-import { putAll } from './seed-table.ts';
 
 // The CLI against the local stack, two ways:
 // 1. Upload throughput: `darkroom upload` of FILES videos vs curl posting the same files to the

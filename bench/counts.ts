@@ -10,8 +10,8 @@ import { toItem } from '#shared/table/asset-item.ts';
 import { DynamoCounters } from '#shared/table/dynamo-counters.ts';
 import { feedEntryItem } from '#shared/table/dynamo-feed.ts';
 import { assetItem, countersItem } from '#shared/table/keys.ts';
+import { putAll, readyPhoto } from '#test/helpers/seed-table.ts';
 import { comparison, interleave, record } from './harness.ts';
-import { putAll, readyPhoto } from './seed-table.ts';
 
 // GET /api/assets/counts for a library of 100 assets and one of 100 000, both spread over the same
 // eight years (96 months): the answer is about the same 96 buckets, read from the owner's counters item,

@@ -7,8 +7,8 @@ import { toItem } from '#shared/table/asset-item.ts';
 import { DynamoAssets } from '#shared/table/dynamo-assets.ts';
 import { libraryTimelinePartition } from '#shared/table/keys.ts';
 import { INDEXES } from '#shared/table/schema.ts';
+import { putAll, readyPhoto } from '#test/helpers/seed-table.ts';
 import { compare, record } from './harness.ts';
-import { putAll, readyPhoto } from './seed-table.ts';
 
 // 100 000 assets in one library: the first, a middle and the last page of 100 must cost the same,
 // because a page is a key-range query from its cursor, never a scan.

@@ -16,8 +16,8 @@ import { formatInstant } from '#shared/domain/datetime.ts';
 import { derivedKeys } from '#shared/object-keys.ts';
 import { toItem } from '#shared/table/asset-item.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '#test/helpers/chromium.ts';
+import { putAll, readyPhoto } from '#test/helpers/seed-table.ts';
 import { comparison, interleave, record } from './harness.ts';
-import { putAll, readyPhoto } from './seed-table.ts';
 
 // Opening the timeline of a 10 000-asset library in Chromium, until its first 50 thumbnails have
 // painted: the app (sign-in check, config, list page, counts, filters' lists, layout) against the

@@ -1,12 +1,17 @@
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import type { Page, Request, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { composeAccounts } from '#functions/compose-accounts.ts';
 import { ensureWebApp } from '#infra/build/web-app.ts';
+import { createClients } from '#shared/aws/clients.ts';
+import { stableId } from '#shared/domain/ids.ts';
+import { toItem } from '#shared/table/asset-item.ts';
 import { headerLines, siteHeaders } from '#shared/web/site-headers.ts';
 import { paddedVideo } from '#test/helpers/big-video.ts';
 import { useChromium } from '#test/helpers/browser-page.ts';
 import { photoAt } from '#test/helpers/geo-photos.ts';
 import { eventually, useLocalStack } from '#test/helpers/local-stack.ts';
+import { putAll, readyPhoto } from '#test/helpers/seed-table.ts';
 import { newKey } from '#test/helpers/uploads.ts';
 import {
   DESKTOP,
@@ -231,6 +236,13 @@ describe.skipIf(!executablePath)('the web app', () => {
     await page.locator('.person').getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => page.locator('.person:not(.hidden-person)').count()).toBe(1);
 
+    // A person's photos, and a date range.
+    await page.getByRole('link', { name: 'Photos of Marie Curie' }).click();
+    await expect.poll(() => page.locator('.tile').count()).toBe(1);
+    await page.goto(`${stack().apiUrl}/#/?from=2024-05-01&to=2024-05-31`);
+    await expect.poll(() => page.locator('.tile').count()).toBe(6);
+    expect(await page.getByLabel('From').inputValue()).toBe('2024-05-01');
+
     // Keyboard: → and ← step through the timeline, Esc goes back to it.
     await page.getByRole('link', { name: 'Photos', exact: true }).click();
     await page.locator('.tile').first().click();
@@ -388,6 +400,49 @@ describe.skipIf(!executablePath)('the web app', () => {
     await page.getByRole('button', { name: 'Resume big.mp4' }).click();
     await uploadsReady(page, 1, 120_000);
     expect(resumed).toHaveLength(2);
+    await page.close();
+  });
+  it('scrolls through cursor pages: the next loads before the end shows, and only tiles near the viewport are in the DOM', async () => {
+    const accounts = composeAccounts(stack().config);
+    const { key, record: made } = await accounts.createApiKey(`scroll-${Date.now()}`);
+    const libraryId = await accounts.resolveLibrary(made.owner);
+    const count = 250;
+    const asset = (i: number) =>
+      readyPhoto(i, {
+        id: stableId('asset', 'scroll', i),
+        owner: made.owner,
+        libraryId,
+        localDatetime: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString().replace('.000Z', 'Z'),
+        width: i % 2 ? 4000 : 3000,
+        height: i % 2 ? 3000 : 4000,
+      });
+    const { dynamo } = createClients({ ...stack().config, DARKROOM_DYNAMODB_ENDPOINT: stack().dynamoUrl });
+    await putAll(
+      dynamo,
+      stack().config.TABLE_NAME,
+      Array.from({ length: count }, (_, i) => toItem(asset(i))),
+    );
+
+    const page = await browser().newPage({ viewport: DESKTOP });
+    const pages: string[] = [];
+    page.on('request', (r) => new URL(r.url()).pathname === '/api/assets' && pages.push(r.url()));
+    await signIn(page, stack().apiUrl, key);
+    await expect.poll(() => page.locator('.tile').count()).toBeGreaterThan(20);
+    expect(pages).toHaveLength(1);
+    expect(await page.locator('.tile').first().getAttribute('data-asset-id')).toBe(asset(count - 1).id);
+    const oldest = page.locator(`.tile[data-asset-id="${asset(0).id}"]`);
+    await expect
+      .poll(
+        async () => {
+          await page.mouse.wheel(0, 4000);
+          return oldest.count();
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(1);
+    expect(pages).toHaveLength(3);
+    expect(new URL(pages[2] as string).searchParams.get('starting_after_id')).toBe(asset(count - 200).id);
+    expect(await page.locator('.tile').count()).toBeLessThan(count);
     await page.close();
   });
 });

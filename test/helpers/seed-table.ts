@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '#shared/domain/asset.ts';
 
-// Libraries seeded straight into the table, for benchmarks that need thousands of assets without
+// Libraries seeded straight into the table, for benchmarks and tests that need many assets without
 // uploading them: a ready photo's fields, and a batch writer that retries what DynamoDB left over.
 
 /** A ready JPEG, 4000×3000, of 1000 bytes; the caller gives its id, owner, library and time. */
