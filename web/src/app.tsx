@@ -16,6 +16,8 @@ type Boot =
   | { state: 'signed-out'; apiUrl: string; notice?: string }
   | { state: 'in'; session: Session };
 
+/** How long uploads must stop settling before the timeline is read again. */
+const SETTLE_MS = 400;
 const REJECTED = 'Your API key is no longer accepted. Sign in again.';
 
 export const App = () => {
@@ -60,14 +62,18 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
   const route = useRoute();
   const [version, setVersion] = useState(0);
   const timeline = useMemo(() => createTimeline(session.client), [session]);
-  const queue = useMemo(
-    () =>
-      createUploadQueue(session.client, () => {
+  const queue = useMemo(() => {
+    // A batch of uploads settles file by file: the timeline and the lists are read again once the
+    // settling pauses, not once per file.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return createUploadQueue(session.client, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
         void timeline.refresh();
         setVersion((v) => v + 1);
-      }),
-    [session],
-  );
+      }, SETTLE_MS);
+    });
+  }, [session]);
   const filtersKey = JSON.stringify(route.filters);
   useEffect(() => {
     if (route.page === 'timeline' || (route.page === 'asset' && timeline.state.get().assets.length === 0)) {
