@@ -14,7 +14,8 @@ import { deviceMetadata, directUpload, newKey } from '#test/helpers/uploads.ts';
 const stack = useLocalStack({ sweepIntervalMs: 3_600_000 });
 const OPS = Number(process.env.DARKROOM_PROPERTY_OPS ?? 60);
 const SEED = Number(process.env.DARKROOM_PROPERTY_SEED ?? 11);
-const CHECK_EVERY = 20;
+/** Checks along the way: every 20 operations (at 20 and 40 in CI), or every fifth of a longer run (100 of 500). */
+const CHECK_EVERY = Math.max(20, Math.round(OPS / 5));
 const ALBUMS = 2;
 
 interface Modelled {
