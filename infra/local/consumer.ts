@@ -16,6 +16,13 @@ export interface ConsumerOptions {
   /** Batches in flight at once (the event source mapping's maximum concurrency). */
   concurrency: number;
   timeoutMs: number;
+  /**
+   * The handler keeps the timeout itself, from the moment its invocation starts: an isolated
+   * execution environment, killed at its deadline (lambda-process.ts). Its cold start is Lambda's
+   * init phase, which the function's timeout does not cover, so no timer here races it; a timer
+   * that did gave up on batches under load while their environment still worked on them.
+   */
+  handlerKeepsTimeout?: boolean;
 }
 
 const toRecord = (queue: LocalQueue, m: QueueMessage): SQSRecord => ({
@@ -48,7 +55,7 @@ export const startConsumer = (options: ConsumerOptions): { stop(): Promise<void>
     const context = lambdaContext(options.functionName, options.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+      if (!options.handlerKeepsTimeout) timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
     });
     try {
       const result = await Promise.race([options.handler(event, context), timeout]);

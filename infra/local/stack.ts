@@ -211,6 +211,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     batchSize: PROCESSING_QUEUE.batchSize,
     concurrency: queueOptions.concurrency,
     timeoutMs: queueOptions.timeoutMs,
+    handlerKeepsTimeout: isolated !== undefined,
   });
   // Heavy (face-api's models take ~200 MB once loaded), so it runs one batch at a time, as a
   // function of its own would; its models load on the first photo.

@@ -1,7 +1,8 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { describe } from 'vitest';
 
@@ -92,39 +93,121 @@ export interface SdkTarget {
 export class SdkScriptError extends Error {}
 
 /**
+ * One Python process per test file runs the snippets, one at a time, each in a namespace of its
+ * own with the prelude's own client (closed after it): importing the SDK (pydantic's models,
+ * httpx) took about a second of CPU per snippet when each had a process of its own. What a snippet
+ * prints is its own; the runner answers one JSON line per snippet on its real stdout.
+ */
+const RUNNER = `
+import io, json, os, sys, traceback
+channel = sys.stdout
+import gumnut
+for line in iter(sys.stdin.readline, ""):
+    request = json.loads(line)
+    os.environ.update(request["env"])
+    namespace = {"__name__": "__snippet__"}
+    captured = io.StringIO()
+    sys.stdout = captured
+    try:
+        exec(compile(request["script"], "<snippet>", "exec"), namespace)
+        reply = {"ok": True}
+    except BaseException:
+        reply = {"ok": False, "traceback": traceback.format_exc()}
+    finally:
+        sys.stdout = channel
+        client = namespace.get("client")
+        if isinstance(client, gumnut.Gumnut):
+            client.close()
+    reply["stdout"] = captured.getvalue()
+    channel.write(json.dumps(reply) + "\\n")
+    channel.flush()
+`;
+
+type Reply = { ok: boolean; stdout: string; traceback?: string };
+
+interface Runner {
+  ask(request: { script: string; env: Record<string, string> }): Promise<Reply>;
+}
+
+/** Holds the event loop only while a snippet runs: an idle runner never keeps a worker alive. */
+const hold = (child: ChildProcess, on: boolean) => {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as ({ ref(): void; unref(): void } | null)[])
+    on ? handle?.ref() : handle?.unref();
+};
+
+const startRunner = async (): Promise<Runner> => {
+  const child = spawn(PYTHON, ['-u', '-c', RUNNER], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      PYTHONPATH: await sdkPath(),
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  process.once('exit', () => child.kill());
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  let waiting: { resolve(reply: Reply): void; reject(error: Error): void } | undefined;
+  let gone: Error | undefined;
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream, crlfDelay: Number.POSITIVE_INFINITY });
+  lines.on('line', (line) => {
+    const next = waiting;
+    waiting = undefined;
+    hold(child, false);
+    next?.resolve(JSON.parse(line) as Reply);
+  });
+  const fail = (error: Error) => {
+    gone = error;
+    runner = undefined;
+    waiting?.reject(error);
+    waiting = undefined;
+  };
+  child.on('error', fail);
+  child.on('exit', (code, signal) =>
+    fail(new SdkScriptError(`the SDK runner exited with ${signal ?? code}:\n${stderr}`)),
+  );
+  hold(child, false);
+  return {
+    ask: (request) =>
+      new Promise<Reply>((resolve, reject) => {
+        if (gone) return reject(gone);
+        waiting = { resolve, reject };
+        hold(child, true);
+        child.stdin?.write(`${JSON.stringify(request)}\n`);
+      }),
+  };
+};
+
+let runner: Promise<Runner> | undefined;
+/** Snippets run one after another, as each test awaits its own. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
  * Runs a Python snippet against Darkroom through the SDK and answers what it `emit`ted (the last
  * value). Asynchronous on purpose: the local stack serves from this very process.
  */
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the SDK answered.
 export const runSdk = async <T = any>(target: SdkTarget, script: string, args: unknown = {}): Promise<T> => {
-  const path = await sdkPath();
-  const child = spawn(PYTHON, ['-c', `${PRELUDE}\n${script}`], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
-      PYTHONPATH: path,
-      PYTHONDONTWRITEBYTECODE: '1',
-      DARKROOM_BASE_URL: target.baseUrl,
-      DARKROOM_API_KEY: target.apiKey,
-      DARKROOM_ARGS: JSON.stringify(args),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const code = await new Promise<number | null>((done, fail) => {
-    child.on('error', fail);
-    child.on('close', done);
-  });
-  if (code !== 0) throw new SdkScriptError(`the SDK snippet exited with ${code}:\n${stderr || stdout}`);
+  const ask = async () => {
+    runner ??= startRunner();
+    return (await runner).ask({
+      script: `${PRELUDE}\n${script}`,
+      env: {
+        DARKROOM_BASE_URL: target.baseUrl,
+        DARKROOM_API_KEY: target.apiKey,
+        DARKROOM_ARGS: JSON.stringify(args),
+      },
+    });
+  };
+  const answered = queue.then(ask, ask);
+  queue = answered.catch(() => undefined);
+  const { ok, stdout, traceback } = await answered;
+  if (!ok) throw new SdkScriptError(`the SDK snippet failed:\n${traceback}${stdout && `\n${stdout}`}`);
   const marker = stdout.lastIndexOf('\n__SDK_RESULT__');
-  if (marker < 0) throw new SdkScriptError(`the SDK snippet emitted nothing:\n${stdout}\n${stderr}`);
+  if (marker < 0) throw new SdkScriptError(`the SDK snippet emitted nothing:\n${stdout}`);
   const line = stdout.slice(marker + '\n__SDK_RESULT__'.length).split('\n')[0] ?? '';
   return JSON.parse(line) as T;
 };

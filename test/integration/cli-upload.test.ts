@@ -11,7 +11,7 @@ import { mediaFolder } from '#test/helpers/media-folder.ts';
 import { newKey } from '#test/helpers/uploads.ts';
 
 // `darkroom upload` against the local stack, as a user runs it: its own process, real files.
-// DARKROOM_CLI_PHOTOS scales the folder: CI uploads 60 photos; 1000 is the issue's figure.
+// DARKROOM_CLI_PHOTOS scales the folders (the killed run's too): CI uploads 60 photos; 1000 is the issue's figure.
 
 const PHOTOS = Number(process.env.DARKROOM_CLI_PHOTOS ?? 60);
 const MiB = 1024 * 1024;
@@ -92,7 +92,7 @@ describe('darkroom upload', () => {
 
   it('killed at random points five times and run again, ends with every file uploaded once', async () => {
     const folder = await mediaFolder(await mkdtemp(join(tmpdir(), 'cli-kill-')), {
-      photos: 120,
+      photos: PHOTOS,
       videos: 3,
       junk: 0,
       seed: 7,
@@ -103,13 +103,30 @@ describe('darkroom upload', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
+    /** The run state as written so far (empty before the first write). */
+    const state = async () => {
+      const [file] = (await readdir(vars.DARKROOM_STATE_DIR).catch(() => [])).filter((f) => f.endsWith('.json'));
+      return file ? await readFile(join(vars.DARKROOM_STATE_DIR, file), 'utf8').catch(() => '') : '';
+    };
+    let killed = 0;
     for (let kill = 0; kill < 5; kill++) {
+      const before = await state();
       const run = startCli(['upload', folder.root, '--concurrency', '4'], vars);
-      await new Promise((r) => setTimeout(r, 300 + random() * 2500));
+      let ended: Awaited<typeof run.done> | undefined;
+      void run.done.then((result) => {
+        ended = result;
+      });
+      // A seeded moment after this run wrote its state, not a fixed pause after the spawn: on a
+      // busy machine that could fall before the process had started, and kill nothing under way.
+      await eventually(async () => (ended ?? (await state()) !== before) || undefined, 120_000);
+      await new Promise((r) => setTimeout(r, random() * 1500));
       run.child.kill('SIGKILL');
-      const ended = await run.done;
-      if (ended.code === 0) break;
+      const { code, signal } = await run.done;
+      if (signal === 'SIGKILL') killed++;
+      if (code === 0) break;
     }
+    // At least one kill met a run under way, so the last run below resumes one.
+    expect(killed).toBeGreaterThan(0);
     const last = await runCli(['upload', folder.root, '--json'], vars);
     expect(last.code, last.stderr).toBe(EXIT.ok);
     const final = report(last.stdout);

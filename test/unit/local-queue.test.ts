@@ -112,10 +112,18 @@ describe('the local queue', () => {
 });
 
 describe('the local event source mapping', () => {
-  const run = async (handler: SqsHandler, bodies: string[], timeoutMs = 1000) => {
+  const run = async (handler: SqsHandler, bodies: string[], timeoutMs = 1000, handlerKeepsTimeout = false) => {
     const { queue, dlq } = queuePair(50, 3);
     for (const body of bodies) queue.send(body);
-    const consumer = startConsumer({ queue, handler, functionName: 't', batchSize: 10, concurrency: 1, timeoutMs });
+    const consumer = startConsumer({
+      queue,
+      handler,
+      functionName: 't',
+      batchSize: 10,
+      concurrency: 1,
+      timeoutMs,
+      handlerKeepsTimeout,
+    });
     return { queue, dlq, consumer };
   };
 
@@ -168,5 +176,19 @@ describe('the local event source mapping', () => {
     await eventually(() => (queue.peek().length === 0 ? true : undefined));
     await consumer.stop();
     expect(calls).toBe(2);
+  });
+
+  it('leaves the timeout to a handler that keeps it: a slow cold start before its invocation is no failure', async () => {
+    let calls = 0;
+    const handler = async () => {
+      calls++;
+      // An isolated environment starting: longer than the timeout, which covers only the invocation.
+      await new Promise((r) => setTimeout(r, 200));
+      return { batchItemFailures: [] };
+    };
+    const { queue, consumer } = await run(handler, ['cold'], 50, true);
+    await eventually(() => (queue.peek().length === 0 ? true : undefined));
+    await consumer.stop();
+    expect(calls).toBe(1);
   });
 });
