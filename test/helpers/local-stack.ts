@@ -40,22 +40,17 @@ export const runningStack = (): LocalStack => {
   return running;
 };
 
-/**
- * Polls until `check` returns a value (not undefined) or the time is up. The pause between polls
- * starts at 25 ms and grows by half up to `maxPauseMs` (25 by default: no growth), for checks that
- * cost the stack real work each time.
- */
+/** Polls until `check` returns a value (not undefined) or the time is up. */
 export const eventually = async <T>(
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 60_000,
-  maxPauseMs = 25,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
-  for (let pause = 25; ; pause = Math.min(maxPauseMs, pause * 1.5)) {
+  for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, pause));
+    await new Promise((r) => setTimeout(r, 25));
   }
 };
 

@@ -76,17 +76,9 @@ export const presignedUpload = async (
   return { created, s3Status: s3.status };
 };
 
-/**
- * Polls GET /api/assets/{id} until processing has decided, every 25 ms at first and at most every
- * 250 ms: each GET costs the stack, which serves it from this process beside the processor, about
- * 20 ms of CPU, so a 25 ms poll of a photo that takes seconds took half a core from its processing.
- */
+/** Polls GET /api/assets/{id} until processing has decided. */
 export const settled = (baseUrl: string, key: string, id: string, timeoutMs = 120_000) =>
-  eventually(
-    async () => {
-      const res = await api(baseUrl, key).get(`/api/assets/${id}`);
-      return res.status === 200 && res.body.state !== 'pending' ? res.body : undefined;
-    },
-    timeoutMs,
-    250,
-  );
+  eventually(async () => {
+    const res = await api(baseUrl, key).get(`/api/assets/${id}`);
+    return res.status === 200 && res.body.state !== 'pending' ? res.body : undefined;
+  }, timeoutMs);
