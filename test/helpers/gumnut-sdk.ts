@@ -93,10 +93,11 @@ export interface SdkTarget {
 export class SdkScriptError extends Error {}
 
 /**
- * One Python process per test file runs the snippets, one at a time, each in a namespace of its
- * own with the prelude's own client (closed after it): importing the SDK (pydantic's models,
- * httpx) took about a second of CPU per snippet when each had a process of its own. What a snippet
- * prints is its own; the runner answers one JSON line per snippet on its real stdout.
+ * A Python process that runs snippets one at a time, each in a namespace of its own with the
+ * prelude's own client (closed after it), and is kept for the test file's next snippet: importing
+ * the SDK (pydantic's models, httpx) took about a second of CPU per snippet when each had a
+ * process of its own. What a snippet prints is its own; the runner answers one JSON line per
+ * snippet on its real stdout.
  */
 const RUNNER = `
 import io, json, os, sys, traceback
@@ -127,6 +128,7 @@ type Reply = { ok: boolean; stdout: string; traceback?: string };
 
 interface Runner {
   ask(request: { script: string; env: Record<string, string> }): Promise<Reply>;
+  readonly alive: boolean;
 }
 
 /** Holds the event loop only while a snippet runs: an idle runner never keeps a worker alive. */
@@ -161,7 +163,6 @@ const startRunner = async (): Promise<Runner> => {
   });
   const fail = (error: Error) => {
     gone = error;
-    runner = undefined;
     waiting?.reject(error);
     waiting = undefined;
   };
@@ -171,6 +172,9 @@ const startRunner = async (): Promise<Runner> => {
   );
   hold(child, false);
   return {
+    get alive() {
+      return gone === undefined;
+    },
     ask: (request) =>
       new Promise<Reply>((resolve, reject) => {
         if (gone) return reject(gone);
@@ -181,9 +185,12 @@ const startRunner = async (): Promise<Runner> => {
   };
 };
 
-let runner: Promise<Runner> | undefined;
-/** Snippets run one after another, as each test awaits its own. */
-let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Runners between snippets. Tests await their snippets one by one, so one runner serves a file; a
+ * snippet still running (two at once, or one its test gave up on) keeps its runner, and the next
+ * snippet gets another.
+ */
+const idle: Runner[] = [];
 
 /**
  * Runs a Python snippet against Darkroom through the SDK and answers what it `emit`ted (the last
@@ -191,9 +198,10 @@ let queue: Promise<unknown> = Promise.resolve();
  */
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the SDK answered.
 export const runSdk = async <T = any>(target: SdkTarget, script: string, args: unknown = {}): Promise<T> => {
-  const ask = async () => {
-    runner ??= startRunner();
-    return (await runner).ask({
+  const runner = idle.pop() ?? (await startRunner());
+  let reply: Reply;
+  try {
+    reply = await runner.ask({
       script: `${PRELUDE}\n${script}`,
       env: {
         DARKROOM_BASE_URL: target.baseUrl,
@@ -201,10 +209,10 @@ export const runSdk = async <T = any>(target: SdkTarget, script: string, args: u
         DARKROOM_ARGS: JSON.stringify(args),
       },
     });
-  };
-  const answered = queue.then(ask, ask);
-  queue = answered.catch(() => undefined);
-  const { ok, stdout, traceback } = await answered;
+  } finally {
+    if (runner.alive) idle.push(runner);
+  }
+  const { ok, stdout, traceback } = reply;
   if (!ok) throw new SdkScriptError(`the SDK snippet failed:\n${traceback}${stdout && `\n${stdout}`}`);
   const marker = stdout.lastIndexOf('\n__SDK_RESULT__');
   if (marker < 0) throw new SdkScriptError(`the SDK snippet emitted nothing:\n${stdout}`);
