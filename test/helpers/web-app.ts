@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 
@@ -84,4 +84,29 @@ export const screenshot = async (page: Page, name: string, expected: { text: str
   const text = (await page.locator('body').textContent()) ?? '';
   for (const wanted of expected.text) expect(text, `${name} shows ${wanted}`).toContain(wanted);
   if (expected.tiles !== undefined) expect(await page.locator('.tile').count(), `${name} tiles`).toBe(expected.tiles);
+};
+
+/**
+ * A network that goes away after an upload's first part: that S3 PUT goes through, every later S3
+ * write (parts, form POSTs) hangs until `drop()` aborts them all, so none of their bytes arrives.
+ */
+export const cutAfterFirstPart = async (page: Page, appOrigin: string) => {
+  const hung: Route[] = [];
+  let puts = 0;
+  await page.route(
+    (url) => url.origin !== appOrigin,
+    (route) => {
+      const method = route.request().method();
+      if (method === 'PUT') puts += 1;
+      if ((method === 'PUT' && puts === 1) || (method !== 'PUT' && method !== 'POST')) return route.continue();
+      hung.push(route);
+    },
+  );
+  return {
+    hung: () => hung.length,
+    drop: async () => {
+      for (const route of hung.splice(0)) await route.abort('connectionreset').catch(() => undefined);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+    },
+  };
 };
