@@ -89,7 +89,8 @@ const lookAt = async (page: Page, name: string, expected: { text: string[]; tile
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(viewport);
-    await page.waitForTimeout(100);
+    // The resize reaches the grid through a ResizeObserver and a render: two frames later it is painted.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     await screenshot(page, `${name}-${size}`, expected);
     expect(await seriousViolations(page), `${name} at ${size} size`).toEqual([]);
   }
