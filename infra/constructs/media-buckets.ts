@@ -3,7 +3,8 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type HttpMethods, ObjectOw
 import { Construct } from 'constructs';
 import { UPLOAD_CORS } from '#shared/deployment.ts';
 
-const secure = {
+/** Every bucket of the stack: private, TLS only, encrypted, ACLs off. */
+export const secure = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
   enforceSSL: true,
   encryption: BucketEncryption.S3_MANAGED,
