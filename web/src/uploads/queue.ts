@@ -74,8 +74,15 @@ export const createUploadQueue = (client: DarkroomClient, onSettled: (asset: Ass
     patch(key, { status: 'processing', assetId });
     const started = Date.now();
     while (Date.now() - started < POLL_LIMIT_MS) {
-      const asset = await unwrap(client.GET('/api/assets/{id}', { params: { path: { id: assetId } } }));
-      if (asset.state !== 'pending') {
+      // The bytes are in S3 by now: a lost answer while waiting is no failure of the upload, only
+      // a 4xx (the asset deleted meanwhile) ends the wait.
+      const asset = await unwrap(client.GET('/api/assets/{id}', { params: { path: { id: assetId } } })).catch(
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status < 500) throw error;
+          return undefined;
+        },
+      );
+      if (asset && asset.state !== 'pending') {
         const file = item(key)?.file;
         if (file) pendingUploads.forget(fingerprint(file));
         patch(key, {
